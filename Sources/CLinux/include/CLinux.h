@@ -1,0 +1,31 @@
+// The parts of Linux that Swift's Glibc module does not export. Our code, not a package.
+#ifndef CLINUX_H
+#define CLINUX_H
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/ioctl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+/// accept4(2), which needs _GNU_SOURCE.
+int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+
+/// How many CPUs this process may run on (sched_getaffinity), at least 1.
+int clinux_cpu_count(void);
+
+/// The bytes waiting in a socket's receive queue (FIONREAD), or -1 with errno set.
+int clinux_bytes_readable(int fd);
+
+static const int CLINUX_SOCK_NONBLOCK = SOCK_NONBLOCK;
+static const int CLINUX_SOCK_CLOEXEC = SOCK_CLOEXEC;
+static const int CLINUX_SOCK_STREAM = SOCK_STREAM;
+static const unsigned int CLINUX_EPOLLIN = EPOLLIN;
+static const unsigned int CLINUX_EPOLLOUT = EPOLLOUT;
+static const unsigned int CLINUX_EPOLLERR = EPOLLERR;
+static const unsigned int CLINUX_EPOLLHUP = EPOLLHUP;
+static const unsigned int CLINUX_EPOLLRDHUP = EPOLLRDHUP;
+static const unsigned int CLINUX_EPOLLEXCLUSIVE = EPOLLEXCLUSIVE;
+
+#endif

@@ -1,0 +1,124 @@
+/// Turns the bytes of one line (terminator already removed) into a `Command`, in one linear
+/// pass. Grammar: `[":" prefix SP] VERB *(SP param) [SP ":" trailing]`. Verbs are
+/// case-insensitive, runs of spaces separate parameters and a client's prefix is ignored. For
+/// PRIVMSG, BROADCAST and QUIT the last parameter is the rest of the line, with or without a
+/// leading ':', inner spacing kept.
+public enum LineParser {
+    public static func parse(_ line: UnsafeRawBufferPointer) -> Result<Command, ParseError> {
+        if let problem = LineContent.problem(in: line) {
+            switch problem {
+            case .invalidUTF8: return .failure(.invalidUTF8)
+            case .controlCharacter(let value): return .failure(.controlCharacter(value))
+            }
+        }
+        var cursor = Cursor(bytes: line)
+        cursor.skipSpaces()
+        if cursor.peek == UInt8(ascii: ":") {
+            _ = cursor.word()
+            cursor.skipSpaces()
+        }
+        guard !cursor.atEnd else { return .failure(.emptyLine) }
+        let verbText = cursor.word().uppercased()
+        guard let verb = Verb(rawValue: verbText) else { return .failure(.unknownCommand(verbText)) }
+        cursor.skipSpaces()
+
+        switch verb {
+        case .nick:
+            guard let nick = cursor.parameter(), !nick.isEmpty else { return .failure(.noNicknameGiven) }
+            return .success(.nick(nick))
+        case .privmsg:
+            guard let targetList = cursor.parameter(), !targetList.isEmpty else {
+                return .failure(.noRecipient(verb))
+            }
+            let targets = targetList.split(separator: ",").map(String.init)
+            guard !targets.isEmpty else { return .failure(.noRecipient(verb)) }
+            guard targets.count <= Limits.maxTargets else { return .failure(.tooManyTargets(verb)) }
+            cursor.skipSpaces()
+            guard let text = cursor.text() else { return .failure(.noTextToSend(verb)) }
+            return .success(.privmsg(targets: targets, text: text))
+        case .broadcast:
+            guard let text = cursor.text() else { return .failure(.noTextToSend(verb)) }
+            return .success(.broadcast(text))
+        case .list:
+            return .success(.list)
+        case .quit:
+            return .success(.quit(cursor.text()))
+        case .ping:
+            guard let token = cursor.parameter(), !token.isEmpty else { return .failure(.needMoreParameters(verb)) }
+            return .success(.ping(token))
+        case .pong:
+            return .success(.pong(cursor.parameter().flatMap { $0.isEmpty ? nil : $0 }))
+        case .help:
+            return .success(.help(cursor.parameter().flatMap { $0.isEmpty ? nil : $0 }))
+        case .cap:
+            guard let subcommand = cursor.parameter(), !subcommand.isEmpty else {
+                return .failure(.needMoreParameters(verb))
+            }
+            var parameters: [String] = []
+            cursor.skipSpaces()
+            while let parameter = cursor.parameter() {
+                parameters.append(parameter)
+                cursor.skipSpaces()
+            }
+            return .success(.cap(subcommand: subcommand.uppercased(), parameters: parameters))
+        case .user:
+            return .success(.user)
+        }
+    }
+
+    /// Parses a line held in any byte collection (convenient for tests and the client).
+    public static func parse<Bytes: Collection<UInt8>>(bytes: Bytes) -> Result<Command, ParseError> {
+        let array = Array(bytes)
+        return array.withUnsafeBytes { parse($0) }
+    }
+
+    /// Parses a line given as a string.
+    public static func parse(_ line: String) -> Result<Command, ParseError> {
+        parse(bytes: Array(line.utf8))
+    }
+}
+
+/// A read position in a line's bytes.
+private struct Cursor {
+    let bytes: UnsafeRawBufferPointer
+    var index = 0
+
+    var atEnd: Bool { index >= bytes.count }
+    var peek: UInt8? { atEnd ? nil : bytes[index] }
+
+    mutating func skipSpaces() {
+        while index < bytes.count && bytes[index] == UInt8(ascii: " ") { index += 1 }
+    }
+
+    /// The bytes up to the next space, as text.
+    mutating func word() -> String {
+        let start = index
+        while index < bytes.count && bytes[index] != UInt8(ascii: " ") { index += 1 }
+        return string(start, index)
+    }
+
+    /// The next middle parameter, or the trailing one when it starts with ':'. Nil at the end.
+    mutating func parameter() -> String? {
+        guard !atEnd else { return nil }
+        if bytes[index] == UInt8(ascii: ":") {
+            let start = index + 1
+            index = bytes.count
+            return string(start, index)
+        }
+        return word()
+    }
+
+    /// The rest of the line as free text: one leading ':' is dropped, inner spacing is kept.
+    /// Nil when nothing (or only ':') remains.
+    mutating func text() -> String? {
+        guard !atEnd else { return nil }
+        var start = index
+        if bytes[start] == UInt8(ascii: ":") { start += 1 }
+        index = bytes.count
+        return start < bytes.count ? string(start, bytes.count) : nil
+    }
+
+    private func string(_ start: Int, _ end: Int) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+}
