@@ -14,13 +14,33 @@ let package = Package(
         .target(name: "ChatCore", dependencies: ["LineProtocol"]),
         // Our few lines of C: epoll, eventfd, accept4 and the CPU count, which Glibc does not export.
         .target(name: "CLinux"),
-        // The only target that makes syscalls: event loops, connections, the server.
-        .target(name: "ChatServer", dependencies: ["ChatCore", "CLinux"]),
+        // Every system call LineChat makes: sockets, epoll, eventfd, signals, limits, the clock.
+        .target(name: "Platform", dependencies: ["CLinux"]),
+        // Event loops, connections and the server; system calls only through Platform.
+        .target(name: "ChatServer", dependencies: ["ChatCore", "Platform"]),
         .executableTarget(name: "linechat-server", dependencies: ["ChatServer"]),
+
+        // The CLI client: rendering, line editing, terminal handling.
+        .target(name: "LineChatClient", dependencies: ["LineProtocol", "Platform"]),
+        .executableTarget(name: "linechat", dependencies: ["LineChatClient"]),
+
+        // Conformance transcripts: reading them and replaying them against any server.
+        .target(name: "Conformance", dependencies: ["Platform"]),
+        .executableTarget(name: "linechat-conformance", dependencies: ["Conformance"]),
+
+        // The load generator: its own epoll client side.
+        .target(name: "Bench", dependencies: ["Platform", "LineProtocol"]),
+        .executableTarget(name: "linechat-bench", dependencies: ["Bench"]),
+
+        // Helpers shared by the test targets: a server on port 0, a test client.
+        .target(name: "TestSupport", dependencies: ["ChatServer", "Platform"], path: "Tests/TestSupport"),
 
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol"]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"]),
-        .testTarget(name: "ChatServerTests", dependencies: ["ChatServer"]),
+        .testTarget(name: "ChatServerTests", dependencies: ["ChatServer", "TestSupport"]),
+        .testTarget(name: "LineChatClientTests", dependencies: ["LineChatClient", "TestSupport"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "TestSupport"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

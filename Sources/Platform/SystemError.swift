@@ -1,0 +1,21 @@
+@preconcurrency import Glibc
+
+/// A failed system call: which call, and the errno it left.
+public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let call: String
+    public let errno: Int32
+
+    public init(_ call: String, errno: Int32) {
+        self.call = call
+        self.errno = errno
+    }
+
+    /// The C library's words for the errno, in lower case ("connection refused").
+    public var reason: String {
+        guard let text = strerror(errno) else { return "error \(errno)" }
+        let reason = String(cString: text)
+        return reason.prefix(1).lowercased() + reason.dropFirst()
+    }
+
+    public var description: String { "\(call): \(reason)" }
+}
