@@ -1,0 +1,39 @@
+import ChatCore
+import LineProtocol
+
+/// Everything `linechat-server`'s flags can set. Defaults are the documented ones.
+public struct ServerConfiguration: Sendable {
+    public var host = "0.0.0.0"
+    /// 0 picks a free port (tests); `Server.start` returns the one bound.
+    public var port = 33000
+    public var maxClients = 10_000
+    /// Connections allowed from one IP address (loopback included).
+    public var maxPerIP = 50
+    public var maxLineBytes = Limits.defaultMaxLineBytes
+    public var serverName = "linechat"
+    /// Event-loop threads; 0 means one per CPU this process may run on.
+    public var eventLoops = 0
+    /// Replaces the default message of the day when set.
+    public var motd: [String]? = nil
+    public var listAddresses = false
+    public var registrationTimeoutSeconds = 60
+    /// Bytes of output queued for one connection before it is disconnected (SendQ exceeded).
+    public var sendQueueBytes = 1 << 20
+    /// Flood control: lines a client may send in a burst, then lines per second.
+    public var floodBurst = 10
+    public var floodLinesPerSecond = 5.0
+    /// Bytes a throttled client may have waiting, unread, before `Excess flood` disconnects it.
+    public var floodBacklogBytes = 64 * 1024
+    /// Seconds of silence before TCP keepalive probes a peer.
+    public var keepaliveIdleSeconds: Int32 = 60
+
+    public init() {}
+
+    /// The chat-level view of this configuration.
+    public func chatConfig(createdText: String) -> ChatConfig {
+        ChatConfig(
+            serverName: serverName, maxLineBytes: maxLineBytes, motd: motd ?? ChatConfig.defaultMOTD,
+            listAddresses: listAddresses, createdText: createdText,
+            registrationTimeoutSeconds: registrationTimeoutSeconds)
+    }
+}
