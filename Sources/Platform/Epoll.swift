@@ -2,7 +2,7 @@
 import CLinux
 
 /// One epoll instance. Registrations carry the descriptor as their data.
-public struct Epoll: ~Copyable {
+public struct Epoll: ~Copyable, Sendable {
     public let fd: Int32
 
     /// Readiness bits, as epoll reports them.

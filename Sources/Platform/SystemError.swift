@@ -18,4 +18,10 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(call): \(reason)" }
+
+    /// The peer reset the connection (ECONNRESET or EPIPE).
+    public var isConnectionReset: Bool { errno == ECONNRESET || errno == EPIPE }
+
+    /// The process or system is out of file descriptors (EMFILE or ENFILE).
+    public var isOutOfDescriptors: Bool { errno == EMFILE || errno == ENFILE }
 }

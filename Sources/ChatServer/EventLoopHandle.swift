@@ -1,0 +1,26 @@
+import Platform
+import Synchronization
+
+/// The part of an event loop other threads may touch: its inbox and the eventfd that wakes it.
+final class EventLoopHandle: Sendable {
+    let index: Int
+    let wakeup: Wakeup
+    private let inbox = Mutex<[LoopMessage]>([])
+
+    init(index: Int) throws(SystemError) {
+        self.index = index
+        wakeup = try Wakeup()
+    }
+
+    /// Queues a message and wakes the loop.
+    func post(_ message: LoopMessage) {
+        inbox.withLock { $0.append(message) }
+        wakeup.signal()
+    }
+
+    /// Takes every queued message, swapping in `spare` (emptied) so its storage is reused.
+    func takeAll(swappingWith spare: inout [LoopMessage]) {
+        spare.removeAll(keepingCapacity: true)
+        inbox.withLock { swap(&$0, &spare) }
+    }
+}

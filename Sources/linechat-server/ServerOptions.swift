@@ -1,0 +1,141 @@
+import ChatServer
+import Foundation
+import LineProtocol
+
+/// The command line of `linechat-server`, parsed by hand in the shape of swift-argument-parser:
+/// `--name value` or `--name=value`, typed errors, usage on `--help`.
+struct ServerOptions {
+    var configuration = ServerConfiguration()
+    var logLevel = Logger.Level.info
+    var console: Bool? = nil
+    var showHelp = false
+    var showVersion = false
+
+    /// A command-line mistake, printed with the usage and exit status 64.
+    struct UsageError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static let usage = """
+        USAGE: linechat-server [options]
+
+        Runs the LineChat server. Connect with `nc localhost 33000`, `telnet localhost 33000`
+        or `linechat`. SIGINT or SIGTERM shuts it down gracefully.
+
+        OPTIONS:
+          --host <address>            Address to listen on (default: 0.0.0.0)
+          --port <port>               TCP port (default: 33000; 0 picks a free one)
+          --server-name <name>        The server's name on every line it sends (default: linechat)
+          --max-clients <n>           Connections at once, server-wide (default: 10000)
+          --max-per-ip <n>            Connections at once from one address (default: 50)
+          --max-line-bytes <n>        Longest inbound line, terminator included (default: 512)
+          --event-loops <n>           Event-loop threads (default: one per CPU available)
+          --motd-file <path>          Message of the day, one line per line of the file
+          --list-addresses            Show users' addresses in LIST (off: addresses are private)
+          --registration-timeout <s>  Seconds to pick a nickname before being dropped (default: 60)
+          --sendq-bytes <n>           Output queued for one client before it is dropped (default: 1048576)
+          --flood-burst <n>           Lines a client may send at once (default: 10)
+          --flood-rate <n>            Lines per second after the burst (default: 5)
+          --flood-backlog-bytes <n>   Unread input a throttled client may pile up (default: 65536)
+          --keepalive-idle <s>        Seconds of silence before TCP keepalive probes (default: 60)
+          --log-level <level>         debug, info, warning, error or off (default: info)
+          --console / --no-console    Operator console on stdin (default: on)
+          --version                   Print the version
+          -h, --help                  Show this help
+        """
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> ServerOptions {
+        var options = ServerOptions()
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            var name = argument
+            var inlineValue: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                name = String(argument[..<equals])
+                inlineValue = String(argument[argument.index(after: equals)...])
+            }
+            func value() throws(UsageError) -> String {
+                if let inlineValue { return inlineValue }
+                guard let next = remaining.popFirst() else { throw UsageError(description: "missing value for \(name)") }
+                return next
+            }
+            func integer(_ range: ClosedRange<Int>) throws(UsageError) -> Int {
+                let text = try value()
+                guard let number = Int(text), range.contains(number) else {
+                    throw UsageError(
+                        description: "\(name) needs a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+                }
+                return number
+            }
+            switch name {
+            case "--host": options.configuration.host = try value()
+            case "--port": options.configuration.port = try integer(0...65535)
+            case "--server-name":
+                let serverName = try value()
+                guard !serverName.isEmpty, !serverName.contains(" "), !serverName.hasPrefix(":"),
+                    serverName.utf8.allSatisfy({ $0 > 32 && $0 < 127 })
+                else { throw UsageError(description: "--server-name must be printable ASCII without spaces") }
+                options.configuration.serverName = serverName
+            case "--max-clients": options.configuration.maxClients = try integer(1...1_000_000)
+            case "--max-per-ip": options.configuration.maxPerIP = try integer(1...1_000_000)
+            case "--max-line-bytes":
+                options.configuration.maxLineBytes = try integer(Limits.minimumMaxLineBytes...65536)
+            case "--event-loops": options.configuration.eventLoops = try integer(1...256)
+            case "--motd-file":
+                let path = try value()
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw UsageError(description: "cannot read the MOTD file \(path)")
+                }
+                options.configuration.motd = try motdLines(text, path: path)
+            case "--list-addresses": options.configuration.listAddresses = true
+            case "--registration-timeout": options.configuration.registrationTimeoutSeconds = try integer(1...86400)
+            case "--sendq-bytes": options.configuration.sendQueueBytes = try integer(4096...(1 << 30))
+            case "--flood-burst": options.configuration.floodBurst = try integer(1...10_000_000)
+            case "--flood-rate": options.configuration.floodLinesPerSecond = Double(try integer(1...100_000_000))
+            case "--flood-backlog-bytes": options.configuration.floodBacklogBytes = try integer(1024...(1 << 30))
+            case "--keepalive-idle": options.configuration.keepaliveIdleSeconds = Int32(try integer(1...86400))
+            case "--log-level":
+                let text = try value()
+                guard let level = Logger.Level(name: text) else {
+                    throw UsageError(description: "--log-level takes debug, info, warning, error or off, not '\(text)'")
+                }
+                options.logLevel = level
+            case "--console": options.console = true
+            case "--no-console": options.console = false
+            case "--version": options.showVersion = true
+            case "-h", "--help": options.showHelp = true
+            default: throw UsageError(description: "unknown option '\(argument)'")
+            }
+        }
+        return options
+    }
+
+    /// MOTD lines must be text a terminal can show safely and fit in a reply line.
+    private static func motdLines(_ text: String, path: String) throws(UsageError) -> [String] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        }
+        if lines.last == "" { lines.removeLast() }
+        for (number, line) in lines.enumerated() {
+            let bytes = Array(line.utf8)
+            if let problem = bytes.withUnsafeBytes({ LineContent.problem(in: $0) }) {
+                throw UsageError(description: "\(path):\(number + 1): \(problem.reason)")
+            }
+            if bytes.count > 400 { throw UsageError(description: "\(path):\(number + 1): longer than 400 bytes") }
+        }
+        return lines
+    }
+}
+
+extension Logger.Level {
+    init?(name: String) {
+        switch name.lowercased() {
+        case "debug": self = .debug
+        case "info": self = .info
+        case "warning": self = .warning
+        case "error": self = .error
+        case "off": self = .off
+        default: return nil
+        }
+    }
+}
