@@ -55,6 +55,33 @@ public struct Epoll: ~Copyable, Sendable {
     }
 }
 
+/// A reusable buffer of epoll events, so code outside Platform never names the C struct.
+public final class EpollEventBuffer {
+    private let events: UnsafeMutableBufferPointer<epoll_event>
+    /// How many of the events the last `wait` filled.
+    public private(set) var count = 0
+
+    public init(capacity: Int) {
+        events = .allocate(capacity: capacity)
+        events.initialize(repeating: epoll_event())
+    }
+
+    deinit { events.deallocate() }
+
+    /// Waits on `epoll` (-1: forever) and remembers how many events came.
+    public func wait(on epoll: borrowing Epoll, timeoutMilliseconds: Int32) throws(SystemError) {
+        count = try epoll.wait(into: events, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// The descriptor of event `index`.
+    @inline(__always)
+    public func descriptor(at index: Int) -> Int32 { events[index].data.fd }
+
+    /// The readiness bits of event `index`.
+    @inline(__always)
+    public func readiness(at index: Int) -> Epoll.Events { Epoll.Events(rawValue: events[index].events) }
+}
+
 extension epoll_event {
     /// The descriptor the registration was made for.
     public var descriptor: Int32 { data.fd }
