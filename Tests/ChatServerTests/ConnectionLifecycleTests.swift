@@ -1,0 +1,88 @@
+import ChatServer
+import Platform
+import Testing
+import TestSupport
+
+@Suite("Connection lifecycle")
+struct ConnectionLifecycleTests {
+    @Test("resets, mid-line closes and plain closes leave an empty registry and no leaked descriptors")
+    func abruptDisconnects() throws {
+        let server = try TestServer.start()
+        defer { server.stop() }
+        let baseline = Posix.openDescriptorCount()
+        let watcher = try server.connect()
+        try watcher.register("watcher")
+        var clients: [TestClient] = []
+        for i in 0..<30 {
+            let client = try server.connect()
+            try client.register("user\(i)")
+            clients.append(client)
+        }
+        for (i, client) in clients.enumerated() {
+            switch i % 3 {
+            case 0: client.reset()
+            case 1:
+                try client.sendRaw(Array("BROADCAST half a li".utf8))
+                client.close()
+            default: client.close()
+            }
+        }
+        var quits = 0
+        while quits < 30 {
+            let line = try watcher.readLine()
+            if line.contains(" QUIT :") { quits += 1 }
+        }
+        watcher.close()
+        #expect(waitUntil { server.server.registry?.count == 0 })
+        #expect(waitUntil { Posix.openDescriptorCount() == baseline }, "descriptors: \(Posix.openDescriptorCount()) vs \(baseline)")
+    }
+
+    @Test("shutdown tells every client and closes every socket")
+    func gracefulShutdown() throws {
+        let server = try TestServer.start()
+        let alice = try server.connect()
+        try alice.register("alice")
+        let unregistered = try server.connect()
+        server.stop()
+        try alice.expect("ERROR :Server shutting down", skippingOthers: true)
+        #expect(alice.waitForClose())
+        try unregistered.expect("ERROR :Server shutting down", skippingOthers: true)
+        #expect(unregistered.waitForClose())
+    }
+
+    @Test("control characters and invalid UTF-8 are refused with 400 and never reach anyone else")
+    func hostileBytes() throws {
+        let server = try TestServer.start()
+        defer { server.stop() }
+        let mallory = try server.connect()
+        try mallory.register("mallory")
+        let victim = try server.connect()
+        try victim.register("victim")
+        try mallory.expect(":victim JOIN")
+        let attacks: [([UInt8], String)] = [
+            (Array("BROADCAST \u{1B}[2J\u{1B}[31mred".utf8), "control character 0x1B (ESC)"),
+            (Array("PRIVMSG victim :bell\u{07}".utf8), "control character 0x07 (BEL)"),
+            (Array("BROADCAST nul".utf8) + [0] + Array("x".utf8), "control character 0x00 (NUL)"),
+            (Array("BROADCAST del".utf8) + [0x7F], "control character 0x7F (DEL)"),
+            (Array("BROADCAST lone\rcr".utf8), "control character 0x0D (CR)"),
+            (Array("BROADCAST ".utf8) + [0xC0, 0x80], "not valid UTF-8"),
+            (Array("BROADCAST ".utf8) + [0xC2, 0x9B] + Array("2J".utf8), "control character U+009B"),
+        ]
+        for (bytes, reason) in attacks {
+            try mallory.sendRaw(bytes + [13, 10])
+            try mallory.expect(where: { $0.hasPrefix(":linechat 400 mallory :Line refused: \(reason)") })
+        }
+        try mallory.send("BROADCAST clean")
+        try victim.expect(":mallory BROADCAST :clean")
+    }
+
+    @Test("telnet negotiation is stripped and never echoed")
+    func telnet() throws {
+        let server = try TestServer.start()
+        defer { server.stop() }
+        let client = try server.connect()
+        try client.expect(where: { $0.hasPrefix(":linechat NOTICE * :") })
+        try client.sendRaw([255, 253, 1, 255, 251, 31, 255, 250, 31, 0, 80, 0, 24, 255, 240] + Array("NI".utf8) + [255, 241] + Array("CK tel\r\n".utf8))
+        try client.expect(":linechat 001 tel :Welcome to the chat room, tel!")
+    }
+}
