@@ -16,15 +16,17 @@ public final class Wakeup: Sendable {
 
     /// Wakes the loop, unless a wake is already pending.
     public func signal() {
-        guard !pending.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        guard !pending.exchange(true, ordering: .sequentiallyConsistent) else { return }
         var one: UInt64 = 1
         _ = Glibc.write(fd, &one, 8)
     }
 
-    /// Called by the loop when the eventfd is readable, before it drains its inbox.
+    /// Called by the loop when the eventfd is readable, before it drains its inbox. The
+    /// counter is read before the flag is cleared: the other order could swallow a wake
+    /// written between the two, leave the flag set, and make every later `signal` skip.
     public func consume() {
-        pending.store(false, ordering: .releasing)
         var value: UInt64 = 0
         _ = Glibc.read(fd, &value, 8)
+        pending.store(false, ordering: .sequentiallyConsistent)
     }
 }

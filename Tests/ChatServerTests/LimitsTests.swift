@@ -89,8 +89,8 @@ struct LimitsTests {
         try sender.expect(":reader JOIN")
         try sender.expect(":sleeper JOIN")
         try reader.expect(":sleeper JOIN")
-        let payload = String(repeating: "p", count: 400)
-        let count = 4000  // about 1.7 MB: far past the kernel buffers and the 64 KiB sendq
+        let payload = String(repeating: "p", count: 480)
+        let count = 24000  // about 12 MB: far past loopback's kernel buffers and the 64 KiB sendq
         var next = 0
         var sawQuit = false
         for start in stride(from: 0, to: count, by: 50) {
