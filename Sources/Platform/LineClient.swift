@@ -28,6 +28,11 @@ public final class LineClient {
         fd = try Socket.connect(to: address)
     }
 
+    /// Reads lines from a descriptor this object now owns (a pipe from a child process, say).
+    public init(adopting fd: Int32) {
+        self.fd = fd
+    }
+
     deinit { close() }
 
     /// The local port of this connection.

@@ -7,9 +7,9 @@ import TestSupport
 struct ConnectionLifecycleTests {
     @Test("resets, mid-line closes and plain closes leave an empty registry and no leaked descriptors")
     func abruptDisconnects() throws {
-        let server = try TestServer.start()
-        defer { server.stop() }
-        let baseline = Posix.openDescriptorCount()
+        // A server process of its own, so that procfs counts only the server's descriptors.
+        let server = try ServerProcess(["--no-console", "--flood-burst", "1000"])
+        let baseline = server.openDescriptorCount
         let watcher = try server.connect()
         try watcher.register("watcher")
         var clients: [TestClient] = []
@@ -32,9 +32,16 @@ struct ConnectionLifecycleTests {
             let line = try watcher.readLine()
             if line.contains(" QUIT :") { quits += 1 }
         }
+        let probe = try server.connect()
+        try probe.register("probe")
+        try probe.send("LIST")
+        try probe.expect(where: { $0.hasPrefix(":linechat 322 probe watcher ") })
+        try probe.expect(where: { $0.hasPrefix(":linechat 322 probe probe ") })
+        try probe.expect(":linechat 323 probe :End of LIST")  // nobody else is left in the registry
         watcher.close()
-        #expect(waitUntil { server.server.registry?.count == 0 })
-        #expect(waitUntil { Posix.openDescriptorCount() == baseline }, "descriptors: \(Posix.openDescriptorCount()) vs \(baseline)")
+        probe.close()
+        #expect(waitUntil { server.openDescriptorCount == baseline }, "descriptors: \(server.openDescriptorCount) vs \(baseline)")
+        #expect(server.terminate() == 0)
     }
 
     @Test("shutdown tells every client and closes every socket")
