@@ -1,1 +1,3 @@
-print("not yet")
+import Bench
+
+BenchCommand.main(Array(CommandLine.arguments.dropFirst()))

@@ -1,0 +1,308 @@
+#!/usr/bin/env bash
+# Runs LineChat, the C reference relay and whichever anchors are installed (ngIRCd, InspIRCd,
+# SwiftNIO's NIOChatServer) through the same linechat-bench scenarios and prints one table of
+# medians. Each server is pinned to CPU 0 and the load generator to CPU 1 with taskset, each run
+# gets a freshly started server, and every figure is the median of $RUNS runs.
+#
+# It installs nothing. A missing anchor is skipped with the command that would install it.
+#
+#   Benchmarks/compare.sh                       # everything, medians of 3 (about 25 minutes)
+#   RUNS=1 SCENARIOS="fanout100 latency" Benchmarks/compare.sh
+#   SERVERS="linechat relay" Benchmarks/compare.sh
+#
+# Environment: RUNS (3), SCENARIOS (fanout100 fanout1000 fanout100w4 efficiency latency idle connect),
+# SERVERS (linechat relay ngircd inspircd nio), IDLE_CONNECTIONS (19900), IDLE_HOLD (30),
+# NIO_DIR (/tmp/nio-anchor), RELAY_SOURCE (../shared/bench/relay.c), WORK (/tmp/linechat-compare),
+# RESULTS (a file that receives every run's JSON line; default $WORK/results.jsonl).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${RUNS:-3}
+SCENARIOS=${SCENARIOS:-"fanout100 fanout1000 fanout100w4 efficiency latency idle connect"}
+SERVERS=${SERVERS:-"linechat relay ngircd inspircd nio"}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-19900}
+IDLE_HOLD=${IDLE_HOLD:-30}
+NIO_DIR=${NIO_DIR:-/tmp/nio-anchor}
+RELAY_SOURCE=${RELAY_SOURCE:-$ROOT/../shared/bench/relay.c}
+WORK=${WORK:-/tmp/linechat-compare}
+RESULTS=${RESULTS:-$WORK/results.jsonl}
+SERVER_CPU=0
+CLIENT_CPU=1
+mkdir -p "$WORK"
+: > "$RESULTS"
+
+say() { printf '%s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------------------------------------
+# Builds: LineChat and the load generator in release, the relay with gcc -O2, NIOChatServer
+# from swift-nio 2.101.3 in $NIO_DIR (outside the repository).
+say "building LineChat (release)..."
+(cd "$ROOT" && swift build -c release --scratch-path .build-bench >&2)
+BIN="$ROOT/.build-bench/release"
+BENCH="$BIN/linechat-bench"
+
+declare -A AVAILABLE=()
+for server in $SERVERS; do
+    case $server in
+    linechat) AVAILABLE[linechat]=1 ;;
+    relay)
+        if [[ -f $RELAY_SOURCE ]] && command -v gcc >/dev/null; then
+            mkdir -p "$ROOT/.build-relay"
+            gcc -O2 -o "$ROOT/.build-relay/relay" "$RELAY_SOURCE"
+            AVAILABLE[relay]=1
+        else
+            say "skipping the relay: $RELAY_SOURCE or gcc is missing"
+        fi ;;
+    ngircd)
+        if command -v ngircd >/dev/null; then AVAILABLE[ngircd]=1
+        else say "skipping ngIRCd: not installed (apt-get update && apt-get install -y ngircd)"; fi ;;
+    inspircd)
+        if command -v inspircd >/dev/null; then AVAILABLE[inspircd]=1
+        else say "skipping InspIRCd: not installed (apt-get update && apt-get install -y inspircd)"; fi ;;
+    nio)
+        if [[ ! -x $NIO_DIR/.build/release/NIOChatServer && -d $NIO_DIR/.git ]]; then
+            say "building NIOChatServer in $NIO_DIR..."
+            (cd "$NIO_DIR" && swift build -c release --product NIOChatServer >&2) || true
+        fi
+        if [[ -x $NIO_DIR/.build/release/NIOChatServer ]]; then AVAILABLE[nio]=1
+        else
+            say "skipping NIOChatServer: build it outside the repository with"
+            say "  git clone --branch 2.101.3 https://github.com/apple/swift-nio.git $NIO_DIR"
+            say "  (cd $NIO_DIR && swift build -c release --product NIOChatServer)"
+        fi ;;
+    *) say "unknown server '$server'"; exit 64 ;;
+    esac
+done
+
+# ---------------------------------------------------------------------------------------------
+# Anchor configurations. Every limit that would throttle or refuse the benchmark is relaxed;
+# everything else is the package default. README.md lists these changes.
+write_ngircd_conf() {
+    cat > "$WORK/ngircd.conf" <<EOF
+[Global]
+    Name = bench.ngircd
+    Info = linechat-bench anchor
+    Listen = 127.0.0.1
+    Ports = $1
+    MotdPhrase = "benchmark"
+    ServerUID = irc
+    ServerGID = irc
+[Limits]
+    # 0: no limit on connections, per IP or in total (defaults 500 and 5 in this package).
+    MaxConnections = 0
+    MaxConnectionsIP = 0
+    # Disable the penalty (command throttling) mechanism altogether.
+    MaxPenaltyTime = 0
+    MaxNickLength = 30
+    # No PING from the server during the idle hold.
+    PingTimeout = 3600
+    PongTimeout = 3600
+[Options]
+    # No DNS or ident lookups on connect (they would time out on this machine).
+    DNS = no
+    Ident = no
+    PAM = no
+EOF
+}
+
+write_inspircd_conf() {
+    cat > "$WORK/inspircd.conf" <<EOF
+<server name="bench.inspircd" description="linechat-bench anchor" network="bench">
+<admin name="bench" nick="bench" email="bench@localhost">
+<bind address="127.0.0.1" port="$1" type="clients">
+<connect allow="*" timeout="60" pingfreq="3600"
+         localmax="100000" globalmax="100000" limit="100000" maxconnwarn="off"
+         threshold="1000000" commandrate="100000000" fakelag="no"
+         hardsendq="16777216" softsendq="16777216" recvq="16777216"
+         resolvehostnames="no" useident="no">
+<channels users="100" opers="100">
+<dns server="127.0.0.1" timeout="1">
+<pid file="$WORK/inspircd.pid">
+<options prefixquit="Quit: " syntaxhints="no" announcets="yes" hostintopic="yes" pingwarning="15">
+<security hideserver="" userstats="Pu" customversion="" flatlinks="no" hidesplits="no" hideulines="no" hidebans="no" maxtargets="20">
+<performance quietbursts="yes" softlimit="20000" somaxconn="4096" netbuffersize="65000" clonesonconnect="no">
+<limits maxnick="30">
+<log method="file" type="* -USERINPUT -USEROUTPUT" level="sparse" target="$WORK/inspircd.log">
+EOF
+}
+
+PORT_BASE=34700
+port_of() {
+    case $1 in linechat) echo $((PORT_BASE)) ;; relay) echo $((PORT_BASE + 1)) ;; ngircd) echo $((PORT_BASE + 2)) ;;
+    inspircd) echo $((PORT_BASE + 3)) ;; nio) echo $((PORT_BASE + 4)) ;; esac
+}
+adapter_of() {
+    case $1 in linechat | relay) echo linechat ;; ngircd | inspircd) echo irc ;; nio) echo nio-chat ;; esac
+}
+
+SERVER_PID=""
+start_server() {
+    local name=$1 port
+    port=$(port_of "$name")
+    case $name in
+    linechat)
+        taskset -c $SERVER_CPU "$BIN/linechat-server" --host 127.0.0.1 --port "$port" \
+            --max-clients 20000 --max-per-ip 20000 --flood-burst 1000000 --flood-rate 100000000 \
+            --sendq-bytes 16777216 --log-level error --no-console >"$WORK/linechat.log" 2>&1 &
+        SERVER_PID=$! ;;
+    relay)
+        taskset -c $SERVER_CPU "$ROOT/.build-relay/relay" "$port" >"$WORK/relay.log" 2>&1 &
+        SERVER_PID=$! ;;
+    ngircd)
+        write_ngircd_conf "$port"
+        taskset -c $SERVER_CPU ngircd --nodaemon --config "$WORK/ngircd.conf" >"$WORK/ngircd.log" 2>&1 &
+        SERVER_PID=$! ;;
+    inspircd)
+        write_inspircd_conf "$port"
+        taskset -c $SERVER_CPU inspircd --nofork --nopid --runasroot --config "$WORK/inspircd.conf" \
+            >"$WORK/inspircd.out" 2>&1 &
+        SERVER_PID=$! ;;
+    nio)
+        taskset -c $SERVER_CPU "$NIO_DIR/.build/release/NIOChatServer" 127.0.0.1 "$port" >"$WORK/nio.log" 2>&1 &
+        SERVER_PID=$! ;;
+    esac
+    for _ in $(seq 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then sleep 0.2; return 0; fi
+        sleep 0.1
+    done
+    say "$name did not start listening on $port (see $WORK/$name.*)"
+    stop_server
+    return 1
+}
+
+stop_server() {
+    [[ -n $SERVER_PID ]] || return 0
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+trap stop_server EXIT
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios: the arguments of one run, and the JSON field reported for it.
+# NIOChatServer announces every new connection to every other one through a single dispatch
+# queue (O(N^2) writes at about 0.15 M/s here), so it holds $IDLE_CONNECTIONS_NIO, not 19,900.
+IDLE_CONNECTIONS_NIO=${IDLE_CONNECTIONS_NIO:-2000}
+idle_connections() { if [[ $1 == nio ]]; then echo "$IDLE_CONNECTIONS_NIO"; else echo "$IDLE_CONNECTIONS"; fi; }
+scenario_args() {
+    case $1 in
+    fanout100) echo "fanout --clients 100 --senders 10 --messages 1000 --payload 64" ;;
+    fanout1000) echo "fanout --clients 1000 --senders 10 --messages 200 --payload 64" ;;
+    # fanout100 with each sender at most 4 messages ahead: little batching for the server to use.
+    fanout100w4) echo "fanout --clients 100 --senders 10 --messages 1000 --payload 64 --window 4" ;;
+    # The same fan-out as fanout100, three times longer, so that CPU time (in 10 ms ticks) is
+    # exact to a few per cent.
+    efficiency) echo "fanout --clients 100 --senders 10 --messages 3000 --payload 64" ;;
+    latency) echo "fanout --clients 100 --senders 10 --messages 1000 --payload 64 --rate 1000" ;;
+    idle) echo "idle --connections $(idle_connections "$2") --hold $IDLE_HOLD --timeout 900" ;;
+    connect) echo "connect --connections 5000 --concurrency 64" ;;
+    esac
+}
+scenario_field() {
+    case $1 in
+    fanout100 | fanout1000 | fanout100w4) echo deliveries_per_second ;;
+    efficiency) echo per_server_cpu_second ;;
+    latency) echo latency_p99_us ;;
+    idle) echo rss_per_connection ;;
+    connect) echo handshakes_per_second ;;
+    esac
+}
+scenario_title() {
+    case $1 in
+    fanout100) echo "fanout 100 clients, 10x1000 msgs: deliveries/s" ;;
+    fanout1000) echo "fanout 1000 clients, 10x200 msgs: deliveries/s" ;;
+    fanout100w4) echo "fanout 100 clients, window 4: deliveries/s" ;;
+    efficiency) echo "deliveries per server CPU-second (10x3000 msgs)" ;;
+    latency) echo "100 clients, 1000 msgs/s: p99 latency" ;;
+    idle) echo "idle $IDLE_CONNECTIONS conns held ${IDLE_HOLD} s: server RSS/conn" ;;
+    connect) echo "connect: handshakes/s" ;;
+    esac
+}
+
+json_field() { # json_field FIELD < line
+    sed -nE "s/.*\"$1\":(null|-?[0-9.eE+-]+).*/\1/p"
+}
+
+median() { # median of the numbers on stdin (the middle one, or the lower middle)
+    sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "null"; else print v[int((NR + 1) / 2)] }'
+}
+
+format_value() { # format_value SCENARIO VALUE
+    local value=$2
+    if [[ $value == null || -z $value ]]; then echo "-"; return; fi
+    case $1 in
+    fanout100 | fanout1000 | fanout100w4 | efficiency | connect)
+        awk -v v="$value" 'BEGIN { if (v >= 1e6) printf "%.2f M", v / 1e6; else if (v >= 1e3) printf "%.1f k", v / 1e3; else printf "%.0f", v }' ;;
+    latency) awk -v v="$value" 'BEGIN { printf "%.2f ms", v / 1000 }' ;;
+    idle) awk -v v="$value" 'BEGIN { printf "%.2f KiB", v / 1024 }' ;;
+    esac
+}
+
+declare -A CELL=() CLEAN=()
+for scenario in $SCENARIOS; do
+    for server in $SERVERS; do
+        [[ -n ${AVAILABLE[$server]:-} ]] || continue
+        values=()
+        dirty=0
+        for run in $(seq "$RUNS"); do
+            if ! start_server "$server"; then dirty=1; continue; fi
+            say "$scenario · $server · run $run of $RUNS"
+            # shellcheck disable=SC2046
+            line=$(taskset -c $CLIENT_CPU "$BENCH" $(scenario_args "$scenario" "$server") --port "$(port_of "$server")" \
+                --adapter "$(adapter_of "$server")" --server-pid "$SERVER_PID" --json --no-progress || true)
+            stop_server
+            if [[ -z $line ]]; then dirty=1; continue; fi
+            printf '{"server":"%s","scenario_name":"%s","run":%d,"result":%s}\n' "$server" "$scenario" "$run" "$line" >>"$RESULTS"
+            [[ $(json_field clean <<<"${line//\"clean\":true/\"clean\":1}") == 1 ]] || dirty=1
+            values+=("$(json_field "$(scenario_field "$scenario")" <<<"$line")")
+        done
+        CELL[$scenario,$server]=$(printf '%s\n' "${values[@]}" | grep -v '^null$' | median)
+        CLEAN[$scenario,$server]=$dirty
+    done
+done
+
+# ---------------------------------------------------------------------------------------------
+# The table: medians, then LineChat's ratio to the best anchor and to the relay.
+title() {
+    case $1 in linechat) echo LineChat ;; relay) echo "C relay" ;; ngircd) echo "ngIRCd" ;; inspircd) echo InspIRCd ;;
+    nio) echo NIOChatServer ;; esac
+}
+present=()
+for server in $SERVERS; do [[ -n ${AVAILABLE[$server]:-} ]] && present+=("$server"); done
+
+header="| scenario |"
+rule="|---|"
+for server in "${present[@]}"; do header+=" $(title "$server") |"; rule+="---|"; done
+header+=" LineChat / best anchor | LineChat / relay |"
+rule+="---|---|"
+echo
+echo "$header"
+echo "$rule"
+for scenario in $SCENARIOS; do
+    row="| $(scenario_title "$scenario") |"
+    best=""
+    for server in "${present[@]}"; do
+        value=${CELL[$scenario,$server]:-null}
+        cell=$(format_value "$scenario" "$value")
+        [[ ${CLEAN[$scenario,$server]:-0} == 1 ]] && cell+=" (!)"
+        [[ $scenario == idle && $(idle_connections "$server") != "$IDLE_CONNECTIONS" ]] &&
+            cell+=" ($(idle_connections "$server") conns)"
+        row+=" $cell |"
+        if [[ $server != linechat && $server != relay && $value != null ]]; then
+            case $scenario in
+            latency | idle) best=$(printf '%s\n' $best "$value" | sort -g | head -1) ;;
+            *) best=$(printf '%s\n' $best "$value" | sort -g | tail -1) ;;
+            esac
+        fi
+    done
+    mine=${CELL[$scenario,linechat]:-null}
+    relay=${CELL[$scenario,relay]:-null}
+    ratio() { [[ $1 != null && -n $2 && $2 != null ]] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }' || echo "-"; }
+    row+=" $(ratio "$mine" "$best") | $(ratio "$mine" "$relay") |"
+    echo "$row"
+done
+echo
+echo "Medians of $RUNS runs; (!) marks a cell where a run lost, duplicated or reordered deliveries, or logged errors."
+echo "For latency and memory, lower is better (a ratio under 1 is LineChat ahead). Every run's JSON: $RESULTS"

@@ -1,0 +1,41 @@
+@preconcurrency import Glibc
+
+// The process-level calls a command-line program needs: its environment and its exit.
+extension Posix {
+    /// The value of environment variable `name`, or nil when it is unset.
+    public static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+
+    /// Ends the process with `status` (exit(3): buffered C output is flushed).
+    public static func exit(_ status: Int32) -> Never {
+        Glibc.exit(status)
+    }
+
+    /// Writes all of `text` to `fd`, ignoring errors (for messages to stderr on the way out).
+    public static func write(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { raw in
+            try? writeAll(fd, UnsafeRawBufferPointer(raw))
+        }
+    }
+}
+
+extension Posix {
+    /// Unblocks `signals` in the calling thread. A process inherits its parent's signal mask,
+    /// and some parents block nearly everything (a thread of Dispatch's pool that starts a
+    /// Foundation `Process`, for one); a program that relies on a signal unblocks it.
+    public static func unblockSignals(_ signals: [Int32]) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in signals { sigaddset(&set, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// Sends `signal` to process `pid` (kill(2)); false if it could not be sent.
+    @discardableResult
+    public static func sendSignal(_ signal: Int32, to pid: Int32) -> Bool {
+        kill(pid, signal) == 0
+    }
+}
