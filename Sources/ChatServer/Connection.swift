@@ -45,7 +45,10 @@ final class Connection {
     // Counters for the operator console.
     var linesIn = 0
     var bytesIn = 0
+    var linesOut = 0
     var bytesOut = 0
+    /// Monotonic nanoseconds of the last line received.
+    var lastLineAt: Int64
 
     init(fd: Int32, id: ConnectionID, address: SocketAddress, now: Int64, maxLineBytes: Int, floodBurst: Int, counted: Bool) {
         self.fd = fd
@@ -55,12 +58,20 @@ final class Connection {
         self.framer = LineFramer(maxLineBytes: maxLineBytes)
         self.tokens = Double(floodBurst)
         self.tokensUpdatedAt = now
+        self.lastLineAt = now
         self.counted = counted
     }
 
     var isOpen: Bool {
         if case .open = state { return true }
         return false
+    }
+
+    func info(now: Int64) -> ConnectionInfo {
+        ConnectionInfo(
+            id: id, nickname: session.nickname?.name, address: session.address,
+            connectedSeconds: Double(now - session.connectedAt) / 1e9, idleSeconds: Double(now - lastLineAt) / 1e9,
+            linesIn: linesIn, bytesIn: bytesIn, linesOut: linesOut, bytesOut: bytesOut)
     }
 
     /// Who this is in log lines: "127.0.0.1:5555 alice" or "127.0.0.1:5555 -".

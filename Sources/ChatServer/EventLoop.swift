@@ -210,6 +210,7 @@ final class EventLoop {
     /// Runs one line (or an overlong-line report) through the chat logic.
     private func handle(_ event: LineFramer.Event, from connection: Connection) {
         connection.linesIn += 1
+        connection.lastLineAt = context.now
         statistics.linesIn += 1
         let wasRegistered = connection.session.isRegistered
         switch event {
@@ -299,6 +300,7 @@ final class EventLoop {
     private func perform(for connection: Connection) {
         if !effects.reply.isEmpty {
             effects.reply.withUnsafeBytes { enqueue($0, to: connection) }
+            connection.linesOut += effects.reply.reduce(0) { $1 == 10 ? $0 + 1 : $0 } - 1
         }
         for outbound in effects.outbound {
             statistics.messagesRelayed += 1
@@ -354,6 +356,8 @@ final class EventLoop {
                 broadcastLocally(bytes, except: except)
             case .close(let id, let error, let quitReason):
                 if let target = connection(id) { requestClose(target, error: error, quitReason: quitReason) }
+            case .snapshot(let reply):
+                reply(connections.compactMap { $0?.isOpen == true ? $0!.info(now: context.now) : nil })
             case .shutdown:
                 beginShutdown()
             }
@@ -390,6 +394,7 @@ final class EventLoop {
             return
         }
         connection.output.append(bytes)
+        connection.linesOut += 1
         connection.bytesOut += bytes.count
         statistics.bytesOut += bytes.count
         markDirty(connection)

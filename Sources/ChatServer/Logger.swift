@@ -9,12 +9,18 @@ public struct Logger: Sendable {
     }
 
     public var level: Level
-    /// Where lines go; stderr unless a test wants them elsewhere.
-    public var descriptor: Int32
+    /// Where finished lines (newline included) go. Standard error by default; the operator
+    /// console replaces it to print log lines above its prompt.
+    public var sink: @Sendable (String) -> Void
 
-    public init(level: Level = .info, descriptor: Int32 = 2) {
+    public init(level: Level = .info, sink: @escaping @Sendable (String) -> Void = Logger.standardError) {
         self.level = level
-        self.descriptor = descriptor
+        self.sink = sink
+    }
+
+    /// Writes a line to standard error with one write(2).
+    public static let standardError: @Sendable (String) -> Void = { line in
+        Array(line.utf8).withUnsafeBytes { try? Posix.writeAll(2, $0) }
     }
 
     public func info(_ message: @autoclosure () -> String) { log(.info, message()) }
@@ -30,7 +36,6 @@ public struct Logger: Sendable {
         case .warning: label = "warning"
         case .error, .off: label = "error"
         }
-        let line = Array("\(Posix.timestamp()) \(label) \(message())\n".utf8)
-        line.withUnsafeBytes { try? Posix.writeAll(descriptor, $0) }
+        sink("\(Posix.timestamp()) \(label) \(message())\n")
     }
 }

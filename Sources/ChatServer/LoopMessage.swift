@@ -8,6 +8,8 @@ enum LoopMessage: Sendable {
     case broadcast([UInt8], except: ConnectionID?)
     /// Close a connection with `ERROR :<error>`, telling the others `QUIT :<quitReason>`.
     case close(ConnectionID, error: String, quitReason: String)
+    /// Copy every connection's figures and hand them to `reply` (called on the loop thread).
+    case snapshot(reply: @Sendable ([ConnectionInfo]) -> Void)
     /// Tell every client `ERROR :Server shutting down`, close everything and stop.
     case shutdown
 }

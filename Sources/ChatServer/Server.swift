@@ -106,6 +106,8 @@ public final class Server: Sendable {
         Posix.close(current.state.listener)
     }
 
+    var runningState: ServerState? { running.withLock { $0?.state } }
+
     /// The registry of users, for the operator console.
     public var registry: Registry? { running.withLock { $0?.state.registry } }
 
