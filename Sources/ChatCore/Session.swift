@@ -44,7 +44,9 @@ public struct Session {
         case .failure(.emptyLine):
             return
         case .failure(let error):
-            if !isRegistered, let verb = error.verb, !verb.allowedBeforeRegistration {
+            // Before registration anything but the allowed verbs is 451, unknown verbs included:
+            // the nc user who types "hello" first learns how to register.
+            if !isRegistered, error.verb.map({ !$0.allowedBeforeRegistration }) ?? error.isUnknownCommand {
                 reply(&effects, context, .notRegistered, trailing: Replies.notRegistered)
                 return
             }

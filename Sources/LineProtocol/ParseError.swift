@@ -20,6 +20,12 @@ public enum ParseError: Error, Equatable, Sendable {
     /// 407: more recipients than `Limits.maxTargets`.
     case tooManyTargets(Verb)
 
+    /// True for `.unknownCommand`.
+    public var isUnknownCommand: Bool {
+        if case .unknownCommand = self { return true }
+        return false
+    }
+
     /// The verb the line was sent with, when it was recognised.
     public var verb: Verb? {
         switch self {
