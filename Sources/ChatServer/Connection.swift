@@ -33,6 +33,8 @@ final class Connection {
     var registeredIndex = -1
     /// Set once the loop has scheduled this connection to close.
     var closeScheduled = false
+    /// Open and not scheduled to close: the one flag the delivery path checks.
+    var acceptsOutput = true
     var shutWrite = false
 
     // Flood control: a token bucket refilled lazily from the loop's clock.
