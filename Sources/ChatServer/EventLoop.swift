@@ -24,6 +24,8 @@ final class EventLoop {
     private var registered: [Unmanaged<Connection>] = []
     /// Connections with output to flush at the end of this wakeup.
     private var dirty: [Connection] = []
+    /// The batch `flushDirty` is working through (kept to reuse its storage).
+    private var flushing: [Connection] = []
     private var closeRequests: [(Connection, error: String?, quitReason: String)] = []
     private var registrationDeadlines = DeadlineQueue()
     private var lingerDeadlines = DeadlineQueue()
@@ -82,7 +84,6 @@ final class EventLoop {
             runTimers()
             processCloseRequests()
             flushDirty()
-            processCloseRequests()
             statistics.publish(to: state.statistics)
             if let deadline = shutdownDeadline, liveCount == 0 || context.now >= deadline { break }
         }
@@ -90,6 +91,7 @@ final class EventLoop {
     }
 
     private func nextTimeout() -> Int32 {
+        if !dirty.isEmpty || !closeRequests.isEmpty { return 0 }
         var next = Int64.max
         if let deadline = registrationDeadlines.first { next = min(next, deadline) }
         if let deadline = lingerDeadlines.first { next = min(next, deadline) }
@@ -418,12 +420,19 @@ final class EventLoop {
         }
     }
 
+    /// Flushes every connection with output. Closing a connection whose send failed queues its
+    /// QUIT for others, so this repeats until no output is left unflushed: a line queued after
+    /// the last flush would otherwise wait for an unrelated wakeup.
     private func flushDirty() {
-        for connection in dirty {
-            connection.isDirty = false
-            flush(connection)
+        while !dirty.isEmpty {
+            swap(&dirty, &flushing)
+            for connection in flushing {
+                connection.isDirty = false
+                flush(connection)
+            }
+            flushing.removeAll(keepingCapacity: true)
+            processCloseRequests()
         }
-        dirty.removeAll(keepingCapacity: true)
     }
 
     /// Sends as much queued output as the socket takes, then sets the epoll interest.

@@ -29,7 +29,15 @@ struct ConnectionLifecycleTests {
         }
         var quits = 0
         while quits < 30 {
-            let line = try watcher.readLine()
+            let line: String
+            do {
+                line = try watcher.readLine()
+            } catch {
+                var log: [String] = []
+                while let line = try? server.log.readLine(timeout: 0.5) { log.append(line) }
+                Issue.record(Comment(rawValue: "after \(quits) QUIT lines: \(error)\n\(log.joined(separator: "\n"))"))
+                throw error
+            }
             if line.contains(" QUIT :") { quits += 1 }
         }
         let probe = try server.connect()
