@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <malloc.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -20,4 +21,8 @@ int clinux_bytes_readable(int fd) {
     int n = 0;
     if (ioctl(fd, FIONREAD, &n) != 0) return -1;
     return n;
+}
+
+int clinux_release_free_memory(void) {
+    return malloc_trim(0);
 }

@@ -37,6 +37,10 @@ final class EventLoop {
     private var statistics = LocalStatistics()
     private let greeting: [UInt8]
     private var shutdownDeadline: Int64?
+    /// Bytes sent since the heap was last trimmed: after a burst, the first idle second hands
+    /// the freed output buffers back to the system.
+    private var bytesSentSinceTrim = 0
+    private static let trimAfterBytes = 1 << 20
     private var listenerResumesAt: Int64?
 
     private static let lingerNanoseconds: Int64 = 2_000_000_000
@@ -67,6 +71,10 @@ final class EventLoop {
                 break
             }
             context.now = Posix.monotonicNanoseconds()
+            if events.count == 0 && bytesSentSinceTrim >= Self.trimAfterBytes {
+                bytesSentSinceTrim = 0
+                Posix.releaseFreeMemory()
+            }
             for i in 0..<events.count {
                 let fd = events.descriptor(at: i)
                 let readiness = events.readiness(at: i)
@@ -97,6 +105,7 @@ final class EventLoop {
         if let deadline = lingerDeadlines.first { next = min(next, deadline) }
         if let deadline = shutdownDeadline { next = min(next, deadline) }
         if let deadline = listenerResumesAt { next = min(next, deadline) }
+        if bytesSentSinceTrim >= Self.trimAfterBytes { next = min(next, context.now + 1_000_000_000) }
         if !throttled.isEmpty {
             next = min(next, context.now + max(Int64(1e9 / configuration.floodLinesPerSecond), 1_000_000))
         }
@@ -445,6 +454,7 @@ final class EventLoop {
                     connection.output.consume(n)
                     connection.bytesOut += n
                     statistics.bytesOut += n
+                    bytesSentSinceTrim += n
                 case .wouldBlock:
                     updateInterest(connection)
                     return

@@ -132,6 +132,12 @@ public enum Posix {
         return Int(limit.rlim_cur)
     }
 
+    /// Hands freed heap pages back to the system (malloc_trim), so a burst of output does not
+    /// leave the process's resident memory high once the buffers are freed.
+    public static func releaseFreeMemory() {
+        _ = clinux_release_free_memory()
+    }
+
     /// How many CPUs this process may run on (honours taskset).
     public static var availableCPUCount: Int { Int(clinux_cpu_count()) }
 

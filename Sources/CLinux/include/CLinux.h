@@ -15,6 +15,9 @@ int clinux_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 /// How many CPUs this process may run on (sched_getaffinity), at least 1.
 int clinux_cpu_count(void);
 
+/// Returns freed heap memory to the system (malloc_trim(0)); 1 if any was released.
+int clinux_release_free_memory(void);
+
 /// The bytes waiting in a socket's receive queue (FIONREAD), or -1 with errno set.
 int clinux_bytes_readable(int fd);
 
