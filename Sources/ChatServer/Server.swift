@@ -70,19 +70,17 @@ public final class Server: Sendable {
         for handle in handles {
             let done = DispatchSemaphore(value: 0)
             finished.append(done)
+            // The loop is built on its own thread: it is not Sendable, only its handle is.
             let thread = Thread {
-                let loop: EventLoop
-                do {
-                    loop = try EventLoop(handle: handle, state: state)
-                } catch {
-                    startFailure.withLock { $0 = error as? SystemError ?? SystemError("epoll", errno: 0) }
+                defer { done.signal() }
+                switch Result(catching: { () throws(SystemError) in try EventLoop(handle: handle, state: state) }) {
+                case .failure(let error):
+                    startFailure.withLock { $0 = error }
                     started.signal()
-                    done.signal()
-                    return
+                case .success(let loop):
+                    started.signal()
+                    loop.run()
                 }
-                started.signal()
-                loop.run()
-                done.signal()
             }
             thread.name = "linechat-loop-\(handle.index)"
             thread.start()
