@@ -23,10 +23,16 @@ let package = Package(
             // run-time exclusivity checks on their properties can never fire; in release they
             // cost a fifth of a broadcast's CPU. Debug builds (and the tests) keep them on.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-        .executableTarget(name: "linechat-server", dependencies: ["ChatServer"]),
+        // The operator console: commands typed at the server's stdin, shown above a prompt.
+        .target(name: "OperatorConsole", dependencies: ["ChatServer", "TerminalUI", "LineProtocol"]),
+        .executableTarget(name: "linechat-server", dependencies: ["ChatServer", "OperatorConsole"]),
+
+        // What the client and the console share at a terminal: key decoding, the line editor,
+        // the prompt line kept below printed lines.
+        .target(name: "TerminalUI", dependencies: ["Platform"]),
 
         // The CLI client: rendering, line editing, terminal handling.
-        .target(name: "LineChatClient", dependencies: ["LineProtocol", "Platform"]),
+        .target(name: "LineChatClient", dependencies: ["LineProtocol", "Platform", "TerminalUI"]),
         .executableTarget(name: "linechat", dependencies: ["LineChatClient"]),
 
         // Conformance transcripts: reading them and replaying them against any server.
@@ -43,6 +49,8 @@ let package = Package(
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol"]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"]),
         .testTarget(name: "ChatServerTests", dependencies: ["ChatServer", "TestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "OperatorConsoleTests", dependencies: ["OperatorConsole", "TestSupport"]),
         .testTarget(name: "LineChatClientTests", dependencies: ["LineChatClient", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "TestSupport"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "TestSupport"]),

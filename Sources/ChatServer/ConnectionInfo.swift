@@ -13,6 +13,21 @@ public struct ConnectionInfo: Sendable {
     public let bytesIn: Int
     public let linesOut: Int
     public let bytesOut: Int
+
+    public init(
+        id: ConnectionID, nickname: String?, address: String, connectedSeconds: Double, idleSeconds: Double,
+        linesIn: Int, bytesIn: Int, linesOut: Int, bytesOut: Int
+    ) {
+        self.id = id
+        self.nickname = nickname
+        self.address = address
+        self.connectedSeconds = connectedSeconds
+        self.idleSeconds = idleSeconds
+        self.linesIn = linesIn
+        self.bytesIn = bytesIn
+        self.linesOut = linesOut
+        self.bytesOut = bytesOut
+    }
 }
 
 /// The server's counters at one moment, for the operator console's `stats`.
@@ -29,4 +44,23 @@ public struct StatisticsSnapshot: Sendable {
     public let sendQueueDisconnects: Int
     public let floodDisconnects: Int
     public let residentMemoryBytes: Int
+
+    public init(
+        uptimeSeconds: Double, connections: Int, peakConnections: Int, registeredUsers: Int, linesIn: Int,
+        messagesRelayed: Int, deliveries: Int, bytesIn: Int, bytesOut: Int, sendQueueDisconnects: Int,
+        floodDisconnects: Int, residentMemoryBytes: Int
+    ) {
+        self.uptimeSeconds = uptimeSeconds
+        self.connections = connections
+        self.peakConnections = peakConnections
+        self.registeredUsers = registeredUsers
+        self.linesIn = linesIn
+        self.messagesRelayed = messagesRelayed
+        self.deliveries = deliveries
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
+        self.sendQueueDisconnects = sendQueueDisconnects
+        self.floodDisconnects = floodDisconnects
+        self.residentMemoryBytes = residentMemoryBytes
+    }
 }

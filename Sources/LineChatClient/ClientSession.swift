@@ -1,4 +1,5 @@
 import LineProtocol
+import TerminalUI
 
 /// Something the program must do for the session: send a protocol line, show a line to the
 /// user, or clear the screen.

@@ -1,5 +1,6 @@
 import LineProtocol
 import Platform
+import TerminalUI
 
 /// What the user did, as far as the session is concerned.
 enum UserEvent: Equatable {
@@ -33,35 +34,13 @@ protocol Frontend: AnyObject {
     func finish()
 }
 
-/// Bytes for stdout, written in one go per event. A write error (a closed pipe, a terminal
-/// that went away) stops output for good but not the program, which still says goodbye.
-struct Output {
-    let fd: Int32
-    private(set) var pending: [UInt8] = []
-    private(set) var isBroken = false
-
-    init(fd: Int32) {
-        self.fd = fd
-    }
-
-    mutating func append(_ text: String) {
-        if !isBroken { pending.append(contentsOf: text.utf8) }
-    }
-
-    mutating func flush() {
-        defer { pending.removeAll(keepingCapacity: true) }
-        guard !isBroken, !pending.isEmpty else { return }
-        if case .failure = ByteIO.writeAll(fd, pending) { isBroken = true }
-    }
-}
-
 /// A script on stdin (or anything that is not a terminal): each line is submitted as typed;
 /// shown lines go to stdout one per line.
 final class ScriptFrontend: Frontend {
     private(set) var inputFD: Int32? = 0
     private var framer = LineFramer(maxLineBytes: ServerConnection.maxLineBytes)
     private var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-    private var output = Output(fd: 1)
+    private var output = BufferedOutput(fd: 1)
 
     var inputTimeoutMilliseconds: Int32? { nil }
 

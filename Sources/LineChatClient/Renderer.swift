@@ -1,4 +1,5 @@
 import LineProtocol
+import TerminalUI
 
 /// Turns server lines into lines for a person: `alice -> you: hi`, `alice: hello all`,
 /// `* alice has joined the chat room`, errors in words, the user list as a table. Pure: it

@@ -1,4 +1,5 @@
 import LineProtocol
+import TerminalUI
 
 /// The LIST reply (322 lines, then 323) as an aligned table. The server's info text,
 /// `connected 3m 12s, idle 5s[, from 10.0.0.7:51234]`, is split into columns when every row

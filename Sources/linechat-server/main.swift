@@ -1,9 +1,11 @@
 import ChatCore
 import ChatServer
 import Foundation
+import OperatorConsole
 import Platform
 
-// linechat-server: flags -> configuration -> server; then wait for SIGINT or SIGTERM.
+// linechat-server: flags -> configuration -> server; then the operator console until `quit`,
+// SIGINT or SIGTERM.
 let options: ServerOptions
 do {
     options = try ServerOptions.parse(Array(CommandLine.arguments.dropFirst()))
@@ -20,11 +22,16 @@ if options.showVersion {
     exit(0)
 }
 
-// Block the shutdown signals before any thread starts, so only sigwait below receives them.
-let shutdownSignals = [SIGINT, SIGTERM]
-Posix.blockSignals(shutdownSignals)
-
-let logger = Logger(level: options.logLevel)
+// Before any thread starts: the console blocks SIGINT and SIGTERM, so that the server's
+// threads inherit the block and only `console.run` (on this thread) receives them.
+let console: ConsoleHost
+do {
+    console = try ConsoleHost(enabled: options.console ?? true)
+} catch {
+    FileHandle.standardError.write(Data("linechat-server: cannot start the operator console: \(error)\n".utf8))
+    exit(1)
+}
+let logger = Logger(level: options.logLevel, sink: console.logSink)
 let server = Server(configuration: options.configuration, logger: logger)
 let port: Int
 do {
@@ -38,8 +45,9 @@ logger.info(
     "Server listening on \(configuration.host):\(port) as \(configuration.serverName); "
         + "\(configuration.eventLoops > 0 ? configuration.eventLoops : Posix.availableCPUCount) event loop(s)")
 
-let signal = Posix.waitForSignal(shutdownSignals)
-logger.info("received \(signal == SIGINT ? "SIGINT" : "SIGTERM"); shutting down")
+let banner = ConsoleSession.banner(host: configuration.host, port: port)
+let reason = console.run(server: server, banner: banner, logger: logger)
+logger.info("\(reason); shutting down")
 server.shutdown()
 logger.info("stopped")
 exit(0)

@@ -3,7 +3,7 @@ import Platform
 
 /// The built `linechat-server` binary running as a child process on 127.0.0.1 and a free
 /// port, for tests that look at the server from outside: its descriptors and memory in procfs,
-/// its exit status, its stdin console.
+/// its exit status, its operator console on stdin and stdout.
 public final class ServerProcess {
     public let process: Process
     public let port: Int
@@ -11,6 +11,8 @@ public final class ServerProcess {
     public let log: LineClient
     /// Writes to the server's stdin.
     public let input: FileHandle
+    /// The server's stdout (the operator console's output), one line at a time.
+    public let output: LineClient
 
     /// The directory holding the package's built products (beside the test bundle).
     public static var productsDirectory: URL {
@@ -18,6 +20,11 @@ public final class ServerProcess {
     }
 
     public struct StartFailure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Output that did not come in time.
+    public struct Timeout: Error, CustomStringConvertible {
         public let description: String
     }
 
@@ -33,11 +40,13 @@ public final class ServerProcess {
         process.arguments = ["--host", "127.0.0.1", "--port", "0"] + arguments
         let stderrPipe = Pipe()
         let stdinPipe = Pipe()
+        let stdoutPipe = Pipe()
         process.standardError = stderrPipe
         process.standardInput = stdinPipe
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = stdoutPipe
         try process.run()
         log = LineClient(adopting: dup(stderrPipe.fileHandleForReading.fileDescriptor))
+        output = LineClient(adopting: dup(stdoutPipe.fileHandleForReading.fileDescriptor))
         input = stdinPipe.fileHandleForWriting
         var found: Int?
         while found == nil {
@@ -78,6 +87,57 @@ public final class ServerProcess {
 
     /// A client connected to this server.
     public func connect() throws -> TestClient { try TestClient(port: port) }
+
+    /// Types `line` at the operator console (writes it and a newline to stdin).
+    public func command(_ line: String) throws {
+        try input.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    /// Ends the console's input (closes the server's stdin).
+    public func closeInput() throws {
+        try input.close()
+    }
+
+    /// Reads console output until a line satisfies `predicate`; returns the lines read, that
+    /// one included. Throws after `timeout` seconds without it.
+    @discardableResult
+    public func readOutput(
+        until what: String, timeout: Double = 5, where predicate: (String) -> Bool
+    ) throws -> [String] {
+        var lines: [String] = []
+        while true {
+            let line: String
+            do {
+                line = try output.readLine(timeout: timeout)
+            } catch {
+                throw Timeout(description: "console output never showed \(what) (\(error)); got \(lines)")
+            }
+            lines.append(line)
+            if predicate(line) { return lines }
+        }
+    }
+
+    /// Reads log lines until one contains `text`; throws after `timeout` seconds without it.
+    @discardableResult
+    public func expectLog(containing text: String, timeout: Double = 5) throws -> String {
+        while true {
+            let line: String
+            do {
+                line = try log.readLine(timeout: timeout)
+            } catch {
+                throw Timeout(description: "the log never showed \"\(text)\": \(error)")
+            }
+            if line.contains(text) { return line }
+        }
+    }
+
+    /// Waits up to `timeout` seconds for the server to exit by itself (its log closes when it
+    /// does); returns the exit status, or nil when it is still running.
+    public func waitForExit(timeout: Double = 10) -> Int32? {
+        guard log.waitForClose(timeout: timeout) else { return nil }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
 
     /// Sends SIGTERM and waits; returns the exit status.
     @discardableResult

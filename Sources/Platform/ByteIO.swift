@@ -1,11 +1,10 @@
-import Platform
-
-// Array-based reads and writes over Platform's buffer-pointer calls. The closures return a
-// Result rather than throwing: a typed-throws closure passed to a rethrowing
+// Array-based reads and writes over the buffer-pointer calls in Posix, for programs that keep
+// their bytes in arrays (the client, the terminal UI, the operator console). The closures
+// return a Result rather than throwing: a typed-throws closure passed to a rethrowing
 // withUnsafeBytes crashes the 6.3.1 compiler in IRGen.
-enum ByteIO {
+public enum ByteIO {
     /// One read(2) into `buffer`.
-    static func read(_ fd: Int32, into buffer: inout [UInt8]) -> Result<IOResult<Int>, SystemError> {
+    public static func read(_ fd: Int32, into buffer: inout [UInt8]) -> Result<IOResult<Int>, SystemError> {
         buffer.withUnsafeMutableBytes { raw in
             do throws(SystemError) {
                 return .success(try Posix.read(fd, raw))
@@ -16,7 +15,7 @@ enum ByteIO {
     }
 
     /// One send(2) of `bytes[offset...]`.
-    static func send(_ fd: Int32, _ bytes: [UInt8], from offset: Int) -> Result<IOResult<Int>, SystemError> {
+    public static func send(_ fd: Int32, _ bytes: [UInt8], from offset: Int) -> Result<IOResult<Int>, SystemError> {
         bytes.withUnsafeBytes { raw in
             do throws(SystemError) {
                 return .success(try Posix.send(fd, UnsafeRawBufferPointer(rebasing: raw[offset...])))
@@ -27,7 +26,7 @@ enum ByteIO {
     }
 
     /// write(2) until all of `bytes` is written.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Result<Void, SystemError> {
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Result<Void, SystemError> {
         bytes.withUnsafeBytes { raw in
             do throws(SystemError) {
                 try Posix.writeAll(fd, raw)

@@ -1,17 +1,20 @@
 /// Just enough of a terminal to check what a person would see: text, CR, LF, and the
-/// sequences linechat writes (erase in line, cursor forward, clear screen, colours, which are
+/// sequences linechat and the operator console write (erase in line, cursor forward, clear screen, colours, which are
 /// dropped). Rows grow downwards without limit; there is no wrapping (the prompt line never
 /// reaches the last column).
-struct Screen {
-    private(set) var rows: [[Character]] = [[]]
-    private(set) var row = 0
-    private(set) var column = 0
+public struct Screen {
+    public private(set) var rows: [[Character]] = [[]]
+    public private(set) var row = 0
+    public private(set) var column = 0
     private var pending: [UInt8] = []
 
     /// Sequences the model did not know; a test can insist there are none.
-    private(set) var unknownSequences: [String] = []
+    public private(set) var unknownSequences: [String] = []
 
-    mutating func feed(_ bytes: [UInt8]) {
+    public init() {}
+
+    /// Applies what the program wrote.
+    public mutating func feed(_ bytes: [UInt8]) {
         pending += bytes
         var index = 0
         while index < pending.count {
@@ -97,8 +100,8 @@ struct Screen {
     }
 
     /// Each row as text.
-    var lines: [String] { rows.map { String($0) } }
+    public var lines: [String] { rows.map { String($0) } }
 
     /// The row the cursor is on.
-    var cursorLine: String { lines[row] }
+    public var cursorLine: String { lines[row] }
 }

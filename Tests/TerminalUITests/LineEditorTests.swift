@@ -1,4 +1,4 @@
-import LineChatClient
+import TerminalUI
 import Testing
 
 /// Types `text` into `editor` one character at a time.

@@ -1,0 +1,73 @@
+import ChatServer
+import TerminalUI
+
+/// How the console shows numbers and its two tables: durations as `3m 12s`, sizes as `1.2 KiB`.
+public enum ConsoleFormat {
+    /// A duration in the two largest units that matter: `0s`, `45s`, `3m 12s`, `2h 5m`, `3d 4h`.
+    public static func duration(_ seconds: Double) -> String {
+        let total = max(0, Int(seconds.isFinite ? seconds : 0))
+        let (days, hours, minutes, secs) = (total / 86400, total / 3600 % 24, total / 60 % 60, total % 60)
+        if days > 0 { return "\(days)d \(hours)h" }
+        if total >= 3600 { return "\(total / 3600)h \(minutes)m" }
+        if total >= 60 { return "\(minutes)m \(secs)s" }
+        return "\(secs)s"
+    }
+
+    /// A size in bytes: `512 B` below 1 KiB, then one decimal in KiB, MiB, GiB or TiB.
+    public static func bytes(_ count: Int) -> String {
+        guard count >= 1024 else { return "\(max(0, count)) B" }
+        let units = ["KiB", "MiB", "GiB", "TiB"]
+        var value = Double(count) / 1024
+        var unit = 0
+        // Round first, so 1048575 bytes is 1.0 MiB rather than 1024.0 KiB.
+        while (value * 10).rounded() >= 10240 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    }
+
+    /// `1 user`, `2 users`.
+    public static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
+
+    /// The `list` output: one row per connection, then a summary line.
+    public static func connections(_ infos: [ConnectionInfo]) -> [String] {
+        guard !infos.isEmpty else { return ["No connections."] }
+        let table = TextTable(columns: [
+            .init(header: "NICK"), .init(header: "ADDRESS"),
+            .init(header: "CONNECTED", alignRight: true), .init(header: "IDLE", alignRight: true),
+            .init(header: "LINES IN", alignRight: true), .init(header: "BYTES IN", alignRight: true),
+            .init(header: "LINES OUT", alignRight: true), .init(header: "BYTES OUT", alignRight: true),
+        ])
+        let rows = infos.map { info in
+            [
+                TerminalText.sanitized(info.nickname ?? "-"), info.address,
+                duration(info.connectedSeconds), duration(info.idleSeconds),
+                "\(info.linesIn)", bytes(info.bytesIn), "\(info.linesOut)", bytes(info.bytesOut),
+            ]
+        }
+        let registered = infos.filter { $0.nickname != nil }.count
+        return table.lines(rows) + ["\(count(infos.count, "connection")), \(registered) registered."]
+    }
+
+    /// The `stats` output: one aligned "name  value" line per figure.
+    public static func statistics(_ snapshot: StatisticsSnapshot) -> [String] {
+        let rows = [
+            ["Uptime", duration(snapshot.uptimeSeconds)],
+            ["Connections", "\(snapshot.connections) now, \(snapshot.peakConnections) at peak"],
+            ["Registered users", "\(snapshot.registeredUsers)"],
+            ["Lines received", "\(snapshot.linesIn)"],
+            ["Messages relayed", "\(snapshot.messagesRelayed)"],
+            ["Deliveries", "\(snapshot.deliveries)"],
+            ["Bytes in", bytes(snapshot.bytesIn)],
+            ["Bytes out", bytes(snapshot.bytesOut)],
+            ["SendQ disconnects", "\(snapshot.sendQueueDisconnects)"],
+            ["Flood disconnects", "\(snapshot.floodDisconnects)"],
+            ["Resident memory", bytes(snapshot.residentMemoryBytes)],
+        ]
+        return TextTable(columns: [.init(), .init()]).lines(rows)
+    }
+}

@@ -1,0 +1,155 @@
+import OperatorConsole
+import Testing
+
+private let banner = ConsoleSession.banner(host: "0.0.0.0", port: 33000)
+
+private func shown(_ actions: [ConsoleAction]) -> [String] {
+    actions.compactMap { if case .show(let line) = $0 { line } else { nil } }
+}
+
+@Suite("console commands")
+struct ConsoleSessionTests {
+    let server = FakeServer()
+
+    func session() -> ConsoleSession { ConsoleSession(server: server, banner: banner) }
+
+    @Test func theBannerNamesTheAddressAndHelp() {
+        #expect(
+            banner == "Server listening on 0.0.0.0:33000. Type 'help' to see a list of available server commands.")
+        #expect(ConsoleSession.banner(host: "::", port: 6667).hasPrefix("Server listening on [::]:6667. "))
+    }
+
+    @Test func helpListsEveryCommandWithADescription() {
+        var session = session()
+        let lines = shown(session.submit("help"))
+        #expect(lines.first == "Server commands:")
+        for usage in ["help [command]", "list", "announce [text]", "kick <nick> [reason]", "stats", "clear", "quit"] {
+            let line = lines.first { $0.hasPrefix("  \(usage) ") }
+            #expect(line != nil, "\(usage) is listed")
+            #expect((line?.count ?? 0) > usage.count + 10, "\(usage) has a description")
+        }
+        #expect(lines.count == 8)
+        // The descriptions start in one column.
+        let columns = Set(
+            lines.dropFirst().map { line in
+                line.distance(from: line.startIndex, to: line.range(of: "  ", options: .backwards)!.upperBound)
+            })
+        #expect(columns.count == 1)
+    }
+
+    @Test func helpForOneCommandShowsItsUsage() {
+        var session = session()
+        #expect(
+            shown(session.submit("help KICK")) == ["kick <nick> [reason]: Disconnect a user; everyone sees the reason."]
+        )
+        #expect(shown(session.submit("help nope")) == [ConsoleSession.notACommand])
+    }
+
+    @Test(arguments: ["LIST", "List", "  list  ", "lIsT"])
+    func commandNamesAreCaseInsensitive(_ line: String) {
+        var session = session()
+        #expect(shown(session.submit(line)) == ["No connections."])
+    }
+
+    @Test(arguments: ["frobnicate", "lists", "/list", "announce-all hi", "k"])
+    func anythingElseIsNotACommand(_ line: String) {
+        var session = session()
+        #expect(
+            session.submit(line) == [
+                .show("Not a valid server command. Type 'help' to see the list of server commands.")
+            ])
+    }
+
+    @Test(arguments: ["", "   ", "\t"])
+    func aBlankLineDoesNothing(_ line: String) {
+        var session = session()
+        #expect(session.submit(line) == [])
+    }
+
+    @Test func announceWithTextSendsItAsTyped() {
+        var session = session()
+        #expect(shown(session.submit("ANNOUNCE  Maintenance at  noon ")) == ["Announced to 2 users."])
+        #expect(server.announced == ["Maintenance at  noon"])
+    }
+
+    @Test func announceWithoutTextAsksForIt() {
+        var session = session()
+        #expect(session.submit("announce") == [.show("What would you like to announce?")])
+        #expect(session.isAwaitingAnnouncement)
+        // The next line is the text, even when it looks like a command.
+        #expect(shown(session.submit("help")) == ["Announced to 2 users."])
+        #expect(server.announced == ["help"])
+        #expect(!session.isAwaitingAnnouncement)
+        #expect(shown(session.submit("help")).first == "Server commands:")
+    }
+
+    @Test func anEmptyAnswerAnnouncesNothing() {
+        var session = session()
+        _ = session.submit("announce")
+        #expect(shown(session.submit("  ")) == ["Nothing announced."])
+        #expect(server.announced == [])
+    }
+
+    @Test func announceSaysWhyTextWasRefused() {
+        var session = session()
+        #expect(shown(session.submit("announce a\u{1B}[2Jb")) == ["Not sent. Line refused: control character."])
+        server.users = ["alice"]
+        #expect(shown(session.submit("announce hi")) == ["Announced to 1 user."])
+    }
+
+    @Test func kickTakesANickAndAReason() {
+        var session = session()
+        #expect(shown(session.submit("kick Bob  flooding  the room")) == ["Kicked Bob: flooding  the room"])
+        #expect(server.kicked.map(\.nick) == ["Bob"])
+        #expect(server.kicked.map(\.reason) == ["flooding  the room"])
+    }
+
+    @Test func kickWithoutAReasonSaysSo() {
+        var session = session()
+        #expect(shown(session.submit("kick alice")) == ["Kicked alice: no reason given"])
+        #expect(server.kicked.map(\.reason) == ["no reason given"])
+    }
+
+    @Test func kickNamesAnUnknownNick() {
+        var session = session()
+        #expect(shown(session.submit("kick carol")) == ["No such nick: carol. Type 'list' to see who is connected."])
+        #expect(shown(session.submit("kick")) == ["Usage: kick <nick> [reason]"])
+        #expect(server.kicked.isEmpty)
+    }
+
+    @Test func statsShowsEveryFigure() {
+        var session = session()
+        #expect(
+            shown(session.submit("stats")) == [
+                "Uptime             1h 2m",
+                "Connections        3 now, 7 at peak",
+                "Registered users   2",
+                "Lines received     120",
+                "Messages relayed   80",
+                "Deliveries         240",
+                "Bytes in           12.3 KiB",
+                "Bytes out          1.2 MiB",
+                "SendQ disconnects  1",
+                "Flood disconnects  0",
+                "Resident memory    12.5 MiB",
+            ])
+    }
+
+    @Test func clearClearsTheScreenAndShowsTheBanner() {
+        var session = session()
+        #expect(session.submit("CLEAR") == [.clearScreen, .show(banner)])
+    }
+
+    @Test func quitShutsDown() {
+        var session = session()
+        #expect(session.submit("Quit") == [.show("Shutting down."), .quit])
+    }
+
+    @Test func aStoppedServerIsReported() {
+        server.running = false
+        var session = session()
+        #expect(shown(session.submit("stats")) == ["The server is not running."])
+        #expect(shown(session.submit("announce hi")) == ["The server is not running."])
+        #expect(shown(session.submit("kick bob")) == ["The server is not running."])
+    }
+}

@@ -1,0 +1,53 @@
+import ChatCore
+import ChatServer
+import OperatorConsole
+
+/// A stand-in for the server: records what the console asked and answers with set values.
+final class FakeServer: OperatorServer {
+    var users: [String] = ["alice", "bob"]
+    var announced: [String] = []
+    var kicked: [(nick: String, reason: String)] = []
+    var infos: [ConnectionInfo] = []
+    var running = true
+
+    func announce(_ text: String) throws(Server.OperatorError) {
+        guard running else { throw .notRunning }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+            throw .unsafeText("Line refused: control character")
+        }
+        announced.append(text)
+    }
+
+    func kick(_ nick: String, reason: String) throws(Server.OperatorError) {
+        guard running else { throw .notRunning }
+        guard let index = users.firstIndex(where: { $0.lowercased() == nick.lowercased() }) else {
+            throw .noSuchNick(nick)
+        }
+        users.remove(at: index)
+        kicked.append((nick, reason))
+    }
+
+    func connections(timeout: Double) -> [ConnectionInfo] { infos }
+
+    func statisticsSnapshot() -> StatisticsSnapshot? {
+        guard running else { return nil }
+        return Self.snapshot(registeredUsers: users.count)
+    }
+
+    static func snapshot(registeredUsers: Int = 2) -> StatisticsSnapshot {
+        StatisticsSnapshot(
+            uptimeSeconds: 3723, connections: 3, peakConnections: 7, registeredUsers: registeredUsers, linesIn: 120,
+            messagesRelayed: 80, deliveries: 240, bytesIn: 12_595, bytesOut: 1_258_291, sendQueueDisconnects: 1,
+            floodDisconnects: 0, residentMemoryBytes: 13_107_200)
+    }
+
+    static func info(
+        _ serial: UInt64, _ nick: String?, _ address: String, connected: Double, idle: Double,
+        linesIn: Int = 0, bytesIn: Int = 0, linesOut: Int = 0, bytesOut: Int = 0
+    ) -> ConnectionInfo {
+        ConnectionInfo(
+            id: ConnectionID(loop: 0, descriptor: Int32(serial) + 10, serial: serial), nickname: nick,
+            address: address, connectedSeconds: connected, idleSeconds: idle, linesIn: linesIn, bytesIn: bytesIn,
+            linesOut: linesOut, bytesOut: bytesOut)
+    }
+}
