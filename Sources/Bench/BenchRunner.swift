@@ -152,7 +152,7 @@ extension LoadGenerator {
                 stopReason = "timed out after \(options.timeoutSeconds) s"
                 break
             }
-            if clients[0..<clientCount].contains(where: { $0.phase == .closed }) && after - lastChange > 1_000_000_000 {
+            if counters.pointee.closedByServer > 0 && after - lastChange > 1_000_000_000 {
                 stopReason = "the server closed connections and the rest stalled"
                 break
             }
