@@ -1,8 +1,7 @@
 import LineProtocol
-import Synchronization
 
 /// Who is registered: nickname -> connection, shared by every event loop. All state sits in
-/// one `Mutex`; each method is one short critical section and never does I/O.
+/// one `Locked` (a `Mutex`); each method is one short critical section and never does I/O.
 public final class Registry: Sendable {
     /// One registered user, as a snapshot.
     public struct User: Sendable {
@@ -26,7 +25,7 @@ public final class Registry: Sendable {
         var nextSequence: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

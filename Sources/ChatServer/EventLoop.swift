@@ -409,6 +409,12 @@ final class EventLoop {
     private func enqueue(_ bytes: UnsafeRawBufferPointer, to connection: Connection) {
         guard connection.acceptsOutput else { return }
         if connection.output.count + bytes.count > configuration.sendQueueBytes {
+            // The limit is for output the client is not taking. Output queued in this wakeup
+            // has not been offered to the socket yet: offer it before judging.
+            flush(connection)
+            guard connection.acceptsOutput else { return }
+        }
+        if connection.output.count + bytes.count > configuration.sendQueueBytes {
             statistics.sendQueueDisconnects += 1
             connection.output.release()
             requestClose(connection, error: "SendQ exceeded", quitReason: "SendQ exceeded")

@@ -1,11 +1,11 @@
+import ChatCore
 import Platform
-import Synchronization
 
 /// The part of an event loop other threads may touch: its inbox and the eventfd that wakes it.
 final class EventLoopHandle: Sendable {
     let index: Int
     let wakeup: Wakeup
-    private let inbox = Mutex<[LoopMessage]>([])
+    private let inbox = Locked<[LoopMessage]>([])
 
     init(index: Int) throws(SystemError) {
         self.index = index

@@ -2,7 +2,6 @@ import ChatCore
 import Dispatch
 import LineProtocol
 import Platform
-import Synchronization
 
 /// What the operator console asks of a running server. None of it blocks an event loop: the
 /// registry is read under its short lock, and per-connection figures are copied by each loop
@@ -45,7 +44,7 @@ extension Server {
     /// seconds for the loops to answer (a loop that does not answer is left out).
     public func connections(timeout: Double = 2) -> [ConnectionInfo] {
         guard let state = runningState else { return [] }
-        let collected = Mutex<[ConnectionInfo]>([])
+        let collected = Locked<[ConnectionInfo]>([])
         let answered = DispatchSemaphore(value: 0)
         for handle in state.handles {
             handle.post(

@@ -31,7 +31,7 @@ public final class Server: Sendable {
         let finished: [DispatchSemaphore]
     }
 
-    private let running = Mutex<Running?>(nil)
+    private let running = Locked<Running?>(nil)
     private let stopped = Atomic<Bool>(false)
 
     public init(configuration: ServerConfiguration, logger: Logger = Logger()) {
@@ -64,7 +64,7 @@ public final class Server: Sendable {
             configuration: configuration, chatConfig: configuration.chatConfig(createdText: Self.startDate()),
             logger: logger, handles: handles, listener: listener)
 
-        let startFailure = Mutex<SystemError?>(nil)
+        let startFailure = Locked<SystemError?>(nil)
         let started = DispatchSemaphore(value: 0)
         var finished: [DispatchSemaphore] = []
         for handle in handles {

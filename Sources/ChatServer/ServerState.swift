@@ -3,7 +3,7 @@ import Platform
 import Synchronization
 
 /// What every event loop shares: the registry, configuration, connection counts, counters and
-/// every loop's handle. Immutable but for its Mutex- and Atomic-guarded parts.
+/// every loop's handle. Immutable but for its lock- and atomic-guarded parts.
 final class ServerState: Sendable {
     let configuration: ServerConfiguration
     let chatConfig: ChatConfig
@@ -17,7 +17,7 @@ final class ServerState: Sendable {
 
     private let nextSerial = Atomic<UInt64>(0)
     private let connectionCount = Atomic<Int>(0)
-    private let perAddress = Mutex<[String: Int]>([:])
+    private let perAddress = Locked<[String: Int]>([:])
 
     init(
         configuration: ServerConfiguration, chatConfig: ChatConfig, logger: Logger, handles: [EventLoopHandle],

@@ -35,20 +35,28 @@ public enum Command: Equatable, Sendable {
     /// back an equal command.
     public var line: String {
         switch self {
-        case .nick(let nick): "NICK \(nick)"
-        case .privmsg(let targets, let text): "PRIVMSG \(targets.joined(separator: ",")) :\(text)"
+        case .nick(let nick): "NICK \(Self.last(nick))"
+        case .privmsg(let targets, let text):
+            // A first target starting with ':' would read as the text: an empty target before it
+            // (which the parser skips) keeps it a target.
+            "PRIVMSG \(targets.first?.hasPrefix(":") == true ? "," : "")\(targets.joined(separator: ",")) :\(text)"
         case .broadcast(let text): "BROADCAST :\(text)"
         case .list: "LIST"
         case .quit(let reason): reason.map { "QUIT :\($0)" } ?? "QUIT"
         case .ping(let token): "PING :\(token)"
         case .pong(let token): token.map { "PONG :\($0)" } ?? "PONG"
-        case .help(let topic): topic.map { "HELP \($0)" } ?? "HELP"
+        case .help(let topic): topic.map { "HELP \(Self.last($0))" } ?? "HELP"
         case .cap(let subcommand, let parameters):
-            (["CAP", subcommand] + parameters.enumerated().map { index, parameter in
-                index == parameters.count - 1 && (parameter.isEmpty || parameter.contains(" ") || parameter.first == ":")
-                    ? ":" + parameter : parameter
-            }).joined(separator: " ")
+            parameters.isEmpty
+                ? "CAP \(Self.last(subcommand))"
+                : (["CAP", subcommand] + parameters.dropLast() + [Self.last(parameters.last!)]).joined(separator: " ")
         case .user: "USER"
         }
+    }
+
+    /// A last parameter as it must be written: with a leading ':' when it is empty, holds a
+    /// space or itself starts with ':'.
+    private static func last(_ parameter: String) -> String {
+        parameter.isEmpty || parameter.contains(" ") || parameter.hasPrefix(":") ? ":" + parameter : parameter
     }
 }

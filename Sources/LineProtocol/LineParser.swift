@@ -18,7 +18,7 @@ public enum LineParser {
             cursor.skipSpaces()
         }
         guard !cursor.atEnd else { return .failure(.emptyLine) }
-        let verbText = cursor.word().uppercased()
+        let verbText = ASCIICase.uppercased(cursor.word())
         guard let verb = Verb(rawValue: verbText) else { return .failure(.unknownCommand(verbText)) }
         cursor.skipSpaces()
 
@@ -60,7 +60,7 @@ public enum LineParser {
                 parameters.append(parameter)
                 cursor.skipSpaces()
             }
-            return .success(.cap(subcommand: subcommand.uppercased(), parameters: parameters))
+            return .success(.cap(subcommand: ASCIICase.uppercased(subcommand), parameters: parameters))
         case .user:
             return .success(.user)
         }

@@ -42,10 +42,7 @@ public struct Nickname: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// ASCII lower case: the registry key for `name`, valid or not.
-    public static func fold(_ name: String) -> String {
-        guard name.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) else { return name }
-        return String(decoding: name.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
-    }
+    public static func fold(_ name: String) -> String { ASCIICase.lowercased(name) }
 
     private static func isAllowed(_ byte: UInt8) -> Bool {
         switch byte {

@@ -35,7 +35,7 @@ public struct ServerMessage: Equatable, Sendable {
             cursor.skipSpaces()
         }
         guard !cursor.atEnd else { return nil }
-        let command = Self.uppercasedASCII(cursor.word())
+        let command = ASCIICase.uppercased(cursor.word())
         var parameters: [String] = []
         var hasTrailing = false
         cursor.skipSpaces()
@@ -81,11 +81,6 @@ public struct ServerMessage: Equatable, Sendable {
     /// The parameter at `index`, or nil when there are fewer.
     public func parameter(_ index: Int) -> String? {
         index < parameters.count ? parameters[index] : nil
-    }
-
-    private static func uppercasedASCII(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 >= 97 && $0 <= 122 }) else { return text }
-        return String(decoding: text.utf8.map { $0 >= 97 && $0 <= 122 ? $0 - 32 : $0 }, as: UTF8.self)
     }
 }
 

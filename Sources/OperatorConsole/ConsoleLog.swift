@@ -1,6 +1,6 @@
+import ChatCore
 import ChatServer
 import Platform
-import Synchronization
 
 /// The server's log lines on their way out. Normally they go straight to standard error. While
 /// the interactive console owns the terminal it holds them instead and wakes the console,
@@ -17,7 +17,7 @@ final class ConsoleLog: Sendable {
         var dropped = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Readable when held lines are waiting.
     let wakeup: Wakeup
     private let direct: @Sendable (String) -> Void

@@ -1,4 +1,4 @@
-import Synchronization
+import ChatCore
 import Testing
 
 @testable import OperatorConsole
@@ -6,7 +6,7 @@ import Testing
 @Suite("console log")
 struct ConsoleLogTests {
     final class Written: Sendable {
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         var all: [String] { lines.withLock { $0 } }
     }
 

@@ -1,6 +1,6 @@
+import ChatCore
 import Foundation
 import Platform
-import Synchronization
 import TestSupport
 
 /// Where the built `linechat` is: beside the test bundle in the build products directory
@@ -33,8 +33,8 @@ enum LinechatBinary {
 /// Bytes a child process writes to one pipe, collected by a reader thread so the test can
 /// wait for what it expects.
 final class OutputCollector: Sendable {
-    private let bytes = Mutex<[UInt8]>([])
-    private let ended = Mutex<Bool>(false)
+    private let bytes = Locked<[UInt8]>([])
+    private let ended = Locked<Bool>(false)
 
     init(_ handle: FileHandle) {
         let thread = Thread { [self] in
