@@ -54,6 +54,8 @@ let package = Package(
         .testTarget(name: "LineChatClientTests", dependencies: ["LineChatClient", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "TestSupport"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "TestSupport"]),
+        // Chaos, property and abuse tests across the protocol and the server process.
+        .testTarget(name: "HardeningTests", dependencies: ["TestSupport", "ChatServer", "LineProtocol"]),
     ],
     swiftLanguageModes: [.v6]
 )
