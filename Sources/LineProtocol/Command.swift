@@ -39,7 +39,7 @@ public enum Command: Equatable, Sendable {
         case .privmsg(let targets, let text):
             // A first target starting with ':' would read as the text: an empty target before it
             // (which the parser skips) keeps it a target.
-            "PRIVMSG \(targets.first?.hasPrefix(":") == true ? "," : "")\(targets.joined(separator: ",")) :\(text)"
+            "PRIVMSG \(targets.first?.utf8.first == UInt8(ascii: ":") ? "," : "")\(targets.joined(separator: ",")) :\(text)"
         case .broadcast(let text): "BROADCAST :\(text)"
         case .list: "LIST"
         case .quit(let reason): reason.map { "QUIT :\($0)" } ?? "QUIT"
@@ -55,8 +55,11 @@ public enum Command: Equatable, Sendable {
     }
 
     /// A last parameter as it must be written: with a leading ':' when it is empty, holds a
-    /// space or itself starts with ':'.
+    /// space or itself starts with ':'. Bytes, not Characters: a space followed by a combining
+    /// accent is one Character but still splits parameters.
     private static func last(_ parameter: String) -> String {
-        parameter.isEmpty || parameter.contains(" ") || parameter.hasPrefix(":") ? ":" + parameter : parameter
+        let bytes = parameter.utf8
+        return bytes.isEmpty || bytes.contains(UInt8(ascii: " ")) || bytes.first == UInt8(ascii: ":")
+            ? ":" + parameter : parameter
     }
 }

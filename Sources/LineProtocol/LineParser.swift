@@ -30,7 +30,7 @@ public enum LineParser {
             guard let targetList = cursor.parameter(), !targetList.isEmpty else {
                 return .failure(.noRecipient(verb))
             }
-            let targets = targetList.split(separator: ",").map(String.init)
+            let targets = targetList.utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
             guard !targets.isEmpty else { return .failure(.noRecipient(verb)) }
             guard targets.count <= Limits.maxTargets else { return .failure(.tooManyTargets(verb)) }
             cursor.skipSpaces()
