@@ -26,3 +26,8 @@ int clinux_bytes_readable(int fd) {
 int clinux_release_free_memory(void) {
     return malloc_trim(0);
 }
+
+void clinux_keep_freed_memory(void) {
+    mallopt(M_MMAP_THRESHOLD, 16 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}

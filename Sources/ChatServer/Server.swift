@@ -43,6 +43,7 @@ public final class Server: Sendable {
     public func start() throws(StartError) -> Int {
         Posix.ignoreSIGPIPE()
         Posix.raiseOpenFileLimit()
+        Posix.keepFreedMemoryForReuse()
         let address: SocketAddress
         do {
             address = try SocketAddress.resolve(host: configuration.host, port: configuration.port)

@@ -132,6 +132,13 @@ public enum Posix {
         return Int(limit.rlim_cur)
     }
 
+    /// Makes the allocator keep freed memory mapped instead of returning it at every free:
+    /// output buffers come and go on every wakeup, and faulting fresh pages in for each one
+    /// cost a third of the CPU of a broadcast. `releaseFreeMemory` gives it back when idle.
+    public static func keepFreedMemoryForReuse() {
+        clinux_keep_freed_memory()
+    }
+
     /// Hands freed heap pages back to the system (malloc_trim), so a burst of output does not
     /// leave the process's resident memory high once the buffers are freed.
     public static func releaseFreeMemory() {

@@ -18,6 +18,10 @@ int clinux_cpu_count(void);
 /// Returns freed heap memory to the system (malloc_trim(0)); 1 if any was released.
 int clinux_release_free_memory(void);
 
+/// Keeps freed heap memory mapped for reuse (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), so that
+/// output buffers allocated and freed on every wakeup do not fault fresh pages in each time.
+void clinux_keep_freed_memory(void);
+
 /// The bytes waiting in a socket's receive queue (FIONREAD), or -1 with errno set.
 int clinux_bytes_readable(int fd);
 
