@@ -4,6 +4,8 @@ public struct BenchResult: Sendable {
     /// Connections that completed the handshake (connect: handshakes completed).
     public var connectionsReady = 0
     public var connectionFailures = 0
+    /// Handshakes tried again after the server reset them (fanout, pairs, idle; at most 3 each).
+    public var handshakeRetries = 0
     /// Messages sent by all senders.
     public var sent = 0
     public var expected = 0
@@ -113,6 +115,7 @@ public struct BenchResult: Sendable {
             ]
         }
         rows.append(("connection failures", Format.count(connectionFailures)))
+        if handshakeRetries > 0 { rows.append(("handshakes retried", Format.count(handshakeRetries))) }
         rows.append(("disconnected by server", Format.count(disconnects)))
         rows.append(("errors", Format.count(errors)))
         if let cpu = serverCPUSeconds {
@@ -194,6 +197,7 @@ public struct BenchResult: Sendable {
             ("wall_seconds", JSON.number(wallSeconds)),
             ("connections_ready", "\(connectionsReady)"),
             ("connection_failures", "\(connectionFailures)"),
+            ("handshake_retries", "\(handshakeRetries)"),
             ("disconnects", "\(disconnects)"),
             ("errors", "\(errors)"),
             ("error_messages", "[" + errorMessages.map(JSON.string).joined(separator: ",") + "]"),

@@ -31,19 +31,48 @@ extension LoadGenerator {
     /// any failed or the deadline passed.
     func establish(_ count: Int, deadline: Int64, progress: ProgressLine?) -> Bool {
         var next = 0
+        var lastStuckCheck = Posix.monotonicNanoseconds()
+        retriesAllowed = 3
+        defer { retriesAllowed = 0 }
         while counters.pointee.readyCount + counters.pointee.failedCount < count {
-            while next < count && counters.pointee.handshakesInFlight < options.concurrency {
-                open(next)
-                next += 1
+            while counters.pointee.handshakesInFlight < options.concurrency {
+                if !retryQueue.isEmpty {
+                    open(retryQueue.removeFirst())
+                } else if next < count {
+                    open(next)
+                    next += 1
+                } else {
+                    break
+                }
             }
-            if Posix.monotonicNanoseconds() > deadline {
+            let now = Posix.monotonicNanoseconds()
+            if now > deadline {
                 errors.add("timed out with \(count - counters.pointee.readyCount) of \(count) connections not registered")
                 return false
+            }
+            if now - lastStuckCheck > 500_000_000 {
+                lastStuckCheck = now
+                retryStuckHandshakes(count, now: now)
             }
             pump(timeoutMilliseconds: 5)
             progress?.update("connecting: \(counters.pointee.readyCount) of \(count) registered")
         }
         return counters.pointee.failedCount == 0
+    }
+
+    /// Starts again every handshake of clients 0..<count that has taken more than 10 s. A
+    /// connect the server's full accept queue left half-open (ngIRCd's backlog is 10) can
+    /// otherwise hang for minutes in TCP retransmission back-off.
+    private func retryStuckHandshakes(_ count: Int, now: Int64) {
+        for index in 0..<count {
+            switch clients[index].phase {
+            case .connecting, .registering, .joining:
+                if now - clients[index].startedAt > 10_000_000_000 {
+                    fail(index, "handshake timed out after 10 s")
+                }
+            default: continue
+            }
+        }
     }
 
     /// Reads and discards until nothing has arrived for `quietMilliseconds` (the server's join
@@ -65,6 +94,7 @@ extension LoadGenerator {
 
     private func baseResult() -> BenchResult {
         var result = BenchResult(options: options)
+        result.handshakeRetries = counters.pointee.retries
         result.connectionsReady = counters.pointee.readyCount
         result.connectionFailures = counters.pointee.failedCount
         return result

@@ -23,6 +23,8 @@ struct ClientState {
     var startedAt: Int64 = 0
     /// The number in this client's nick.
     var nickNumber: Int32 = 0
+    /// Handshakes retried after the server reset them.
+    var retries: UInt8 = 0
 }
 
 /// Counters the hot path bumps, kept behind a pointer so that updating them costs no
@@ -49,6 +51,8 @@ struct Counters {
     var completedHandshakes = 0
     /// Connections the server closed after they were ready.
     var closedByServer = 0
+    /// Handshakes started again after the server reset them (see `retriesAllowed`).
+    var retries = 0
     var lastDeliveryAt: Int64 = 0
 }
 
@@ -89,6 +93,10 @@ final class LoadGenerator {
 
     /// Which line handling applies to ready clients.
     var joinAfterWelcome = false
+    /// How often one client's handshake is retried after the server resets it (0: never).
+    var retriesAllowed = 0
+    /// Clients waiting to retry their handshake.
+    var retryQueue: [Int] = []
 
     init(options: BenchOptions) throws(BenchFailure) {
         self.options = options
@@ -179,7 +187,9 @@ final class LoadGenerator {
     /// Starts connecting client `index` with nick number `number`; it registers on its own as
     /// the events come in.
     func open(_ index: Int, nickNumber number: Int) {
+        let retries = clients[index].retries
         clients[index] = ClientState()
+        clients[index].retries = retries
         clients[index].startedAt = Posix.monotonicNanoseconds()
         clients[index].nickNumber = Int32(number)
         counters.pointee.handshakesInFlight += 1
@@ -223,10 +233,22 @@ final class LoadGenerator {
         connected(index)
     }
 
-    /// A client that could not connect or register.
+    /// A client that could not connect or register. While `retriesAllowed` is above zero, a
+    /// client the server reset during its handshake is queued to try again instead (ngIRCd's
+    /// listen backlog of 10 resets some connects when many arrive at once).
     func fail(_ index: Int, _ reason: String) {
+        let inHandshake = clients[index].phase != .ready && clients[index].phase != .closed
+        if inHandshake && Int(clients[index].retries) < retriesAllowed {
+            let retries = clients[index].retries
+            counters.pointee.retries += 1
+            counters.pointee.handshakesInFlight -= 1
+            close(index, phase: .unused)
+            clients[index].retries = retries + 1
+            retryQueue.append(index)
+            return
+        }
         errors.add(reason)
-        if clients[index].phase != .ready && clients[index].phase != .closed {
+        if inHandshake {
             counters.pointee.failedCount += 1
             counters.pointee.handshakesInFlight -= 1
         }
