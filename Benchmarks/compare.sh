@@ -29,6 +29,13 @@ RESULTS=${RESULTS:-$WORK/results.jsonl}
 SERVER_CPU=0
 CLIENT_CPU=1
 mkdir -p "$WORK"
+
+# Two comparisons at once would share ports and CPUs and spoil each other: wait for the other.
+exec 9>/tmp/linechat-compare.lock
+if ! flock -n 9; then
+    printf 'another compare.sh is running; waiting for it to finish...\n' >&2
+    flock 9
+fi
 : > "$RESULTS"
 
 say() { printf '%s\n' "$*" >&2; }
@@ -126,7 +133,7 @@ write_inspircd_conf() {
 EOF
 }
 
-PORT_BASE=34700
+PORT_BASE=${PORT_BASE:-34700}
 port_of() {
     case $1 in linechat) echo $((PORT_BASE)) ;; relay) echo $((PORT_BASE + 1)) ;; ngircd) echo $((PORT_BASE + 2)) ;;
     inspircd) echo $((PORT_BASE + 3)) ;; nio) echo $((PORT_BASE + 4)) ;; esac
@@ -139,6 +146,10 @@ SERVER_PID=""
 start_server() {
     local name=$1 port
     port=$(port_of "$name")
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        say "port $port is already in use: stop whatever listens there (or set PORT_BASE)"
+        return 1
+    fi
     case $name in
     linechat)
         taskset -c $SERVER_CPU "$BIN/linechat-server" --host 127.0.0.1 --port "$port" \
@@ -258,7 +269,7 @@ for scenario in $SCENARIOS; do
             [[ $(json_field clean <<<"${line//\"clean\":true/\"clean\":1}") == 1 ]] || dirty=1
             values+=("$(json_field "$(scenario_field "$scenario")" <<<"$line")")
         done
-        CELL[$scenario,$server]=$(printf '%s\n' "${values[@]}" | grep -v '^null$' | median)
+        CELL[$scenario,$server]=$(printf '%s\n' "${values[@]}" | { grep -v '^null$' || true; } | median)
         CLEAN[$scenario,$server]=$dirty
     done
 done
