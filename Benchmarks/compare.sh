@@ -133,7 +133,8 @@ write_inspircd_conf() {
 EOF
 }
 
-PORT_BASE=${PORT_BASE:-34700}
+# Below the ephemeral range (32768-60999), so no client socket can hold a server port.
+PORT_BASE=${PORT_BASE:-24700}
 port_of() {
     case $1 in linechat) echo $((PORT_BASE)) ;; relay) echo $((PORT_BASE + 1)) ;; ngircd) echo $((PORT_BASE + 2)) ;;
     inspircd) echo $((PORT_BASE + 3)) ;; nio) echo $((PORT_BASE + 4)) ;; esac
