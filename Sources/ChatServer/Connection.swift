@@ -9,8 +9,8 @@ final class Connection {
     enum State {
         case open
         /// Output is being flushed; then the write side is shut and input drained until EOF
-        /// or the deadline.
-        case closing(deadline: Int64)
+        /// or the loop's linger deadline.
+        case closing
         /// The descriptor is closed; the object lingers only in queues that will skip it.
         case closed
     }

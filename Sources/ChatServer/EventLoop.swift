@@ -422,12 +422,10 @@ final class EventLoop {
         }
         connection.output.append(bytes)
         connection.linesOut &+= 1
-        if !connection.isDirty {
-            connection.isDirty = true
-            dirty.append(connection)
-        }
+        markDirty(connection)
     }
 
+    @inline(__always)
     private func markDirty(_ connection: Connection) {
         if !connection.isDirty {
             connection.isDirty = true
@@ -548,7 +546,7 @@ final class EventLoop {
         var line: [UInt8] = []
         ServerLine.appendError(to: &line, error)
         line.withUnsafeBytes { connection.output.append($0) }
-        connection.state = .closing(deadline: context.now + Self.lingerNanoseconds)
+        connection.state = .closing
         connection.acceptsOutput = false
         lingerDeadlines.append(connection, deadline: context.now + Self.lingerNanoseconds)
         markDirty(connection)
