@@ -10,8 +10,6 @@ public struct ChatConfig: Sendable {
     public var listAddresses: Bool
     /// When the server started, as text for the 003 reply.
     public var createdText: String
-    /// Seconds an unregistered connection may stay.
-    public var registrationTimeoutSeconds: Int
 
     public static let version = "0.1.0"
 
@@ -28,13 +26,12 @@ public struct ChatConfig: Sendable {
 
     public init(
         serverName: String = "linechat", maxLineBytes: Int = 512, motd: [String] = ChatConfig.defaultMOTD,
-        listAddresses: Bool = false, createdText: String = "at start-up", registrationTimeoutSeconds: Int = 60
+        listAddresses: Bool = false, createdText: String = "at start-up"
     ) {
         self.serverName = serverName
         self.maxLineBytes = maxLineBytes
         self.motd = motd
         self.listAddresses = listAddresses
         self.createdText = createdText
-        self.registrationTimeoutSeconds = registrationTimeoutSeconds
     }
 }

@@ -1,3 +1,4 @@
+import Locking
 import LineProtocol
 
 /// Who is registered: nickname -> connection, shared by every event loop. All state sits in

@@ -1,8 +1,9 @@
 import LineProtocol
 
 /// One connection's chat state: who it is and whether it has registered. Owned by the event
-/// loop thread that owns the connection. Every method is pure: it reads the context and writes
-/// what must happen into `Effects`.
+/// loop thread that owns the connection. Handlers do no I/O: they read and update the shared
+/// registry (claiming, renaming and releasing nicknames) and write what must be sent, logged
+/// or closed into `Effects`, which the I/O layer carries out.
 public struct Session {
     public let id: ConnectionID
     /// "address:port" of the peer.

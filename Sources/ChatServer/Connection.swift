@@ -6,24 +6,17 @@ import Platform
 /// framer, pending output, flood control and counters. Owned by exactly one event loop and
 /// touched only on that loop's thread.
 final class Connection {
-    enum State {
-        case open
-        /// Output is being flushed; then the write side is shut and input drained until EOF
-        /// or the loop's linger deadline.
-        case closing
-        /// The descriptor is closed; the object lingers only in queues that will skip it.
-        case closed
-    }
-
     let fd: Int32
     let id: ConnectionID
     let host: String
     var session: Session
     var framer: LineFramer
     var output = OutputBuffer()
-    var state = State.open
-    /// Whether this connection counts against --max-clients and --max-per-ip.
-    let counted: Bool
+    /// Where the connection is in its life. Changed only through the transition methods below.
+    private(set) var lifecycle = Lifecycle.open
+    /// Whether this connection holds a slot of --max-clients and --max-per-ip (released once,
+    /// when the descriptor is closed).
+    let holdsSlot: Bool
 
     /// The epoll interest currently registered.
     var interest: Epoll.Events = []
@@ -31,18 +24,10 @@ final class Connection {
     var isDirty = false
     /// Index in the loop's list of registered connections, or -1.
     var registeredIndex = -1
-    /// Set once the loop has scheduled this connection to close.
-    var closeScheduled = false
-    /// Open and not scheduled to close: the one flag the delivery path checks.
-    var acceptsOutput = true
-    var shutWrite = false
-
-    // Flood control: a token bucket refilled lazily from the loop's clock.
-    var tokens: Double
-    var tokensUpdatedAt: Int64
-    /// Lines read while out of tokens, waiting their turn (each ends with LF; see EventLoop).
-    var heldInput: [UInt8] = []
-    var isThrottled = false
+    var flood: FloodControl
+    /// The deadline list this connection is in (registration, last-line flush or linger), if
+    /// any: at most one at a time, because the three belong to different phases of its life.
+    var timer = DeadlineList.Links()
 
     // Counters for the operator console.
     var linesIn = 0
@@ -52,21 +37,59 @@ final class Connection {
     /// Monotonic nanoseconds of the last line received.
     var lastLineAt: Int64
 
-    init(fd: Int32, id: ConnectionID, address: SocketAddress, now: Int64, maxLineBytes: Int, floodBurst: Int, counted: Bool) {
+    init(
+        fd: Int32, id: ConnectionID, address: SocketAddress, now: Int64, maxLineBytes: Int, flood: FloodControl,
+        holdsSlot: Bool
+    ) {
         self.fd = fd
         self.id = id
         self.host = address.host
         self.session = Session(id: id, address: address.description, connectedAt: now)
         self.framer = LineFramer(maxLineBytes: maxLineBytes)
-        self.tokens = Double(floodBurst)
-        self.tokensUpdatedAt = now
+        self.flood = flood
         self.lastLineAt = now
-        self.counted = counted
+        self.holdsSlot = holdsSlot
     }
 
-    var isOpen: Bool {
-        if case .open = state { return true }
-        return false
+    /// Reading lines and taking output: the one check the delivery path makes.
+    @inline(__always) var isOpen: Bool { lifecycle == .open }
+
+    var isClosed: Bool { lifecycle == .closed }
+
+    /// Sending its last line or waiting for the peer's EOF after it.
+    var isLingering: Bool { lifecycle == .flushingLastLine || lifecycle == .awaitingEOF }
+
+    // MARK: Transitions
+
+    /// open -> closeRequested, or a lingering connection -> closeRequested (to stop lingering).
+    /// Returns false when a close is already requested or done: a connection is closed once.
+    func requestClose() -> Bool {
+        switch lifecycle {
+        case .open, .flushingLastLine, .awaitingEOF:
+            lifecycle = .closeRequested
+            return true
+        case .closeRequested, .closed:
+            return false
+        }
+    }
+
+    /// closeRequested -> flushingLastLine: the ERROR line is queued behind whole lines.
+    func beginLastLine() {
+        precondition(lifecycle == .closeRequested, "a last line follows a close request")
+        lifecycle = .flushingLastLine
+    }
+
+    /// flushingLastLine -> awaitingEOF, once every byte is out and the write side is shut.
+    func lastLineSent() {
+        precondition(lifecycle == .flushingLastLine, "the last line is sent once")
+        lifecycle = .awaitingEOF
+    }
+
+    /// Any state -> closed. Returns false if it already was.
+    func markClosed() -> Bool {
+        guard lifecycle != .closed else { return false }
+        lifecycle = .closed
+        return true
     }
 
     func info(now: Int64) -> ConnectionInfo {
@@ -78,4 +101,29 @@ final class Connection {
 
     /// Who this is in log lines: "127.0.0.1:5555 alice" or "127.0.0.1:5555 -".
     var logName: String { "\(session.address) \(session.nickname?.name ?? "-")" }
+}
+
+extension Connection {
+    /// A connection's life, one state at a time:
+    ///
+    ///     open --requestClose--> closeRequested --(no last line)--------------------> closed
+    ///                                  |                                                ^
+    ///                                  +--beginLastLine--> flushingLastLine --lastLineSent--> awaitingEOF
+    ///
+    /// A lingering connection (flushingLastLine, awaitingEOF) that fails or times out goes
+    /// back through closeRequested, so every close is carried out at the loop's one safe point.
+    enum Lifecycle: UInt8 {
+        /// Lines are read and handled; output is accepted.
+        case open
+        /// Waiting for the loop's safe point to be closed: no input handled, no output taken.
+        case closeRequested
+        /// The ERROR line is queued; output is being flushed; input is read and discarded.
+        case flushingLastLine
+        /// Everything was sent and the write side shut; input is drained until EOF or the linger
+        /// deadline, so unread input does not turn the close into a reset that loses the ERROR.
+        case awaitingEOF
+        /// The descriptor is closed and the slot released; the object lives on only in queues
+        /// that skip it.
+        case closed
+    }
 }

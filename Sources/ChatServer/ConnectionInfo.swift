@@ -44,6 +44,12 @@ public struct StatisticsSnapshot: Sendable {
     public let sendQueueDisconnects: Int
     public let floodDisconnects: Int
     public let residentMemoryBytes: Int
+    /// Connections refused at accept (server full, too many from one address).
+    public var connectionsRefused = 0
+    /// Clients dropped because the server-wide output budget (--max-output-bytes) was spent.
+    public var outputBudgetDisconnects = 0
+    /// Input bytes thrown away unread: overlong lines and telnet negotiation.
+    public var discardedInputBytes = 0
 
     public init(
         uptimeSeconds: Double, connections: Int, peakConnections: Int, registeredUsers: Int, linesIn: Int,

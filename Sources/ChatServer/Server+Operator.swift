@@ -1,3 +1,4 @@
+import Locking
 import ChatCore
 import Dispatch
 import LineProtocol
@@ -62,10 +63,10 @@ extension Server {
     public func statisticsSnapshot() -> StatisticsSnapshot? {
         guard let state = runningState else { return nil }
         let statistics = state.statistics
-        return StatisticsSnapshot(
+        var snapshot = StatisticsSnapshot(
             uptimeSeconds: Double(Posix.monotonicNanoseconds() - state.startedAt) / 1e9,
             connections: state.openConnections,
-            peakConnections: statistics.peakConnections.load(ordering: .relaxed),
+            peakConnections: state.admission.peak,
             registeredUsers: state.registry.count,
             linesIn: statistics.linesIn.load(ordering: .relaxed),
             messagesRelayed: statistics.messagesRelayed.load(ordering: .relaxed),
@@ -75,6 +76,10 @@ extension Server {
             sendQueueDisconnects: statistics.sendQueueDisconnects.load(ordering: .relaxed),
             floodDisconnects: statistics.floodDisconnects.load(ordering: .relaxed),
             residentMemoryBytes: Posix.residentMemoryBytes())
+        snapshot.connectionsRefused = statistics.connectionsRefused.load(ordering: .relaxed)
+        snapshot.outputBudgetDisconnects = statistics.outputBudgetDisconnects.load(ordering: .relaxed)
+        snapshot.discardedInputBytes = statistics.bytesDiscarded.load(ordering: .relaxed)
+        return snapshot
     }
 
     private static func checkSafe(_ text: String) throws(OperatorError) {

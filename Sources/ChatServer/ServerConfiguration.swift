@@ -26,6 +26,24 @@ public struct ServerConfiguration: Sendable {
     public var floodBacklogBytes = 64 * 1024
     /// Seconds of silence before TCP keepalive probes a peer.
     public var keepaliveIdleSeconds: Int32 = 60
+    /// Bytes of output queued for all connections together before the largest queues are
+    /// dropped (SendQ exceeded); each event loop gets an equal share. Bounds the server's
+    /// memory whatever --max-clients x --sendq-bytes is.
+    public var maxOutputBytes = 256 << 20
+    /// Seconds a closing connection may take to read its last line (the ERROR) before it is
+    /// closed anyway.
+    public var lastLineTimeoutSeconds = 30
+
+    /// Seconds between keepalive probes, and probes before the peer is declared gone.
+    public static let keepaliveIntervalSeconds: Int32 = 10
+    public static let keepaliveProbes: Int32 = 6
+
+    /// TCP_USER_TIMEOUT: how long sent data may stay unacknowledged before the kernel gives up
+    /// on the peer. Set to the keepalive's own horizon (idle + interval x probes), so a peer
+    /// that vanished is reaped in the same time whether or not output was queued for it.
+    public var userTimeoutMilliseconds: UInt32 {
+        UInt32(keepaliveIdleSeconds + Self.keepaliveIntervalSeconds * Self.keepaliveProbes) * 1000
+    }
 
     public init() {}
 
@@ -33,7 +51,6 @@ public struct ServerConfiguration: Sendable {
     public func chatConfig(createdText: String) -> ChatConfig {
         ChatConfig(
             serverName: serverName, maxLineBytes: maxLineBytes, motd: motd ?? ChatConfig.defaultMOTD,
-            listAddresses: listAddresses, createdText: createdText,
-            registrationTimeoutSeconds: registrationTimeoutSeconds)
+            listAddresses: listAddresses, createdText: createdText)
     }
 }

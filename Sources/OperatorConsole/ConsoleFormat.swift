@@ -57,7 +57,10 @@ public enum ConsoleFormat {
     public static func statistics(_ snapshot: StatisticsSnapshot) -> [String] {
         let rows = [
             ["Uptime", duration(snapshot.uptimeSeconds)],
-            ["Connections", "\(snapshot.connections) now, \(snapshot.peakConnections) at peak"],
+            [
+                "Connections",
+                "\(snapshot.connections) now, \(snapshot.peakConnections) at peak, \(snapshot.connectionsRefused) refused",
+            ],
             ["Registered users", "\(snapshot.registeredUsers)"],
             ["Lines received", "\(snapshot.linesIn)"],
             ["Messages relayed", "\(snapshot.messagesRelayed)"],
@@ -66,6 +69,8 @@ public enum ConsoleFormat {
             ["Bytes out", bytes(snapshot.bytesOut)],
             ["SendQ disconnects", "\(snapshot.sendQueueDisconnects)"],
             ["Flood disconnects", "\(snapshot.floodDisconnects)"],
+            ["Output budget drops", "\(snapshot.outputBudgetDisconnects)"],
+            ["Input discarded", bytes(snapshot.discardedInputBytes)],
             ["Resident memory", bytes(snapshot.residentMemoryBytes)],
         ]
         return TextTable(columns: [.init(), .init()]).lines(rows)

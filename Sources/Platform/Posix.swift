@@ -46,11 +46,6 @@ public enum Posix {
         try retryingNonBlocking("send") { Glibc.send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
     }
 
-    /// writev(2), for a queue of buffers in one call.
-    public static func writev(_ fd: Int32, _ vectors: UnsafeBufferPointer<iovec>) throws(SystemError) -> IOResult<Int> {
-        try retryingNonBlocking("writev") { Glibc.writev(fd, vectors.baseAddress, Int32(vectors.count)) }
-    }
-
     /// write(2) of a whole buffer to a blocking descriptor (stdout, a log, a test pipe).
     public static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) throws(SystemError) {
         var offset = 0
@@ -109,6 +104,22 @@ public enum Posix {
         try setOption(fd, Int32(IPPROTO_TCP), TCP_KEEPIDLE, idle)
         try setOption(fd, Int32(IPPROTO_TCP), TCP_KEEPINTVL, interval)
         try setOption(fd, Int32(IPPROTO_TCP), TCP_KEEPCNT, count)
+    }
+
+    /// TCP_USER_TIMEOUT: how long sent data may stay unacknowledged before the connection is
+    /// dropped (with keepalive on, it also bounds the probes).
+    public static func setUserTimeout(_ fd: Int32, milliseconds: UInt32) throws(SystemError) {
+        try setOption(fd, Int32(IPPROTO_TCP), TCP_USER_TIMEOUT, Int32(clamping: milliseconds))
+    }
+
+    /// Reads TCP_USER_TIMEOUT back, in milliseconds.
+    public static func userTimeout(_ fd: Int32) throws(SystemError) -> UInt32 {
+        var value: UInt32 = 0
+        var length = socklen_t(MemoryLayout<UInt32>.size)
+        _ = try retrying("getsockopt(TCP_USER_TIMEOUT)") {
+            Int(Glibc.getsockopt(fd, Int32(IPPROTO_TCP), TCP_USER_TIMEOUT, &value, &length))
+        }
+        return value
     }
 
     public static func setNoDelay(_ fd: Int32) throws(SystemError) {

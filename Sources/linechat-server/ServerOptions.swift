@@ -34,6 +34,8 @@ struct ServerOptions {
           --list-addresses            Show users' addresses in LIST (off: addresses are private)
           --registration-timeout <s>  Seconds to pick a nickname before being dropped (default: 60)
           --sendq-bytes <n>           Output queued for one client before it is dropped (default: 1048576)
+          --max-output-bytes <n>      Output queued for all clients together before the largest
+                                      queues are dropped (default: 268435456, 256 MiB)
           --flood-burst <n>           Lines a client may send at once (default: 10)
           --flood-rate <n>            Lines per second after the burst (default: 5)
           --flood-backlog-bytes <n>   Unread input a throttled client may pile up (default: 65536)
@@ -90,6 +92,7 @@ struct ServerOptions {
             case "--list-addresses": options.configuration.listAddresses = true
             case "--registration-timeout": options.configuration.registrationTimeoutSeconds = try integer(1...86400)
             case "--sendq-bytes": options.configuration.sendQueueBytes = try integer(4096...(1 << 30))
+            case "--max-output-bytes": options.configuration.maxOutputBytes = try integer((1 << 20)...(1 << 40))
             case "--flood-burst": options.configuration.floodBurst = try integer(1...10_000_000)
             case "--flood-rate": options.configuration.floodLinesPerSecond = Double(try integer(1...100_000_000))
             case "--flood-backlog-bytes": options.configuration.floodBacklogBytes = try integer(1024...(1 << 30))

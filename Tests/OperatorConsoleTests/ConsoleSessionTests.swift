@@ -121,17 +121,19 @@ struct ConsoleSessionTests {
         var session = session()
         #expect(
             shown(session.submit("stats")) == [
-                "Uptime             1h 2m",
-                "Connections        3 now, 7 at peak",
-                "Registered users   2",
-                "Lines received     120",
-                "Messages relayed   80",
-                "Deliveries         240",
-                "Bytes in           12.3 KiB",
-                "Bytes out          1.2 MiB",
-                "SendQ disconnects  1",
-                "Flood disconnects  0",
-                "Resident memory    12.5 MiB",
+                "Uptime               1h 2m",
+                "Connections          3 now, 7 at peak, 0 refused",
+                "Registered users     2",
+                "Lines received       120",
+                "Messages relayed     80",
+                "Deliveries           240",
+                "Bytes in             12.3 KiB",
+                "Bytes out            1.2 MiB",
+                "SendQ disconnects    1",
+                "Flood disconnects    0",
+                "Output budget drops  0",
+                "Input discarded      0 B",
+                "Resident memory      12.5 MiB",
             ])
     }
 

@@ -1,0 +1,70 @@
+import ChatCore
+import Platform
+
+/// Accepting connections and deciding whether they may stay.
+extension EventLoop {
+    func acceptConnections() {
+        for _ in 0..<64 {
+            let accepted: (Int32, SocketAddress)
+            do {
+                switch try Posix.accept(state.listener) {
+                case .wouldBlock: return
+                case .done(let result): accepted = result
+                }
+            } catch {
+                if error.isOutOfDescriptors {
+                    state.logger.warning("accept: out of file descriptors; pausing accepts for 100 ms")
+                    epoll.remove(state.listener)
+                    listenerResumesAt = context.now + 100_000_000
+                } else {
+                    state.logger.warning("accept failed: \(error)")
+                }
+                return
+            }
+            adopt(fd: accepted.0, address: accepted.1)
+        }
+    }
+
+    private func adopt(fd: Int32, address: SocketAddress) {
+        try? Posix.setNoDelay(fd)
+        try? Posix.enableKeepalive(
+            fd, idle: configuration.keepaliveIdleSeconds, interval: ServerConfiguration.keepaliveIntervalSeconds,
+            count: ServerConfiguration.keepaliveProbes)
+        try? Posix.setUserTimeout(fd, milliseconds: configuration.userTimeoutMilliseconds)
+        let refusal: String?
+        if shutdownDeadline != nil {
+            refusal = "Server shutting down"
+        } else {
+            refusal = state.admission.admit(host: address.host)?.description
+            if refusal == nil { statistics.connectionsAccepted += 1 } else { statistics.connectionsRefused += 1 }
+        }
+        let id = ConnectionID(loop: handle.index, descriptor: fd, serial: state.makeSerial())
+        let flood = FloodControl(
+            burst: configuration.floodBurst, linesPerSecond: configuration.floodLinesPerSecond,
+            discardedBytesPerToken: configuration.maxLineBytes, now: context.now)
+        let connection = Connection(
+            fd: fd, id: id, address: address, now: context.now, maxLineBytes: configuration.maxLineBytes,
+            flood: flood, holdsSlot: refusal == nil && shutdownDeadline == nil)
+        if Int(fd) >= connections.count {
+            connections.append(contentsOf: repeatElement(nil, count: Int(fd) + 1 - connections.count + 256))
+        }
+        connections[Int(fd)] = connection
+        liveCount += 1
+        do {
+            try epoll.add(fd, .readable)
+            connection.interest = .readable
+        } catch {
+            state.logger.error("epoll_ctl for \(address) failed: \(error)")
+            requestClose(connection, .abandon)
+            return
+        }
+        if let refusal {
+            state.logger.info("refused \(address): \(refusal)")
+            requestClose(connection, .error(refusal, quitReason: refusal))
+            return
+        }
+        state.logger.info("connected \(address)")
+        greeting.withUnsafeBytes { enqueue($0, to: connection) }
+        registrationDeadlines.append(connection, now: context.now)
+    }
+}

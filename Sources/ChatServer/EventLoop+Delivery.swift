@@ -1,0 +1,216 @@
+import ChatCore
+import LineProtocol
+import Platform
+
+/// Carrying out a line's effects, queueing output and writing it.
+extension EventLoop {
+    func perform(for connection: Connection) {
+        if !effects.reply.isEmpty {
+            effects.reply.withUnsafeBytes { enqueue($0, to: connection) }
+            connection.linesOut += effects.reply.reduce(0) { $1 == 10 ? $0 + 1 : $0 } - 1
+        }
+        for outbound in effects.outbound {
+            statistics.messagesRelayed += 1
+            switch outbound {
+            case .send(let id, let bytes):
+                if id.loop == handle.index {
+                    deliver(bytes, to: id)
+                } else {
+                    state.handles[id.loop].post(.send(id, bytes))
+                }
+            case .broadcast(let bytes, let except):
+                broadcastLocally(bytes, except: except)
+                for other in state.handles where other.index != handle.index {
+                    other.post(.broadcast(bytes, except: except))
+                }
+            }
+        }
+        for event in effects.events {
+            switch event {
+            case .registered(let nickname):
+                state.logger.info("registered \(connection.session.address) \(nickname)")
+            case .renamed(let old, let new):
+                state.logger.info("renamed \(connection.session.address) \(old) -> \(new)")
+            }
+        }
+        let close = effects.close
+        effects.removeAll()
+        if let close { requestClose(connection, .error(close.error, quitReason: close.quitReason)) }
+    }
+
+    /// Queues a line for one connection of this loop, if it is still open.
+    func deliver(_ bytes: [UInt8], to id: ConnectionID) {
+        guard let recipient = openConnection(id) else { return }
+        statistics.deliveries += 1
+        bytes.withUnsafeBytes { enqueue($0, to: recipient) }
+    }
+
+    /// Queues a line for every registered connection of this loop but `except`. The list is
+    /// not changed while this runs: `enqueue` only requests closes.
+    func broadcastLocally(_ bytes: [UInt8], except: ConnectionID?) {
+        let skipped = except?.loop == handle.index ? except?.serial : nil
+        var delivered = 0
+        bytes.withUnsafeBytes { raw in
+            registered.withUnsafeBufferPointer { recipients in
+                for recipient in recipients {
+                    recipient._withUnsafeGuaranteedRef { connection in
+                        if connection.id.serial != skipped {
+                            enqueue(raw, to: connection)
+                            delivered &+= 1
+                        }
+                    }
+                }
+            }
+        }
+        statistics.deliveries += delivered
+    }
+
+    func addRegistered(_ connection: Connection) {
+        connection.registeredIndex = registered.count
+        registered.append(Unmanaged.passUnretained(connection))
+    }
+
+    func removeRegistered(_ connection: Connection) {
+        let index = connection.registeredIndex
+        guard index >= 0 else { return }
+        let last = registered.removeLast().takeUnretainedValue()
+        if last !== connection {
+            registered[index] = Unmanaged.passUnretained(last)
+            last.registeredIndex = index
+        }
+        connection.registeredIndex = -1
+    }
+
+    // MARK: Writing
+
+    /// Queues bytes (whole lines) for an open connection; a full sendq requests its close
+    /// instead. This runs once per delivery, so it touches only the connection and its buffer
+    /// (byte counters are kept when the bytes are sent).
+    @inline(__always)
+    func enqueue(_ bytes: UnsafeRawBufferPointer, to connection: Connection) {
+        guard connection.isOpen else { return }
+        if connection.output.count + bytes.count > configuration.sendQueueBytes {
+            // The limit is for output the client is not taking. Output queued in this wakeup
+            // has not been offered to the socket yet: offer it before judging.
+            flush(connection)
+            guard connection.isOpen else { return }
+            if connection.output.count + bytes.count > configuration.sendQueueBytes {
+                statistics.sendQueueDisconnects += 1
+                requestClose(connection, .sendQueueExceeded)
+                return
+            }
+        }
+        connection.output.append(bytes)
+        queuedOutputBytes &+= bytes.count
+        connection.linesOut &+= 1
+        markDirty(connection)
+    }
+
+    /// Queues bytes whatever the connection's state (its last line).
+    func enqueueLastLine(_ bytes: UnsafeRawBufferPointer, to connection: Connection) {
+        connection.output.append(bytes)
+        queuedOutputBytes &+= bytes.count
+        markDirty(connection)
+    }
+
+    /// Drops a connection's queued output (all of it, or the lines the socket has not
+    /// started on).
+    func discardOutput(of connection: Connection, keepingPartialLine: Bool = false) {
+        let before = connection.output.count
+        if keepingPartialLine { connection.output.dropUnsentLines() } else { connection.output.release() }
+        queuedOutputBytes -= before - connection.output.count
+    }
+
+    @inline(__always)
+    func markDirty(_ connection: Connection) {
+        if !connection.isDirty {
+            connection.isDirty = true
+            dirty.append(connection)
+        }
+    }
+
+    /// Flushes every connection with output. A close carried out at the safe point can queue
+    /// a QUIT for others, so this repeats until no output is left unflushed: a line queued
+    /// after the last flush would otherwise wait for an unrelated wakeup.
+    func flushDirty() {
+        while !dirty.isEmpty {
+            swap(&dirty, &flushing)
+            for connection in flushing {
+                connection.isDirty = false
+                flush(connection)
+            }
+            flushing.removeAll(keepingCapacity: true)
+            processCloseRequests()
+        }
+    }
+
+    /// Sends as much queued output as the socket takes, then sets the epoll interest.
+    func flush(_ connection: Connection) {
+        if connection.isClosed { return }
+        while !connection.output.isEmpty {
+            do {
+                switch try Posix.send(connection.fd, connection.output.pending) {
+                case .done(let n):
+                    connection.output.consume(n)
+                    queuedOutputBytes -= n
+                    connection.bytesOut += n
+                    statistics.bytesOut += n
+                    bytesSentSinceTrim += n
+                case .wouldBlock:
+                    updateInterest(connection)
+                    return
+                }
+            } catch {
+                discardOutput(of: connection)
+                requestClose(
+                    connection,
+                    .gone(
+                        quitReason: error.isConnectionReset ? "Connection reset by peer" : "Write error: \(error.reason)"))
+                return
+            }
+        }
+        if connection.lifecycle == .flushingLastLine { lastLineSent(connection) }
+        updateInterest(connection)
+    }
+
+    /// Sets the epoll interest the connection's state calls for. A failure requests the close.
+    func updateInterest(_ connection: Connection) {
+        var wanted: Epoll.Events = []
+        switch connection.lifecycle {
+        case .open: if !connection.flood.isThrottled { wanted.insert(.readable) }
+        case .flushingLastLine, .awaitingEOF: wanted.insert(.readable)
+        case .closeRequested, .closed: return
+        }
+        if !connection.output.isEmpty { wanted.insert(.writable) }
+        guard wanted != connection.interest else { return }
+        do {
+            try epoll.modify(connection.fd, wanted)
+            connection.interest = wanted
+        } catch {
+            state.logger.error("epoll_ctl for \(connection.logName) failed: \(error)")
+            requestClose(connection, connection.isOpen ? .gone(quitReason: "Internal error") : .abandon)
+        }
+    }
+
+    /// Past this loop's share of --max-output-bytes, drops the largest queues first (their
+    /// owners get `ERROR :SendQ exceeded`) until the total is back under the budget.
+    func enforceOutputBudget() {
+        guard queuedOutputBytes > outputBudget else { return }
+        var candidates = connections.compactMap { connection -> Connection? in
+            guard let connection, connection.isOpen, !connection.output.isEmpty else { return nil }
+            return connection
+        }
+        candidates.sort { $0.output.count > $1.output.count }
+        var remaining = queuedOutputBytes
+        for connection in candidates where remaining > outputBudget {
+            remaining -= connection.output.count
+            statistics.outputBudgetDisconnects += 1
+            state.logger.warning(
+                "dropping \(connection.logName): \(connection.output.count) bytes queued and the server's "
+                    + "output budget is spent")
+            requestClose(connection, .sendQueueExceeded)
+        }
+        processCloseRequests()
+        flushDirty()
+    }
+}

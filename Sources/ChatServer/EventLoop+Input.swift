@@ -1,0 +1,133 @@
+import ChatCore
+import LineProtocol
+import Platform
+
+/// Reading, framing, flood control and handing lines to the chat logic.
+extension EventLoop {
+    func readable(_ connection: Connection, _ readiness: Epoll.Events) {
+        if connection.isLingering {
+            drainClosing(connection)
+            return
+        }
+        guard connection.isOpen else { return }
+        // A throttled connection is not read (TCP backpressure) unless the peer hung up or failed.
+        if connection.flood.isThrottled && readiness.isDisjoint(with: [.hangup, .error]) { return }
+        let count: Int
+        do {
+            switch try Posix.read(connection.fd, readBuffer) {
+            case .wouldBlock: return
+            case .done(let n): count = n
+            }
+        } catch {
+            requestClose(
+                connection,
+                .gone(quitReason: error.isConnectionReset ? "Connection reset by peer" : "Read error: \(error.reason)"))
+            return
+        }
+        guard count > 0 else {
+            requestClose(connection, .gone(quitReason: "Connection closed"))
+            return
+        }
+        connection.bytesIn += count
+        statistics.bytesIn += count
+        let discardedBefore = connection.framer.discardedByteCount
+        connection.framer.feed(UnsafeMutableRawBufferPointer(rebasing: readBuffer[..<count])) { event in
+            guard connection.isOpen else { return }
+            if connection.flood.isThrottled || !connection.flood.take(now: context.now) {
+                connection.flood.held.append(event)
+                throttle(connection)
+            } else {
+                handle(event, from: connection)
+            }
+        }
+        let discarded = connection.framer.discardedByteCount - discardedBefore
+        if discarded > 0 && connection.isOpen {
+            connection.flood.chargeDiscarded(bytes: discarded, now: context.now)
+            statistics.bytesDiscarded += discarded
+        }
+        if connection.flood.isThrottled { checkBacklog(connection) }
+    }
+
+    /// Runs one line (or an overlong-line report) through the chat logic and carries out what
+    /// it asks for.
+    func handle(_ event: LineFramer.Event, from connection: Connection) {
+        connection.linesIn += 1
+        connection.lastLineAt = context.now
+        statistics.linesIn += 1
+        let wasRegistered = connection.session.isRegistered
+        switch event {
+        case .line(let bytes): connection.session.handle(line: bytes, context, &effects)
+        case .overlong: connection.session.handleOverlong(context, &effects)
+        }
+        if connection.session.isRegistered != wasRegistered {
+            if wasRegistered {
+                removeRegistered(connection)
+            } else {
+                addRegistered(connection)
+                registrationDeadlines.remove(connection)
+            }
+        }
+        if !effects.reply.isEmpty { connection.flood.chargeReply(bytes: effects.reply.count, now: context.now) }
+        if !effects.isEmpty { perform(for: connection) }
+    }
+
+    /// Held lines of a `HeldLines` queue as a framer event.
+    private func handleHeld(_ line: HeldLines.Line, from connection: Connection) {
+        switch line {
+        case .line(let bytes): bytes.withUnsafeBytes { handle(LineFramer.Event.line($0), from: connection) }
+        case .overlong: handle(LineFramer.Event.overlong, from: connection)
+        }
+    }
+
+    // MARK: Flood control
+
+    /// Stops reading a connection that ran out of tokens until the timer refills it.
+    private func throttle(_ connection: Connection) {
+        guard !connection.flood.isThrottled else { return }
+        connection.flood.throttle()
+        throttled.append(connection)
+        updateInterest(connection)
+    }
+
+    /// Disconnects a throttled client whose backlog (held lines plus unread bytes in the
+    /// socket) passed --flood-backlog-bytes.
+    private func checkBacklog(_ connection: Connection) {
+        guard connection.isOpen else { return }
+        let unread = (try? Posix.bytesReadable(connection.fd)) ?? 0
+        if connection.flood.held.byteCount + unread > configuration.floodBacklogBytes {
+            statistics.floodDisconnects += 1
+            requestClose(connection, .error("Excess flood", quitReason: "Excess flood"))
+        }
+    }
+
+    /// Runs the held lines of throttled connections as their tokens come back, and reads them
+    /// again once nothing is held.
+    func refillThrottled() {
+        guard !throttled.isEmpty else { return }
+        let waiting = throttled
+        throttled.removeAll(keepingCapacity: true)
+        for connection in waiting {
+            guard connection.isOpen else { continue }
+            connection.flood.release()
+            while connection.isOpen, !connection.flood.held.isEmpty {
+                guard connection.flood.take(now: context.now) else {
+                    throttle(connection)
+                    break
+                }
+                if let line = connection.flood.held.popFirst() { handleHeld(line, from: connection) }
+            }
+            guard connection.isOpen else { continue }
+            if connection.flood.isThrottled {
+                checkBacklog(connection)
+            } else {
+                // Tokens may still be short after charges: keep waiting before reading again.
+                if connection.flood.nanosecondsUntilToken(now: context.now) > 0 {
+                    throttle(connection)
+                } else {
+                    connection.flood.held.removeAll()
+                    updateInterest(connection)
+                }
+            }
+        }
+    }
+}
