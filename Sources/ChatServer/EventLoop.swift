@@ -80,7 +80,7 @@ final class EventLoop {
         lastLineDeadlines = DeadlineList(
             .lastLine, timeoutNanoseconds: Int64(configuration.lastLineTimeoutSeconds) * 1_000_000_000)
         lingerDeadlines = DeadlineList(.linger, timeoutNanoseconds: Self.lingerNanoseconds)
-        outputBudget = max(configuration.maxOutputBytes / max(state.handles.count, 1), configuration.sendQueueBytes)
+        outputBudget = configuration.maxOutputBytes / max(state.handles.count, 1)
         try epoll.add(handle.wakeup.fd, .readable)
         try epoll.add(state.listener, [.readable, .exclusive])
     }

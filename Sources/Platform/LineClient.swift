@@ -92,6 +92,21 @@ public final class LineClient {
         }
     }
 
+    /// Everything still to come up to the peer's close: each line ending in LF (a CR before it
+    /// dropped, as `readLine` does), then any unterminated tail as it came. Throws `.timedOut`
+    /// if the peer has not closed within `timeout` seconds of the last byte.
+    public func readToEnd(timeout: Double) throws(ReadError) -> [UInt8] {
+        var lines: [UInt8] = []
+        while true {
+            do {
+                let line = try readLineBytes(timeout: timeout)
+                lines += line + [10]
+            } catch .closed {
+                return lines + buffer
+            }
+        }
+    }
+
     /// True once the peer has closed and every buffered line has been read; waits up to `timeout`.
     public func waitForClose(timeout: Double) -> Bool {
         while true {
