@@ -100,6 +100,8 @@ public struct Session {
             reply(&effects, context, .noTextToSend, trailing: "No text to send")
         case .noNicknameGiven:
             reply(&effects, context, .noNicknameGiven, trailing: "No nickname given")
+        case .textTooLong:
+            reply(&effects, context, .inputTooLong, trailing: Replies.textTooLong)
         case .tooManyTargets(let verb):
             reply(
                 &effects, context, .tooManyTargets, [verb.rawValue],
@@ -111,4 +113,7 @@ public struct Session {
 /// Fixed reply texts used in more than one place.
 enum Replies {
     static let notRegistered = "You have not registered: pick a nickname with NICK <name>"
+    /// 417 for PRIVMSG or BROADCAST text over `Limits.maxMessageTextBytes`. Refused rather than
+    /// cut (as IRC servers do) so that an `nc` user learns that nothing was delivered.
+    static let textTooLong = "Text too long (max \(Limits.maxMessageTextBytes) bytes): nothing was sent"
 }
