@@ -113,7 +113,7 @@ public struct Session {
 /// Fixed reply texts used in more than one place.
 enum Replies {
     static let notRegistered = "You have not registered: pick a nickname with NICK <name>"
-    /// 417 for PRIVMSG or BROADCAST text over `Limits.maxMessageTextBytes`. Refused rather than
-    /// cut (as IRC servers do) so that an `nc` user learns that nothing was delivered.
+    /// 417 for PRIVMSG or BROADCAST text over `Limits.maxMessageTextBytes`. IRC servers cut such
+    /// text silently; refusing it tells an `nc` user that nothing was delivered.
     static let textTooLong = "Text too long (max \(Limits.maxMessageTextBytes) bytes): nothing was sent"
 }

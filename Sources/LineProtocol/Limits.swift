@@ -17,7 +17,8 @@ public enum Limits {
     /// (1 + 30 + 9 + 30 + 2 + 2 = 74 bytes). The maximum nickname, not the sender's, so the limit
     /// is the same for everyone and a rename cannot make a message that fitted stop fitting.
     public static let maxMessageTextBytes =
-        maxServerLineBytes - (":".utf8.count + nicknameMaxLength + " PRIVMSG ".utf8.count + nicknameMaxLength
+        maxServerLineBytes
+        - (":".utf8.count + nicknameMaxLength + " PRIVMSG ".utf8.count + nicknameMaxLength
             + " :".utf8.count + "\r\n".utf8.count)
     /// The longest QUIT reason that is passed on, in bytes; a longer one is cut. It leaves room in
     /// `ERROR :Closing link: <who> (Quit: <reason>)` for `<who>` being an IPv6 `[address]:port`.

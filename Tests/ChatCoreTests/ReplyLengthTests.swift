@@ -46,7 +46,8 @@ struct ReplyLengthTests {
             #expect(line.suffix(2) == [13, 10], "\(what): no CRLF", sourceLocation: sourceLocation)
             #expect(!line.dropLast(2).contains(13), "\(what): stray CR", sourceLocation: sourceLocation)
             #expect(
-                line.withUnsafeBytes { LineContent.problem(in: UnsafeRawBufferPointer(rebasing: $0.dropLast(2))) } == nil,
+                line.withUnsafeBytes { LineContent.problem(in: UnsafeRawBufferPointer(rebasing: $0.dropLast(2))) }
+                    == nil,
                 "\(what): not safe text", sourceLocation: sourceLocation)
         }
     }
@@ -86,7 +87,10 @@ struct ReplyLengthTests {
         _ = handle("NICK alice", &alice)
         let reply = Self.text(handle(String(repeating: "v", count: 510), &alice).reply)
         let kept = 512 - ":linechat 421 alice  :Unknown command (type HELP for the list)\r\n".utf8.count
-        #expect(reply == ":linechat 421 alice \(String(repeating: "V", count: kept)) :Unknown command (type HELP for the list)\r\n")
+        #expect(
+            reply
+                == ":linechat 421 alice \(String(repeating: "V", count: kept)) :Unknown command (type HELP for the list)\r\n"
+        )
         #expect(reply.utf8.count == 512)
     }
 
@@ -119,7 +123,8 @@ struct ReplyLengthTests {
             Self.expectFit(broadcast, "BROADCAST")
             #expect(broadcast.outbound.count == 1)
         }
-        #expect(Self.lines(of: handle("PRIVMSG \(bobName) :" + String(repeating: "t", count: 438), &alice))[0].count == 512)
+        #expect(
+            Self.lines(of: handle("PRIVMSG \(bobName) :" + String(repeating: "t", count: 438), &alice))[0].count == 512)
         let over = String(repeating: "t", count: Limits.maxMessageTextBytes + 1)
         let refusal = ":linechat 417 \(aliceName) :Text too long (max 438 bytes): nothing was sent\r\n"
         for line in ["PRIVMSG \(bobName) :\(over)", "PRIVMSG \(bobName),nobody \(over)", "BROADCAST :\(over)"] {

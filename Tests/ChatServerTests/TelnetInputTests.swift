@@ -1,7 +1,7 @@
 import ChatServer
 import Platform
-import Testing
 import TestSupport
+import Testing
 
 /// What old telnet clients send, over real TCP: CR NUL and bare CR line ends, and stray telnet
 /// bytes that look like the start of a subnegotiation.

@@ -57,10 +57,16 @@ struct LineFramerTests {
             "all four terminators mixed", Array("A\r\nB\nC\rD\r\0E\n".utf8),
             [.line("A"), .line("B"), .line("C"), .line("D"), .line("E")]
         ),
-        ("telnet sequence between CR and LF", Array("A\r".utf8) + [255, 241] + Array("\nB\n".utf8), [.line("A"), .line("B")]),
+        (
+            "telnet sequence between CR and LF", Array("A\r".utf8) + [255, 241] + Array("\nB\n".utf8),
+            [.line("A"), .line("B")]
+        ),
         ("telnet option negotiation", [255, 251, 1, 255, 253, 3] + Array("NICK a\r\n".utf8), [.line("NICK a")]),
         ("telnet command mid-line", Array("NI".utf8) + [255, 241] + Array("CK a\n".utf8), [.line("NICK a")]),
-        ("telnet subnegotiation", Array("LI".utf8) + [255, 250, 24, 0, 65, 66, 255, 240] + Array("ST\n".utf8), [.line("LIST")]),
+        (
+            "telnet subnegotiation", Array("LI".utf8) + [255, 250, 24, 0, 65, 66, 255, 240] + Array("ST\n".utf8),
+            [.line("LIST")]
+        ),
         ("telnet IAC in a subnegotiation", [255, 250, 1, 255, 255, 2, 255, 240] + Array("X\n".utf8), [.line("X")]),
         ("escaped IAC is a data byte", Array("A".utf8) + [255, 255] + Array("B\n".utf8), [.line("A\u{FFFD}B")]),
         ("telnet interrupt", [255, 244] + Array("QUIT\r\n".utf8), [.line("QUIT")]),
@@ -137,11 +143,14 @@ struct LineFramerTests {
         }
     }
 
-    static let terminators: [(String, [UInt8])] = [("LF", [10]), ("CR LF", [13, 10]), ("CR", [13]), ("CR NUL", [13, 0])]
+    static let terminators: [(String, [UInt8])] = [
+        ("LF", [10]), ("CR LF", [13, 10]), ("CR", [13]), ("CR NUL", [13, 0]),
+    ]
 
     @Test("each terminator ends a line, fed whole, byte by byte and in random splits", arguments: terminators)
     func eachTerminator(name: String, terminator: [UInt8]) {
-        let input = Array("NICK bob".utf8) + terminator + Array("PING x".utf8) + terminator + Array("LIST".utf8)
+        let input =
+            Array("NICK bob".utf8) + terminator + Array("PING x".utf8) + terminator + Array("LIST".utf8)
             + terminator
         let expected: [Framed] = [.line("NICK bob"), .line("PING x"), .line("LIST")]
         #expect(frame(input) == expected, "\(name) whole")
@@ -153,7 +162,9 @@ struct LineFramerTests {
         }
     }
 
-    @Test("an LF or NUL at the start of the next chunk belongs to the CR that ended the last one", arguments: [10, 0] as [UInt8])
+    @Test(
+        "an LF or NUL at the start of the next chunk belongs to the CR that ended the last one",
+        arguments: [10, 0] as [UInt8])
     func terminatorSplitAcrossChunks(second: UInt8) {
         var framer = LineFramer()
         var events: [Framed] = []
@@ -187,14 +198,20 @@ struct LineFramerTests {
         for chunks in [[Int.max], [1], [3]] {
             let fits = Array(String(repeating: "x", count: room).utf8) + terminator + Array("ok\n".utf8)
             #expect(
-                frame(fits, chunks: chunks, maxLineBytes: 10) == [.line(String(repeating: "x", count: room)), .line("ok")],
+                frame(fits, chunks: chunks, maxLineBytes: 10) == [
+                    .line(String(repeating: "x", count: room)), .line("ok"),
+                ],
                 "\(name), chunks \(chunks)")
             let tooLong = Array(String(repeating: "x", count: room + 1).utf8) + terminator + Array("ok\n".utf8)
-            #expect(frame(tooLong, chunks: chunks, maxLineBytes: 10) == [.overlong, .line("ok")], "\(name), chunks \(chunks)")
+            #expect(
+                frame(tooLong, chunks: chunks, maxLineBytes: 10) == [.overlong, .line("ok")],
+                "\(name), chunks \(chunks)")
         }
     }
 
-    @Test("an overlong line is refused once and discarded up to its terminator, whatever the terminator", arguments: terminators)
+    @Test(
+        "an overlong line is refused once and discarded up to its terminator, whatever the terminator",
+        arguments: terminators)
     func overlongPerTerminator(name: String, terminator: [UInt8]) {
         let input = Array(String(repeating: "y", count: 2000).utf8) + terminator + Array("LIST".utf8) + terminator
         for chunks in [[Int.max], [1], [7], [600, 3], [2000, 1]] {
@@ -235,7 +252,8 @@ struct LineFramerTests {
     @Test("a stray IAC SB no longer swallows the rest of the connection")
     func straySubnegotiationIsAbandoned() {
         // FF FA in Latin-1 text ("ÿú"), then a long line, then a command.
-        let input = Array("BROADCAST caf".utf8) + [255, 250] + Array(String(repeating: "t", count: 198).utf8)
+        let input =
+            Array("BROADCAST caf".utf8) + [255, 250] + Array(String(repeating: "t", count: 198).utf8)
             + Array("\r\nPING x\r\n".utf8)
         for chunks in [[Int.max], [1], [5, 2], [64]] {
             let (events, discarded) = frameCounting(input, chunks: chunks)

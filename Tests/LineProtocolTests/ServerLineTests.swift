@@ -18,7 +18,8 @@ struct ServerLineTests {
 
     @Test("a line that fits is written as is")
     func fits() {
-        let bytes = ServerLine.format(source: "linechat", command: "001", parameters: ["bob"], trailing: "Welcome, bob!")
+        let bytes = ServerLine.format(
+            source: "linechat", command: "001", parameters: ["bob"], trailing: "Welcome, bob!")
         #expect(Self.text(bytes) == ":linechat 001 bob :Welcome, bob!\r\n")
         let exact = ServerLine.format(source: "s", command: "X", trailing: String(repeating: "a", count: 504))
         #expect(exact.count == 512)
@@ -69,7 +70,8 @@ struct ServerLineTests {
     @Test("several long parameters are cut, longest first, until the line fits")
     func severalLongParameters() {
         let bytes = ServerLine.format(
-            source: "s", command: "X", parameters: [String(repeating: "a", count: 300), String(repeating: "b", count: 280)],
+            source: "s", command: "X",
+            parameters: [String(repeating: "a", count: 300), String(repeating: "b", count: 280)],
             trailing: String(repeating: "c", count: 290))
         Self.expectWellFormed(bytes)
         #expect(bytes.count == 512)
