@@ -123,7 +123,10 @@ extension Session {
 
     /// QUIT [<reason>]
     private mutating func handleQuit(_ reason: String?, _ context: ChatContext, _ effects: inout Effects) {
-        let quitReason = reason.map { "Quit: " + $0 } ?? "Quit"
+        // Cut, not refused: the user is leaving either way. The limit keeps both the QUIT relay
+        // and the ERROR line whole (ServerLine would otherwise cut the ERROR line's last ")").
+        let quitReason =
+            reason.map { "Quit: " + UTF8Prefix.of($0, atMost: Limits.maxQuitReasonBytes) } ?? "Quit"
         let who = nickname?.name ?? address
         effects.close = CloseRequest(error: "Closing link: \(who) (\(quitReason))", quitReason: quitReason)
     }

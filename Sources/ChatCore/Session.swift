@@ -101,6 +101,8 @@ public struct Session {
             reply(&effects, context, .noTextToSend, trailing: "No text to send")
         case .noNicknameGiven:
             reply(&effects, context, .noNicknameGiven, trailing: "No nickname given")
+        case .textTooLong:
+            reply(&effects, context, .inputTooLong, trailing: Replies.textTooLong)
         case .tooManyTargets(let verb):
             reply(
                 &effects, context, .tooManyTargets, [verb.rawValue],
@@ -112,4 +114,7 @@ public struct Session {
 /// Fixed reply texts used in more than one place.
 enum Replies {
     static let notRegistered = "You have not registered: pick a nickname with NICK <name>"
+    /// 417 for PRIVMSG or BROADCAST text over `Limits.maxMessageTextBytes`. IRC servers cut such
+    /// text silently; refusing it tells an `nc` user that nothing was delivered.
+    static let textTooLong = "Text too long (max \(Limits.maxMessageTextBytes) bytes): nothing was sent"
 }

@@ -8,4 +8,22 @@ public enum Limits {
     public static let minimumMaxLineBytes = 64
     /// The most recipients one PRIVMSG may name. Advertised as TARGMAX=PRIVMSG:10.
     public static let maxTargets = 10
+    /// The longest line the server sends, in bytes, CRLF included, whatever `--max-line-bytes`
+    /// says. `ServerLine` shortens any line that would be longer.
+    public static let maxServerLineBytes = 512
+    /// The longest text of a PRIVMSG or BROADCAST, in bytes: what is left of
+    /// `maxServerLineBytes` by the longer relayed form,
+    /// `:<nick> PRIVMSG <nick> :<text>` CRLF, with both nicknames at `nicknameMaxLength`
+    /// (1 + 30 + 9 + 30 + 2 + 2 = 74 bytes). The maximum nickname, not the sender's, so the limit
+    /// is the same for everyone and a rename cannot make a message that fitted stop fitting.
+    public static let maxMessageTextBytes =
+        maxServerLineBytes
+        - (":".utf8.count + nicknameMaxLength + " PRIVMSG ".utf8.count + nicknameMaxLength
+            + " :".utf8.count + "\r\n".utf8.count)
+    /// The longest QUIT reason that is passed on, in bytes; a longer one is cut. It leaves room in
+    /// `ERROR :Closing link: <who> (Quit: <reason>)` for `<who>` being an IPv6 `[address]:port`.
+    public static let maxQuitReasonBytes = 400
+    /// The most bytes a telnet subnegotiation (`IAC SB` ... `IAC SE`) may hold between its `IAC SB`
+    /// and its `IAC SE`. Past it the subnegotiation is abandoned and what follows is data again.
+    public static let maxTelnetSubnegotiationBytes = 64
 }

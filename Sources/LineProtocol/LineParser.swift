@@ -2,7 +2,8 @@
 /// pass. Grammar: `[":" prefix SP] VERB *(SP param) [SP ":" trailing]`. Verbs are
 /// case-insensitive, runs of spaces separate parameters and a client's prefix is ignored. For
 /// PRIVMSG, BROADCAST and QUIT the last parameter is the rest of the line, with or without a
-/// leading ':', inner spacing kept.
+/// leading ':', inner spacing kept; PRIVMSG and BROADCAST text longer than
+/// `Limits.maxMessageTextBytes` is refused (`.textTooLong`) so that every relayed line fits.
 public enum LineParser {
     public static func parse(_ line: UnsafeRawBufferPointer) -> Result<Command, ParseError> {
         if let problem = LineContent.problem(in: line) {
@@ -34,10 +35,16 @@ public enum LineParser {
             guard !targets.isEmpty else { return .failure(.noRecipient(verb)) }
             guard targets.count <= Limits.maxTargets else { return .failure(.tooManyTargets(verb)) }
             cursor.skipSpaces()
-            guard let text = cursor.text() else { return .failure(.noTextToSend(verb)) }
+            guard let text = cursor.text(atMost: Limits.maxMessageTextBytes) else {
+                return .failure(.noTextToSend(verb))
+            }
+            guard case .fits(let text) = text else { return .failure(.textTooLong(verb)) }
             return .success(.privmsg(targets: targets, text: text))
         case .broadcast:
-            guard let text = cursor.text() else { return .failure(.noTextToSend(verb)) }
+            guard let text = cursor.text(atMost: Limits.maxMessageTextBytes) else {
+                return .failure(.noTextToSend(verb))
+            }
+            guard case .fits(let text) = text else { return .failure(.textTooLong(verb)) }
             return .success(.broadcast(text))
         case .list:
             return .success(.list)
@@ -118,7 +125,24 @@ private struct Cursor {
         return start < bytes.count ? string(start, bytes.count) : nil
     }
 
+    /// The rest of the line as free text, like `text()`, unless it is longer than `limit` bytes.
+    mutating func text(atMost limit: Int) -> BoundedText? {
+        guard !atEnd else { return nil }
+        var start = index
+        if bytes[start] == UInt8(ascii: ":") { start += 1 }
+        guard start < bytes.count else { return nil }
+        guard bytes.count - start <= limit else { return .tooLong }
+        index = bytes.count
+        return .fits(string(start, bytes.count))
+    }
+
     private func string(_ start: Int, _ end: Int) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
+}
+
+/// Free text that fits its limit, or the news that it does not (without copying it).
+private enum BoundedText {
+    case fits(String)
+    case tooLong
 }

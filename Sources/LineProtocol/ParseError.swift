@@ -19,6 +19,9 @@ public enum ParseError: Error, Equatable, Sendable {
     case noNicknameGiven
     /// 407: more recipients than `Limits.maxTargets`.
     case tooManyTargets(Verb)
+    /// 417: PRIVMSG or BROADCAST text longer than `Limits.maxMessageTextBytes`, which would not
+    /// fit in a relayed line.
+    case textTooLong(Verb)
 
     /// True for `.unknownCommand`.
     public var isUnknownCommand: Bool {
@@ -30,7 +33,7 @@ public enum ParseError: Error, Equatable, Sendable {
     public var verb: Verb? {
         switch self {
         case .needMoreParameters(let verb), .noRecipient(let verb), .noTextToSend(let verb),
-            .tooManyTargets(let verb):
+            .tooManyTargets(let verb), .textTooLong(let verb):
             verb
         case .noNicknameGiven: .nick
         case .emptyLine, .invalidUTF8, .controlCharacter, .unknownCommand: nil

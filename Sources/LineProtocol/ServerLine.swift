@@ -1,11 +1,31 @@
 /// Formats lines the server sends, in the IRC shape
 /// `:<source> <command> <params...> [:<trailing>]` followed by CRLF.
+///
+/// No line is longer than `maxBytes` (512), CRLF included, whatever it echoes. A line that would
+/// be longer is shortened by cutting its longest parameter, middle or trailing, at a UTF-8
+/// character boundary, and then the next longest if that was not enough; a middle parameter
+/// keeps at least its first character. The long parameter is in practice always what a client
+/// typed and the server echoes (an unknown verb in 421, a help topic in 524, a nickname in 432,
+/// a PING token, a CAP list), so the server's own words stay whole. Only if the source and
+/// command alone leave no room is the line itself cut.
 public enum ServerLine {
-    /// Appends one formatted line to `buffer`.
+    /// The longest line formatted, in bytes, CRLF included: `Limits.maxServerLineBytes`.
+    public static let maxBytes = Limits.maxServerLineBytes
+
+    /// Appends one formatted line to `buffer`, shortened to `maxBytes` if need be.
     public static func append(
         to buffer: inout [UInt8], source: String, command: String, parameters: [String] = [],
         trailing: String? = nil
     ) {
+        var length = 1 + source.utf8.count + 1 + command.utf8.count + 2
+        for parameter in parameters { length += 1 + parameter.utf8.count }
+        if let trailing { length += 2 + trailing.utf8.count }
+        if length > maxBytes {
+            appendShortened(
+                to: &buffer, source: source, command: command, parameters: parameters, trailing: trailing,
+                excess: length - maxBytes)
+            return
+        }
         buffer.append(UInt8(ascii: ":"))
         buffer.append(contentsOf: source.utf8)
         buffer.append(UInt8(ascii: " "))
@@ -22,17 +42,19 @@ public enum ServerLine {
         buffer.append(10)
     }
 
-    /// One formatted line as bytes.
+    /// One formatted line as bytes, at most `maxBytes` long.
     public static func format(
         source: String, command: String, parameters: [String] = [], trailing: String? = nil
     ) -> [UInt8] {
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(source.utf8.count + command.utf8.count + (trailing?.utf8.count ?? 0) + 32)
+        buffer.reserveCapacity(
+            min(maxBytes, source.utf8.count + command.utf8.count + (trailing?.utf8.count ?? 0) + 32))
         append(to: &buffer, source: source, command: command, parameters: parameters, trailing: trailing)
         return buffer
     }
 
-    /// Appends a numeric reply: `:<server> <code> <target> <params...> [:<trailing>]`.
+    /// Appends a numeric reply: `:<server> <code> <target> <params...> [:<trailing>]`, shortened
+    /// to `maxBytes` like any line (an echoed parameter is what gets cut).
     public static func appendNumeric(
         to buffer: inout [UInt8], server: String, _ numeric: Numeric, target: String,
         parameters: [String] = [], trailing: String? = nil
@@ -42,10 +64,62 @@ public enum ServerLine {
             trailing: trailing)
     }
 
-    /// Appends `ERROR :<text>`, the last line a closing connection gets.
+    /// Appends `ERROR :<text>`, the last line a closing connection gets; the text is cut at a
+    /// character boundary so the line fits in `maxBytes`.
     public static func appendError(to buffer: inout [UInt8], _ text: String) {
-        buffer.append(contentsOf: "ERROR :".utf8)
-        buffer.append(contentsOf: text.utf8)
+        let prefix = "ERROR :"
+        buffer.append(contentsOf: prefix.utf8)
+        buffer.append(contentsOf: UTF8Prefix.of(text, atMost: maxBytes - prefix.utf8.count - 2).utf8)
+        buffer.append(13)
+        buffer.append(10)
+    }
+
+    /// The slow path of `append`: the line is `excess` bytes too long.
+    private static func appendShortened(
+        to buffer: inout [UInt8], source: String, command: String, parameters: [String], trailing: String?,
+        excess: Int
+    ) {
+        var pieces = parameters.map { Array($0.utf8) }
+        if let trailing { pieces.append(Array(trailing.utf8)) }
+        let trailingIndex = trailing == nil ? nil : pieces.count - 1
+        var uncuttable = [Bool](repeating: false, count: pieces.count)
+        var excess = excess
+        while excess > 0 {
+            var longest: Int?
+            for index in pieces.indices where !uncuttable[index] {
+                if longest.map({ pieces[index].count > pieces[$0].count }) ?? true { longest = index }
+            }
+            guard let index = longest else { break }
+            let piece = pieces[index]
+            let minimum = index == trailingIndex ? 0 : 1  // a middle parameter cannot be empty
+            var kept = UTF8Prefix.length(of: piece, atMost: max(minimum, piece.count - excess))
+            if kept < minimum {
+                // The first character is longer than the room left: keep it whole.
+                kept = 1
+                while kept < piece.count && piece[kept] & 0xC0 == 0x80 { kept += 1 }
+            }
+            if kept >= piece.count {
+                uncuttable[index] = true
+                continue
+            }
+            excess -= piece.count - kept
+            pieces[index].removeSubrange(kept...)
+        }
+        let start = buffer.count
+        buffer.append(UInt8(ascii: ":"))
+        buffer.append(contentsOf: source.utf8)
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(contentsOf: command.utf8)
+        for (index, piece) in pieces.enumerated() {
+            buffer.append(contentsOf: index == trailingIndex ? " :".utf8 : " ".utf8)
+            buffer.append(contentsOf: piece)
+        }
+        // Only a source or command too long for any line gets here with excess left.
+        let room = maxBytes - 2
+        if buffer.count - start > room {
+            let kept = UTF8Prefix.length(of: buffer[start...], atMost: room)
+            buffer.removeSubrange((start + kept)...)
+        }
         buffer.append(13)
         buffer.append(10)
     }

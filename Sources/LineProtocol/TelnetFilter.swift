@@ -2,6 +2,11 @@
 /// stream, in place. State carries across chunks, so a sequence split between two reads is
 /// still removed whole. `IAC IAC` stands for one literal 0xFF byte (which is never valid UTF-8,
 /// so the line it lands in is refused later).
+///
+/// A subnegotiation is bounded: one that has not ended with `IAC SE` after
+/// `Limits.maxTelnetSubnegotiationBytes` bytes is abandoned, those bytes stay removed, and the
+/// bytes after them are data again. So a stray `FF FA` pair (Latin-1 text, a binary paste)
+/// costs at most that many bytes instead of making the connection deaf.
 public struct TelnetFilter: Sendable {
     private enum State: UInt8, Sendable {
         case data, command, option, subnegotiation, subnegotiationCommand
@@ -13,6 +18,8 @@ public struct TelnetFilter: Sendable {
     static let will: UInt8 = 251
 
     private var state = State.data
+    /// Bytes read since the current subnegotiation's `IAC SB`.
+    private var subnegotiationLength = 0
 
     public init() {}
 
@@ -20,11 +27,26 @@ public struct TelnetFilter: Sendable {
     @inlinable public var isIdle: Bool { stateIsData }
     @usableFromInline var stateIsData: Bool { state == .data }
 
-    /// Filters `buffer` in place and returns how many bytes remain at its front.
+    /// Filters `buffer` in place and returns how many bytes remain at its front. The others
+    /// (`buffer.count` minus the result) were telnet sequences.
     public mutating func filter(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
         var out = 0
         for i in 0..<buffer.count {
             let byte = buffer[i]
+            if state == .subnegotiation || state == .subnegotiationCommand {
+                if state == .subnegotiationCommand && byte == Self.subnegotiationEnd {
+                    state = .data
+                    continue
+                }
+                if subnegotiationLength < Limits.maxTelnetSubnegotiationBytes {
+                    subnegotiationLength += 1
+                    // IAC IAC is an escaped 0xFF inside the subnegotiation; IAC SE (above) ends it.
+                    state = state == .subnegotiation && byte == Self.iac ? .subnegotiationCommand : .subnegotiation
+                    continue
+                }
+                // Too long to be a real subnegotiation: give up on it, and read this byte as data.
+                state = .data
+            }
             switch state {
             case .data:
                 if byte == Self.iac {
@@ -43,15 +65,14 @@ public struct TelnetFilter: Sendable {
                     state = .option
                 case Self.subnegotiationBegin:
                     state = .subnegotiation
+                    subnegotiationLength = 0
                 default:  // NOP, AYT, IP, GA and the other two-byte commands
                     state = .data
                 }
             case .option:
                 state = .data
-            case .subnegotiation:
-                if byte == Self.iac { state = .subnegotiationCommand }
-            case .subnegotiationCommand:
-                state = byte == Self.subnegotiationEnd ? .data : .subnegotiation
+            case .subnegotiation, .subnegotiationCommand:
+                break  // handled above
             }
         }
         return out

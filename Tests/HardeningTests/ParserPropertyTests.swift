@@ -117,7 +117,9 @@ struct ParserPropertyTests {
                 switch random.below(20) {
                 case 0: break  // no terminator: runs into the next line
                 case 1: bytes += [13, 13, 10]
-                case 2...10: bytes += [10]
+                case 2: bytes += [13]
+                case 3: bytes += [13, 0]
+                case 4...10: bytes += [10]
                 default: bytes += [13, 10]
                 }
             }
@@ -173,24 +175,31 @@ enum FramerModel {
     }
 
     /// PROTOCOL.md's framing, written the obvious way: remove telnet sequences from the whole
-    /// stream, split at LF, drop one CR before it; a line (terminator included) over the maximum
-    /// is one `.overlong`, and so is an unfinished line already over it.
+    /// stream, split at CR or LF, an LF or NUL right after a CR being part of its terminator; a
+    /// line over the maximum (its terminator counted as 1 byte for LF, 2 for one that starts with
+    /// CR) is one `.overlong`, and so is an unfinished line already over it.
     static func events(_ bytes: [UInt8], maxLineBytes: Int) -> [FramedEvent] {
         var filtered = bytes
         var telnet = TelnetFilter()
         let count = filtered.withUnsafeMutableBytes { telnet.filter($0) }
         filtered.removeSubrange(count...)
         var events: [FramedEvent] = []
-        var segments = filtered.split(separator: 10, omittingEmptySubsequences: false)
-        let unfinished = segments.removeLast()
-        for segment in segments {
-            if segment.count + 1 > maxLineBytes {
-                events.append(.overlong)
-            } else {
-                events.append(.line(Array(segment.last == 13 ? segment.dropLast() : segment)))
+        var line: [UInt8] = []
+        var afterCR = false
+        for byte in filtered {
+            if afterCR && (byte == 10 || byte == 0) {
+                afterCR = false
+                continue
             }
+            afterCR = byte == 13
+            guard byte == 10 || byte == 13 else {
+                line.append(byte)
+                continue
+            }
+            events.append(line.count + (byte == 13 ? 2 : 1) > maxLineBytes ? .overlong : .line(line))
+            line = []
         }
-        if unfinished.count + 1 > maxLineBytes { events.append(.overlong) }
+        if line.count + 1 > maxLineBytes { events.append(.overlong) }
         return events
     }
 }

@@ -9,6 +9,14 @@ enum Framed: Equatable {
 
 /// Feeds `input` to a fresh framer in the given chunk sizes (cycled).
 func frame(_ input: [UInt8], chunks: [Int] = [Int.max], maxLineBytes: Int = 512) -> [Framed] {
+    frameCounting(input, chunks: chunks, maxLineBytes: maxLineBytes).events
+}
+
+/// Feeds `input` to a fresh framer in the given chunk sizes (cycled); also returns the framer's
+/// `discardedByteCount` at the end.
+func frameCounting(
+    _ input: [UInt8], chunks: [Int] = [Int.max], maxLineBytes: Int = 512
+) -> (events: [Framed], discarded: Int) {
     var framer = LineFramer(maxLineBytes: maxLineBytes)
     var result: [Framed] = []
     var offset = 0
@@ -27,7 +35,7 @@ func frame(_ input: [UInt8], chunks: [Int] = [Int.max], maxLineBytes: Int = 512)
             }
         }
     }
-    return result
+    return (result, framer.discardedByteCount)
 }
 
 @Suite("LineFramer")
@@ -38,11 +46,27 @@ struct LineFramerTests {
         ("mixed", Array("A\r\nB\nC\r\n".utf8), [.line("A"), .line("B"), .line("C")]),
         ("no terminator yet", Array("NICK a".utf8), []),
         ("empty lines", Array("\n\r\n\n".utf8), [.line(""), .line(""), .line("")]),
-        ("lone CR stays in the line", Array("A\rB\n".utf8), [.line("A\rB")]),
-        ("only the last CR goes", Array("A\r\r\n".utf8), [.line("A\r")]),
+        ("bare CR", Array("NICK a\rLIST\r".utf8), [.line("NICK a"), .line("LIST")]),
+        ("CR NUL", Array("NICK a\r\0LIST\r\0".utf8), [.line("NICK a"), .line("LIST")]),
+        ("a lone CR ends a line", Array("A\rB\n".utf8), [.line("A"), .line("B")]),
+        ("CR CR LF is a line and an empty line", Array("A\r\r\n".utf8), [.line("A"), .line("")]),
+        ("LF CR is two terminators", Array("A\n\rB\n".utf8), [.line("A"), .line(""), .line("B")]),
+        ("only one byte after a CR is swallowed", Array("A\r\n\nB\r\0\0".utf8), [.line("A"), .line(""), .line("B")]),
+        ("NUL not after a CR stays in the line", Array("A\0B\n\0\n".utf8), [.line("A\0B"), .line("\0")]),
+        (
+            "all four terminators mixed", Array("A\r\nB\nC\rD\r\0E\n".utf8),
+            [.line("A"), .line("B"), .line("C"), .line("D"), .line("E")]
+        ),
+        (
+            "telnet sequence between CR and LF", Array("A\r".utf8) + [255, 241] + Array("\nB\n".utf8),
+            [.line("A"), .line("B")]
+        ),
         ("telnet option negotiation", [255, 251, 1, 255, 253, 3] + Array("NICK a\r\n".utf8), [.line("NICK a")]),
         ("telnet command mid-line", Array("NI".utf8) + [255, 241] + Array("CK a\n".utf8), [.line("NICK a")]),
-        ("telnet subnegotiation", Array("LI".utf8) + [255, 250, 24, 0, 65, 66, 255, 240] + Array("ST\n".utf8), [.line("LIST")]),
+        (
+            "telnet subnegotiation", Array("LI".utf8) + [255, 250, 24, 0, 65, 66, 255, 240] + Array("ST\n".utf8),
+            [.line("LIST")]
+        ),
         ("telnet IAC in a subnegotiation", [255, 250, 1, 255, 255, 2, 255, 240] + Array("X\n".utf8), [.line("X")]),
         ("escaped IAC is a data byte", Array("A".utf8) + [255, 255] + Array("B\n".utf8), [.line("A\u{FFFD}B")]),
         ("telnet interrupt", [255, 244] + Array("QUIT\r\n".utf8), [.line("QUIT")]),
@@ -108,5 +132,134 @@ struct LineFramerTests {
         }
         #expect(lines == ["PARTIAL LINE"])
         #expect(framer.bufferedByteCount == 0)
+    }
+
+    @Test("frames lines fed in random chunk splits", arguments: cases)
+    func randomChunks(name: String, input: [UInt8], expected: [Framed]) {
+        var random = SplitMix(seed: UInt64(input.count) &* 0x5EED)
+        for _ in 0..<50 {
+            let pattern = (0..<8).map { _ in Int.random(in: 1...6, using: &random) }
+            #expect(frame(input, chunks: pattern) == expected, "\(name) in chunks \(pattern)")
+        }
+    }
+
+    static let terminators: [(String, [UInt8])] = [
+        ("LF", [10]), ("CR LF", [13, 10]), ("CR", [13]), ("CR NUL", [13, 0]),
+    ]
+
+    @Test("each terminator ends a line, fed whole, byte by byte and in random splits", arguments: terminators)
+    func eachTerminator(name: String, terminator: [UInt8]) {
+        let input =
+            Array("NICK bob".utf8) + terminator + Array("PING x".utf8) + terminator + Array("LIST".utf8)
+            + terminator
+        let expected: [Framed] = [.line("NICK bob"), .line("PING x"), .line("LIST")]
+        #expect(frame(input) == expected, "\(name) whole")
+        #expect(frame(input, chunks: [1]) == expected, "\(name) byte by byte")
+        var random = SplitMix(seed: 7)
+        for _ in 0..<100 {
+            let pattern = (0..<5).map { _ in Int.random(in: 1...9, using: &random) }
+            #expect(frame(input, chunks: pattern) == expected, "\(name) in chunks \(pattern)")
+        }
+    }
+
+    @Test(
+        "an LF or NUL at the start of the next chunk belongs to the CR that ended the last one",
+        arguments: [10, 0] as [UInt8])
+    func terminatorSplitAcrossChunks(second: UInt8) {
+        var framer = LineFramer()
+        var events: [Framed] = []
+        func feed(_ bytes: [UInt8]) {
+            var chunk = bytes
+            chunk.withUnsafeMutableBytes { raw in
+                framer.feed(raw) { event in
+                    switch event {
+                    case .line(let b): events.append(.line(String(decoding: b, as: UTF8.self)))
+                    case .overlong: events.append(.overlong)
+                    }
+                }
+            }
+        }
+        feed(Array("PING a\r".utf8))
+        #expect(events == [.line("PING a")], "the line is out at the CR, without waiting for what follows")
+        feed([second])
+        #expect(events == [.line("PING a")], "no empty line for the second byte of the terminator")
+        feed(Array("PING b\r".utf8))
+        feed([])
+        feed([second] + Array("PING c\n".utf8))
+        #expect(events == [.line("PING a"), .line("PING b"), .line("PING c")])
+        #expect(framer.bufferedByteCount == 0)
+    }
+
+    @Test("the maximum counts the terminator, a CR as two bytes", arguments: terminators)
+    func maximumPerTerminator(name: String, terminator: [UInt8]) {
+        // A CR-ended line is held to CR LF's length whatever follows the CR, so that the limit
+        // does not wait on a byte that may not have arrived.
+        let room = terminator.first == 13 ? 8 : 9
+        for chunks in [[Int.max], [1], [3]] {
+            let fits = Array(String(repeating: "x", count: room).utf8) + terminator + Array("ok\n".utf8)
+            #expect(
+                frame(fits, chunks: chunks, maxLineBytes: 10) == [
+                    .line(String(repeating: "x", count: room)), .line("ok"),
+                ],
+                "\(name), chunks \(chunks)")
+            let tooLong = Array(String(repeating: "x", count: room + 1).utf8) + terminator + Array("ok\n".utf8)
+            #expect(
+                frame(tooLong, chunks: chunks, maxLineBytes: 10) == [.overlong, .line("ok")],
+                "\(name), chunks \(chunks)")
+        }
+    }
+
+    @Test(
+        "an overlong line is refused once and discarded up to its terminator, whatever the terminator",
+        arguments: terminators)
+    func overlongPerTerminator(name: String, terminator: [UInt8]) {
+        let input = Array(String(repeating: "y", count: 2000).utf8) + terminator + Array("LIST".utf8) + terminator
+        for chunks in [[Int.max], [1], [7], [600, 3], [2000, 1]] {
+            let (events, discarded) = frameCounting(input, chunks: chunks, maxLineBytes: 512)
+            #expect(events == [.overlong, .line("LIST")], "\(name), chunks \(chunks)")
+            #expect(discarded == 2000, "\(name), chunks \(chunks)")
+        }
+    }
+
+    @Test("discarded bytes are counted: overlong lines without their terminator, and telnet sequences")
+    func discardedBytesAreCounted() {
+        let cases: [(String, [UInt8], Int)] = [
+            ("plain lines", Array("NICK a\r\nLIST\n\r".utf8), 0),
+            ("telnet negotiation", [255, 251, 1, 255, 253, 3] + Array("LIST\r\n".utf8), 6),
+            ("telnet command mid-line", Array("LI".utf8) + [255, 241] + Array("ST\n".utf8), 2),
+            ("escaped IAC leaves one byte", Array("A".utf8) + [255, 255] + Array("\n".utf8), 1),
+            ("subnegotiation", [255, 250, 24, 0, 65, 66, 255, 240] + Array("X\n".utf8), 8),
+            ("overlong line", Array(String(repeating: "z", count: 600).utf8) + Array("\r\nOK\n".utf8), 600),
+            ("unterminated overlong line", Array(String(repeating: "z", count: 600).utf8), 600),
+        ]
+        for (name, input, expected) in cases {
+            for chunks in [[Int.max], [1], [5, 2]] {
+                #expect(frameCounting(input, chunks: chunks).discarded == expected, "\(name), chunks \(chunks)")
+            }
+        }
+    }
+
+    @Test("a line that never ends keeps being counted as it is discarded")
+    func endlessLineIsCounted() {
+        var framer = LineFramer(maxLineBytes: 512)
+        var chunk = [UInt8](repeating: 0x61, count: 64 * 1024)
+        for round in 1...4 {
+            chunk.withUnsafeMutableBytes { raw in framer.feed(raw) { _ in } }
+            #expect(framer.discardedByteCount == round * 64 * 1024)
+        }
+    }
+
+    @Test("a stray IAC SB no longer swallows the rest of the connection")
+    func straySubnegotiationIsAbandoned() {
+        // FF FA in Latin-1 text ("ÿú"), then a long line, then a command.
+        let input =
+            Array("BROADCAST caf".utf8) + [255, 250] + Array(String(repeating: "t", count: 198).utf8)
+            + Array("\r\nPING x\r\n".utf8)
+        for chunks in [[Int.max], [1], [5, 2], [64]] {
+            let (events, discarded) = frameCounting(input, chunks: chunks)
+            let kept = String(repeating: "t", count: 198 - Limits.maxTelnetSubnegotiationBytes)
+            #expect(events == [.line("BROADCAST caf" + kept), .line("PING x")], "chunks \(chunks)")
+            #expect(discarded == 2 + Limits.maxTelnetSubnegotiationBytes, "chunks \(chunks)")
+        }
     }
 }

@@ -111,6 +111,23 @@ struct LineParserTests {
         #expect(LineParser.parse(command.line) == .success(command))
     }
 
+    @Test("PRIVMSG and BROADCAST text may be up to maxMessageTextBytes (438) bytes, counted after the colon")
+    func messageTextLimit() {
+        #expect(Limits.maxMessageTextBytes == 438)
+        let fits = String(repeating: "t", count: Limits.maxMessageTextBytes)
+        let over = fits + "t"
+        #expect(LineParser.parse("PRIVMSG bob :\(fits)") == .success(.privmsg(targets: ["bob"], text: fits)))
+        #expect(LineParser.parse("PRIVMSG bob \(fits)") == .success(.privmsg(targets: ["bob"], text: fits)))
+        #expect(LineParser.parse("BROADCAST :\(fits)") == .success(.broadcast(fits)))
+        #expect(LineParser.parse("PRIVMSG bob :\(over)") == .failure(.textTooLong(.privmsg)))
+        #expect(LineParser.parse("PRIVMSG a,b \(over)") == .failure(.textTooLong(.privmsg)))
+        #expect(LineParser.parse("BROADCAST \(over)") == .failure(.textTooLong(.broadcast)))
+        #expect(LineParser.parse("BROADCAST :\(String(repeating: "é", count: 220))") == .failure(.textTooLong(.broadcast)))
+        // Other errors come first, as for a line that is short.
+        #expect(LineParser.parse("PRIVMSG a,b,c,d,e,f,g,h,i,j,k \(over)") == .failure(.tooManyTargets(.privmsg)))
+        #expect(ParseError.textTooLong(.broadcast).verb == .broadcast)
+    }
+
     @Test("an error names the verb only when it was recognised")
     func errorVerb() {
         #expect(ParseError.noRecipient(.privmsg).verb == .privmsg)
