@@ -1,0 +1,47 @@
+import Foundation
+import Glibc
+import Platform
+import TestSupport
+import Testing
+
+/// A stderr that nobody reads must not stop the server: logging never blocks an event loop,
+/// and shutdown does not wait for the log.
+@Suite("Log stall")
+struct LogStallTests {
+    /// Connections opened and closed while nobody reads the log: each logs two lines (about
+    /// 140 bytes), so the 64 KiB pipe is full after about 450 of them.
+    static let connections = 2_000
+
+    @Test(
+        "with stderr a pipe nobody reads, 2000 connects later a client still gets its welcome and PONG, and SIGTERM stops the server",
+        .timeLimit(.minutes(2)))
+    func unreadStderrDoesNotFreezeTheServer() throws {
+        // ServerProcess reads the log up to the line with the port; from then on nobody does.
+        let server = try ServerProcess(["--no-console", "--event-loops", "2", "--max-per-ip", "100000"])
+        defer {
+            // On failure the process may not stop on SIGTERM: make sure it goes.
+            if server.process.isRunning { Posix.sendSignal(SIGKILL, to: server.pid) }
+        }
+        for index in 0..<Self.connections {
+            let client: LineClient
+            do {
+                client = try LineClient(host: "127.0.0.1", port: server.port)
+            } catch {
+                Issue.record("connect \(index) failed: \(error)")
+                return
+            }
+            client.close()
+        }
+
+        let survivor = try server.connect()
+        try survivor.register("survivor")
+        try survivor.send("PING still-here")
+        try survivor.expect(":linechat PONG linechat :still-here", skippingOthers: true)
+
+        #expect(Posix.sendSignal(SIGTERM, to: server.pid))
+        // The console's stdout closes when the process exits; the log (stderr) is still not read.
+        #expect(server.output.waitForClose(timeout: 10), "the server did not exit within 10 s of SIGTERM")
+        guard !server.process.isRunning || waitUntil(timeout: 5, { !server.process.isRunning }) else { return }
+        #expect(server.process.terminationStatus == 0)
+    }
+}
