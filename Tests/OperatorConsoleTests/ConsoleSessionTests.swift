@@ -131,6 +131,7 @@ struct ConsoleSessionTests {
                 "Bytes out          1.2 MiB",
                 "SendQ disconnects  1",
                 "Flood disconnects  0",
+                "Log lines dropped  0",
                 "Resident memory    12.5 MiB",
             ])
     }
