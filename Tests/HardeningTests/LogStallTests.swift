@@ -1,4 +1,5 @@
 import Foundation
+import ChatServer
 import Glibc
 import Platform
 import TestSupport
@@ -47,5 +48,39 @@ struct LogStallTests {
         #expect(server.output.waitForClose(timeout: 10), "the server did not exit within 10 s of SIGTERM")
         guard !server.process.isRunning || waitUntil(timeout: 5, { !server.process.isRunning }) else { return }
         #expect(server.process.terminationStatus == 0)
+    }
+
+    @Test(
+        "lines beyond the log queue are dropped and counted: stats shows them, and the log notes them once it is read",
+        .timeLimit(.minutes(2)))
+    func droppedLinesAreCountedAndNoted() throws {
+        let server = try ServerProcess(["--max-per-ip", "100000"])
+        defer {
+            if server.process.isRunning { Posix.sendSignal(SIGKILL, to: server.pid) }
+        }
+        // Two lines each: the pipe and then the writer's queue fill, and the rest are dropped.
+        for _ in 0..<(LogWriter.maxQueuedLines / 2 + 2_000) {
+            try LineClient(host: "127.0.0.1", port: server.port).close()
+        }
+        // The loops log the disconnects as they see them; stats counts the drops once they have.
+        var dropped = 0
+        let counted = waitUntil(timeout: 20) {
+            dropped = (try? Self.logLinesDropped(server)) ?? 0
+            return dropped >= 1_000
+        }
+        #expect(counted, "stats shows \(dropped) log lines dropped")
+
+        // Once the log is read again the writer catches up, noting the drops where they were.
+        let note = try server.expectLog(containing: " log lines dropped: the log output was not keeping up)", timeout: 10)
+        #expect(note.contains(" warning ("))
+        try server.command("quit")
+        #expect(server.waitForExit() == 0)
+    }
+
+    /// The "Log lines dropped" figure of the console's `stats`.
+    private static func logLinesDropped(_ server: ServerProcess) throws -> Int {
+        try server.command("stats")
+        let line = try server.readOutput(until: "the dropped log lines") { $0.hasPrefix("Log lines dropped") }.last
+        return Int(line?.split(separator: " ").last ?? "") ?? -1
     }
 }

@@ -14,7 +14,7 @@ extension ServerProcess {
         try command("stats")
         let lines = try readOutput(until: "the stats") { $0.hasPrefix("Resident memory") }
         var figures: [String: String] = [:]
-        for line in lines.suffix(11) {
+        for line in lines.suffix(12) {
             let parts = cells(line)
             if parts.count == 2 { figures[parts[0]] = parts[1] }
         }
@@ -130,6 +130,7 @@ struct ConsoleProcessTests {
         #expect(Int(figures["Messages relayed"] ?? "") ?? 0 >= 3)
         #expect(Int(figures["Deliveries"] ?? "") ?? 0 >= 3)
         #expect(figures["SendQ disconnects"] == "0")
+        #expect(figures["Log lines dropped"] == "0")
         #expect(figures["Uptime"]?.hasSuffix("s") == true)
         #expect(figures["Resident memory"]?.hasSuffix("MiB") == true)
         for client in [alice, bob] { client.close() }

@@ -136,6 +136,11 @@ struct ConsoleSessionTests {
             ])
     }
 
+    @Test func statsShowsTheLogLinesDropped() {
+        var session = ConsoleSession(server: server, banner: banner, logLinesDropped: { 42 })
+        #expect(shown(session.submit("stats")).contains("Log lines dropped  42"))
+    }
+
     @Test func clearClearsTheScreenAndShowsTheBanner() {
         var session = session()
         #expect(session.submit("CLEAR") == [.clearScreen, .show(banner)])
