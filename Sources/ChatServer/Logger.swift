@@ -1,7 +1,9 @@
 import Platform
 
-/// One timestamped line per event on stderr, written with a single write(2) so lines from
-/// different threads never interleave.
+/// One timestamped line per event on stderr. Logging never waits for the output: the line is
+/// formatted on the caller's thread and handed to `LogWriter.standardError`, whose own thread
+/// writes it (one write(2) per batch of whole lines, so lines never interleave). When stderr
+/// stalls, lines beyond its queue are dropped and counted rather than block an event loop.
 public struct Logger: Sendable {
     public enum Level: Int, Sendable, Comparable {
         case debug, info, warning, error, off
@@ -18,9 +20,9 @@ public struct Logger: Sendable {
         self.sink = sink
     }
 
-    /// Writes a line to standard error with one write(2).
+    /// Queues a line for standard error on `LogWriter.standardError`; never waits for it.
     public static let standardError: @Sendable (String) -> Void = { line in
-        Array(line.utf8).withUnsafeBytes { try? Posix.writeAll(2, $0) }
+        LogWriter.standardError.write(line)
     }
 
     public func info(_ message: @autoclosure () -> String) { log(.info, message()) }

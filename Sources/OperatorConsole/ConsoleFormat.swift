@@ -53,8 +53,9 @@ public enum ConsoleFormat {
         return table.lines(rows) + ["\(count(infos.count, "connection")), \(registered) registered."]
     }
 
-    /// The `stats` output: one aligned "name  value" line per figure.
-    public static func statistics(_ snapshot: StatisticsSnapshot) -> [String] {
+    /// The `stats` output: one aligned "name  value" line per figure, with the log lines
+    /// dropped because the log output stalled.
+    public static func statistics(_ snapshot: StatisticsSnapshot, logLinesDropped: Int = 0) -> [String] {
         let rows = [
             ["Uptime", duration(snapshot.uptimeSeconds)],
             [
@@ -71,6 +72,7 @@ public enum ConsoleFormat {
             ["Flood disconnects", "\(snapshot.floodDisconnects)"],
             ["Output budget drops", "\(snapshot.outputBudgetDisconnects)"],
             ["Input discarded", bytes(snapshot.discardedInputBytes)],
+            ["Log lines dropped", "\(logLinesDropped)"],
             ["Resident memory", bytes(snapshot.residentMemoryBytes)],
         ]
         return TextTable(columns: [.init(), .init()]).lines(rows)

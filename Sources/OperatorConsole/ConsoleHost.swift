@@ -86,7 +86,8 @@ public final class ConsoleHost {
     public func run(server: some OperatorServer, banner: String, logger: Logger) -> StopReason {
         Posix.unblockSignals(caught)
         defer { Posix.blockSignals(caught) }
-        var session = ConsoleSession(server: server, banner: banner)
+        let log = self.log
+        var session = ConsoleSession(server: server, banner: banner, logLinesDropped: { log.droppedLines })
         var stop: StopReason?
         switch mode {
         case .interactive: stop = runInteractive(&session, logger: logger)

@@ -3,10 +3,11 @@ import ChatCore
 import ChatServer
 import Platform
 
-/// The server's log lines on their way out. Normally they go straight to standard error. While
-/// the interactive console owns the terminal it holds them instead and wakes the console,
-/// which prints them above its prompt; the event loops only append under a short lock and
-/// never wait for the terminal.
+/// The server's log lines on their way out. Normally they go straight to `direct` (the standard
+/// error log writer, which queues them for its own thread). While the interactive console owns
+/// the terminal it holds them instead and wakes the console, which prints them above its
+/// prompt; the event loops only append under a short lock and never wait for the terminal or
+/// for stderr.
 final class ConsoleLog: Sendable {
     /// Lines held before the oldest are dropped (a flood of log lines while the terminal is
     /// slow must not grow without bound).
@@ -16,16 +17,31 @@ final class ConsoleLog: Sendable {
         var holding = false
         var lines: [String] = []
         var dropped = 0
+        /// Dropped while holding, since the start.
+        var droppedTotal = 0
     }
 
     private let state = Locked(State())
     /// Readable when held lines are waiting.
     let wakeup: Wakeup
+    /// Where lines go when not held. It must not block: it runs on the thread that logs.
     private let direct: @Sendable (String) -> Void
+    /// Lines `direct` has dropped so far.
+    private let droppedByDirect: @Sendable () -> Int
 
-    init(direct: @escaping @Sendable (String) -> Void = Logger.standardError) throws(SystemError) {
+    init(
+        direct: @escaping @Sendable (String) -> Void = Logger.standardError,
+        droppedByDirect: @escaping @Sendable () -> Int = { LogWriter.standardError.droppedLines }
+    ) throws(SystemError) {
         wakeup = try Wakeup()
         self.direct = direct
+        self.droppedByDirect = droppedByDirect
+    }
+
+    /// Log lines dropped since the start: held while the terminal was busy, or by `direct`
+    /// while the log output was not keeping up.
+    var droppedLines: Int {
+        state.withLock { $0.droppedTotal } + droppedByDirect()
     }
 
     /// The Logger sink: one finished line, newline included.
@@ -36,6 +52,7 @@ final class ConsoleLog: Sendable {
                 state.lines.append(line)
             } else {
                 state.dropped += 1
+                state.droppedTotal += 1
             }
             return true
         }

@@ -52,7 +52,7 @@ extension ConsoleSession {
     /// stats
     func stats() -> [ConsoleAction] {
         guard let snapshot = server.statisticsSnapshot() else { return [.show(Self.describe(.notRunning))] }
-        return ConsoleFormat.statistics(snapshot).map(ConsoleAction.show)
+        return ConsoleFormat.statistics(snapshot, logLinesDropped: logLinesDropped()).map(ConsoleAction.show)
     }
 
     /// clear

@@ -15,12 +15,16 @@ public struct ConsoleSession {
     /// Shown at start and after `clear`.
     public let banner: String
     let server: any OperatorServer
+    /// Log lines dropped so far, for `stats`.
+    let logLinesDropped: () -> Int
     /// Whether the next line is the text of an announcement (after `announce` alone).
     public internal(set) var isAwaitingAnnouncement = false
 
-    public init(server: any OperatorServer, banner: String) {
+    /// `logLinesDropped` counts the log lines dropped so far (shown by `stats`).
+    public init(server: any OperatorServer, banner: String, logLinesDropped: @escaping () -> Int = { 0 }) {
         self.server = server
         self.banner = banner
+        self.logLinesDropped = logLinesDropped
     }
 
     /// The banner for a server listening on `host` and `port`.

@@ -202,6 +202,14 @@ public enum Posix {
         pthread_sigmask(SIG_BLOCK, &set, nil)
     }
 
+    /// Blocks every signal that can be blocked in the calling thread, for a helper thread (the
+    /// log writer) that must never be the one a process-directed signal is delivered to.
+    public static func blockAllSignals() {
+        var set = sigset_t()
+        sigfillset(&set)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
     /// Waits until one of `signals` (already blocked) arrives; returns it.
     public static func waitForSignal(_ signals: [Int32]) -> Int32 {
         var set = sigset_t()

@@ -50,4 +50,7 @@ let reason = console.run(server: server, banner: banner, logger: logger)
 logger.info("\(reason); shutting down")
 server.shutdown()
 logger.info("stopped")
+// The log writer gets a moment to write what is queued; a stalled stderr must not keep the
+// process alive, so after that the lines still queued are left unwritten.
+LogWriter.standardError.flush(timeout: LogWriter.exitFlushSeconds)
 exit(0)

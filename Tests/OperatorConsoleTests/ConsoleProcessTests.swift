@@ -130,6 +130,7 @@ struct ConsoleProcessTests {
         #expect(Int(figures["Messages relayed"] ?? "") ?? 0 >= 3)
         #expect(Int(figures["Deliveries"] ?? "") ?? 0 >= 3)
         #expect(figures["SendQ disconnects"] == "0")
+        #expect(figures["Log lines dropped"] == "0")
         #expect(figures["Uptime"]?.hasSuffix("s") == true)
         #expect(figures["Resident memory"]?.hasSuffix("MiB") == true)
         for client in [alice, bob] { client.close() }

@@ -133,8 +133,14 @@ struct ConsoleSessionTests {
                 "Flood disconnects    0",
                 "Output budget drops  0",
                 "Input discarded      0 B",
+                "Log lines dropped    0",
                 "Resident memory      12.5 MiB",
             ])
+    }
+
+    @Test func statsShowsTheLogLinesDropped() {
+        var session = ConsoleSession(server: server, banner: banner, logLinesDropped: { 42 })
+        #expect(shown(session.submit("stats")).contains("Log lines dropped    42"))
     }
 
     @Test func clearClearsTheScreenAndShowsTheBanner() {
