@@ -44,6 +44,14 @@ extension EventLoop {
         if discarded > 0 && connection.isOpen {
             connection.flood.chargeDiscarded(bytes: discarded, now: context.now)
             statistics.bytesDiscarded += discarded
+            // The socket stays readable while a line is being discarded (nothing is held), so
+            // an endless line is read until the garbage owed passes --flood-backlog-bytes: then
+            // it is a flood.
+            if connection.flood.tokens * Double(configuration.maxLineBytes) < -Double(configuration.floodBacklogBytes) {
+                statistics.floodDisconnects += 1
+                requestClose(connection, .error("Excess flood", quitReason: "Excess flood"))
+                return
+            }
         }
         if connection.flood.isThrottled { checkBacklog(connection) }
     }
@@ -67,7 +75,10 @@ extension EventLoop {
                 registrationDeadlines.remove(connection)
             }
         }
-        if !effects.reply.isEmpty { connection.flood.chargeReply(bytes: effects.reply.count, now: context.now) }
+        if effects.reply.count >= FloodControl.replyBytesPerToken {
+            connection.flood.chargeReply(bytes: effects.reply.count, now: context.now)
+            throttleIfSpent(connection)
+        }
         if !effects.isEmpty { perform(for: connection) }
     }
 
@@ -87,6 +98,12 @@ extension EventLoop {
         connection.flood.throttle()
         throttled.append(connection)
         updateInterest(connection)
+    }
+
+    /// Throttles a connection whose charges (discarded input, a large reply) overdrew its
+    /// bucket: nothing more is read from it until its tokens come back.
+    private func throttleIfSpent(_ connection: Connection) {
+        if connection.isOpen && connection.flood.nanosecondsUntilToken(now: context.now) > 0 { throttle(connection) }
     }
 
     /// Disconnects a throttled client whose backlog (held lines plus unread bytes in the
@@ -117,16 +134,13 @@ extension EventLoop {
                 if let line = connection.flood.held.popFirst() { handleHeld(line, from: connection) }
             }
             guard connection.isOpen else { continue }
+            // Tokens may still be short after charges: keep waiting before reading again.
+            throttleIfSpent(connection)
             if connection.flood.isThrottled {
                 checkBacklog(connection)
             } else {
-                // Tokens may still be short after charges: keep waiting before reading again.
-                if connection.flood.nanosecondsUntilToken(now: context.now) > 0 {
-                    throttle(connection)
-                } else {
-                    connection.flood.held.removeAll()
-                    updateInterest(connection)
-                }
+                connection.flood.held.removeAll()
+                updateInterest(connection)
             }
         }
     }

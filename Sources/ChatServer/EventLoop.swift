@@ -65,6 +65,7 @@ final class EventLoop {
     /// How long a closing connection waits for the peer's EOF once its last line is out, and
     /// how long shutdown waits for every connection to finish.
     static let lingerNanoseconds: Int64 = 2_000_000_000
+    static let backlogCheckNanoseconds: Int64 = 250_000_000
 
     init(handle: EventLoopHandle, state: ServerState) throws(SystemError) {
         self.handle = handle
@@ -134,8 +135,11 @@ final class EventLoop {
         if let deadline = shutdownDeadline { next = min(next, deadline) }
         if let deadline = listenerResumesAt { next = min(next, deadline) }
         if bytesSentSinceTrim >= Self.trimAfterBytes { next = min(next, context.now + 1_000_000_000) }
+        // A throttled connection is looked at again when its next token is due, and at least
+        // every `backlogCheckNanoseconds` to see whether its unread backlog passed the limit.
         for connection in throttled {
-            next = min(next, context.now + max(connection.flood.nanosecondsUntilToken(now: context.now), 1_000_000))
+            let untilToken = connection.flood.nanosecondsUntilToken(now: context.now)
+            next = min(next, context.now + min(max(untilToken, 1_000_000), Self.backlogCheckNanoseconds))
         }
         guard next != Int64.max else { return -1 }
         let milliseconds = (next - Posix.monotonicNanoseconds() + 999_999) / 1_000_000
