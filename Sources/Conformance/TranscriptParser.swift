@@ -208,6 +208,9 @@ public struct TranscriptParser: Sendable {
             if rest.hasPrefix("{*}") {
                 parts.append(.wildcard)
                 rest = rest.dropFirst(3)
+            } else if let placeholder = Pattern.Placeholder.allCases.first(where: { rest.hasPrefix($0.written) }) {
+                parts.append(.placeholder(placeholder))
+                rest = rest.dropFirst(placeholder.written.count)
             } else if let replacement = try braceReplacement(&rest) {
                 parts.append(.literal(replacement))
             } else {
