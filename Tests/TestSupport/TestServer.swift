@@ -22,6 +22,21 @@ public final class TestServer: Sendable {
         return TestServer(server: server, port: port)
     }
 
+    /// Starts a server with the documented defaults (PROTOCOL.md section 6: flood limits,
+    /// connections per address, event loops) except that it listens on 127.0.0.1 and a free
+    /// port, after `configure` adjusts the configuration.
+    public static func startWithDefaults(
+        _ configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) throws -> TestServer {
+        var configuration = ServerConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configure(&configuration)
+        let server = Server(configuration: configuration)
+        let port = try server.start()
+        return TestServer(server: server, port: port)
+    }
+
     private init(server: Server, port: Int) {
         self.server = server
         self.port = port
@@ -29,6 +44,19 @@ public final class TestServer: Sendable {
 
     /// A new client connected to this server.
     public func connect() throws -> TestClient { try TestClient(port: port) }
+
+    /// One registered client per nickname, in order; each has read the JOIN of every later
+    /// one, so all of them start with nothing unread.
+    public func registeredClients(_ nicks: String...) throws -> [TestClient] {
+        var clients: [TestClient] = []
+        for nick in nicks {
+            let client = try connect()
+            try client.register(nick)
+            for earlier in clients { try earlier.expect(":\(nick) JOIN") }
+            clients.append(client)
+        }
+        return clients
+    }
 
     public func stop() { server.shutdown() }
 }
