@@ -22,15 +22,17 @@ struct ConnectionLifecycleTests {
             switch i % 3 {
             case 0: client.reset()
             case 1:
+                // Half a line, then FIN (a half-close, so that unread lines in this client's
+                // buffer cannot turn the close into a reset that discards the half line unread).
                 try client.sendRaw(Array("BROADCAST half a li".utf8))
-                client.close()
+                Posix.shutdownWrite(client.connection.fd)
             default: client.close()
             }
         }
         // Each user quits once, with the reason its way of leaving gives. A plain close may
         // reach the server as a reset when the client had unread lines (others' QUITs), so
-        // it allows either; a reset never reads as a clean close. The half-sent BROADCAST never
-        // had its line end, so nobody may see it.
+        // it allows either; a reset never reads as a clean close, nor a FIN as a reset. The
+        // half-sent BROADCAST never had its line end, so nobody may see it.
         var reasons: [String: String] = [:]
         while reasons.count < 30 {
             let line: String
@@ -53,6 +55,7 @@ struct ConnectionLifecycleTests {
             let reason = reasons["user\(i)"]
             switch i % 3 {
             case 0: #expect(reason == "Connection reset by peer", "user\(i) reset: \(reason ?? "no QUIT")")
+            case 1: #expect(reason == "Connection closed", "user\(i) half-closed mid-line: \(reason ?? "no QUIT")")
             default:
                 #expect(
                     reason == "Connection closed" || reason == "Connection reset by peer",
@@ -61,6 +64,10 @@ struct ConnectionLifecycleTests {
         }
         try watcher.send("PING after")
         try watcher.expect(":linechat PONG linechat :after")  // and no half line came late either
+        for (i, client) in clients.enumerated() where i % 3 == 1 {
+            #expect(client.waitForClose(), "user\(i): the server closes a half-closed connection")
+            client.close()
+        }
         let probe = try server.connect()
         try probe.register("probe")
         try probe.send("LIST")
