@@ -97,11 +97,8 @@ struct ConnectionLifecycleTests {
     func hostileBytes() throws {
         let server = try TestServer.start()
         defer { server.stop() }
-        let mallory = try server.connect()
-        try mallory.register("mallory")
-        let victim = try server.connect()
-        try victim.register("victim")
-        try mallory.expect(":victim JOIN")
+        let users = try server.registeredClients("mallory", "victim")
+        let (mallory, victim) = (users[0], users[1])
         let attacks: [([UInt8], String)] = [
             (Array("BROADCAST \u{1B}[2J\u{1B}[31mred".utf8), "control character 0x1B (ESC)"),
             (Array("PRIVMSG victim :bell\u{07}".utf8), "control character 0x07 (BEL)"),

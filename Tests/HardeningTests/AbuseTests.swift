@@ -56,11 +56,8 @@ struct AbuseTests {
     func loneCR(_ text: String) throws {
         let server = try TestServer.start()
         defer { server.stop() }
-        let mallory = try server.connect()
-        try mallory.register("mallory")
-        let victim = try server.connect()
-        try victim.register("victim")
-        try mallory.expect(":victim JOIN")
+        let users = try server.registeredClients("mallory", "victim")
+        let (mallory, victim) = (users[0], users[1])
         try mallory.sendRaw(Array(text.utf8) + [10])
         try mallory.expect(":linechat 400 mallory :Line refused: control character 0x0D (CR) is not allowed")
         try mallory.send("BROADCAST clean")
@@ -81,11 +78,8 @@ struct AbuseTests {
     func iacInEveryPosition() throws {
         let server = try TestServer.start()
         defer { server.stop() }
-        let tel = try server.connect()
-        try tel.register("tel")
-        let victim = try server.connect()
-        try victim.register("victim")
-        try tel.expect(":victim JOIN")
+        let users = try server.registeredClients("tel", "victim")
+        let (tel, victim) = (users[0], users[1])
         let line = Array("PRIVMSG victim :hi there\r\n".utf8)
         var sent = 0
         for (name, sequence) in Self.iacSequences {
@@ -114,11 +108,8 @@ struct AbuseTests {
     func escapedIACInEveryPosition() throws {
         let server = try TestServer.start()
         defer { server.stop() }
-        let tel = try server.connect()
-        try tel.register("tel")
-        let victim = try server.connect()
-        try victim.register("victim")
-        try tel.expect(":victim JOIN")
+        let users = try server.registeredClients("tel", "victim")
+        let (tel, victim) = (users[0], users[1])
         let line = Array("PRIVMSG victim :hi there".utf8)
         for position in 0...line.count {
             var bytes = line
@@ -235,10 +226,8 @@ struct AbuseTests {
         let log = try LogDrain(server)
         let baseline = try server.openDescriptorCount
         let baselineKinds = try DescriptorCensus.kinds(pid: server.pid)
-        let watcher = try server.connect()
-        try watcher.register("watcher")
-        let sender = try server.connect()
-        try sender.register("sender")
+        let users = try server.registeredClients("watcher", "sender")
+        let (watcher, sender) = (users[0], users[1])
         var stalled: [TestClient] = []
         for name in ["resets", "closes", "halfcloses"] {
             let client = try server.connect()
@@ -331,11 +320,8 @@ struct AbuseTests {
     func halfOpenConnection() throws {
         let server = try TestServer.start { $0.keepaliveIdleSeconds = 1 }
         defer { server.stop() }
-        let watcher = try server.connect()
-        try watcher.register("watcher")
-        let ghost = try server.connect()
-        try ghost.register("ghost")
-        try watcher.expect(":ghost JOIN")
+        let users = try server.registeredClients("watcher", "ghost")
+        let (watcher, ghost) = (users[0], users[1])
         // In repair mode a socket closes silently: the server's side stays established, as when a
         // laptop drops off the network. Only a keepalive probe (answered by RST) can find it out.
         try TCPRepair.closeSilently(ghost)
@@ -355,11 +341,8 @@ struct AbuseTests {
             $0.eventLoops = 1
         }
         defer { server.stop() }
-        let sender = try server.connect()
-        try sender.register("sender")
-        let reader = try server.connect()
-        try reader.register("reader")
-        try sender.expect(":reader JOIN")
+        let users = try server.registeredClients("sender", "reader")
+        let (sender, reader) = (users[0], users[1])
         let payload = String(repeating: "b", count: 480)
         var burst = ""
         for i in 0..<100 { burst += "BROADCAST \(i) \(payload)\r\n" }

@@ -4,7 +4,7 @@ import Platform
 /// The built `linechat-server` binary running as a child process on 127.0.0.1 and a free
 /// port, for tests that look at the server from outside: its descriptors and memory in procfs,
 /// its exit status, its operator console on stdin and stdout.
-public final class ServerProcess {
+public final class ServerProcess: ChatServerUnderTest {
     public let process: Process
     public let port: Int
     /// The server's stderr (its log), one line at a time.

@@ -2,7 +2,7 @@ import ChatServer
 import Platform
 
 /// A real server on 127.0.0.1 and a free port, for tests. Stop it when done.
-public final class TestServer: Sendable {
+public final class TestServer: Sendable, ChatServerUnderTest {
     public let server: Server
     public let port: Int
 
@@ -44,19 +44,6 @@ public final class TestServer: Sendable {
 
     /// A new client connected to this server.
     public func connect() throws -> TestClient { try TestClient(port: port) }
-
-    /// One registered client per nickname, in order; each has read the JOIN of every later
-    /// one, so all of them start with nothing unread.
-    public func registeredClients(_ nicks: String...) throws -> [TestClient] {
-        var clients: [TestClient] = []
-        for nick in nicks {
-            let client = try connect()
-            try client.register(nick)
-            for earlier in clients { try earlier.expect(":\(nick) JOIN") }
-            clients.append(client)
-        }
-        return clients
-    }
 
     public func stop() { server.shutdown() }
 }
