@@ -194,7 +194,9 @@ public struct Pattern: Equatable, Sendable, CustomStringConvertible {
             guard number(0...Int.max / 10) else { return false }
             let big = bytes[start..<position].reduce(0) { $0 * 10 + Int($1 - 48) }
             if byte("s") { return big < 60 }
-            for (unit, smallUnit, smallMax) in [("m", "s", 59), ("h", "m", 59), ("d", "h", 23)] as [(Unicode.Scalar, Unicode.Scalar, Int)] {
+            for (unit, smallUnit, smallMax) in [("m", "s", 59), ("h", "m", 59), ("d", "h", 23)]
+                as [(Unicode.Scalar, Unicode.Scalar, Int)]
+            {
                 let saved = position
                 if byte(unit) {
                     guard big >= 1, unit != "m" || big < 60, unit != "h" || big < 24 else { return false }

@@ -76,7 +76,9 @@ struct ConnectionLifecycleTests {
         try probe.expect(":linechat 323 probe :End of LIST")  // nobody else is left in the registry
         watcher.close()
         probe.close()
-        #expect(try waitUntil { try server.openDescriptorCount == baseline }, "descriptors: \(server.descriptorsForMessage) vs \(baseline)")
+        #expect(
+            try waitUntil { try server.openDescriptorCount == baseline },
+            "descriptors: \(server.descriptorsForMessage) vs \(baseline)")
         #expect(server.terminate() == 0)
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Platform
-import Testing
 import TestSupport
+import Testing
 
 /// What the server does that no transcript can show: bytes on the wire, wall-clock times,
 /// shutdown.
@@ -55,7 +55,8 @@ struct ServerBehaviourTests {
             #expect(lines.last == "", "\(who): the last line ends in CRLF")
             #expect(lines.count > 5, "\(who): \(lines.count) lines")
             for line in lines.dropLast() {
-                #expect(!line.contains("\r") && !line.contains("\n"), "\(who): a bare CR or LF in \(line.debugDescription)")
+                #expect(
+                    !line.contains("\r") && !line.contains("\n"), "\(who): a bare CR or LF in \(line.debugDescription)")
             }
             #expect(lines.contains { $0.hasSuffix(" 376 \(who) :End of /MOTD command.") })
         }

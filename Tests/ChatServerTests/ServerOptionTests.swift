@@ -1,7 +1,7 @@
 import Foundation
 import Platform
-import Testing
 import TestSupport
+import Testing
 
 /// The flags of `linechat-server` that change what users see, on the built binary over real TCP.
 @Suite("Server options")
@@ -77,10 +77,13 @@ struct ServerOptionTests {
         let server = try ServerProcess(["--no-console", "--server-name", "chat.example"])
         let alice = try server.connect()
         try alice.expect(
-            ":chat.example NOTICE * :Welcome to LineChat! Pick a nickname to join the chat room: type NICK <name> and press Enter.")
+            ":chat.example NOTICE * :Welcome to LineChat! Pick a nickname to join the chat room: type NICK <name> and press Enter."
+        )
         try alice.send("NICK alice")
         try alice.expect(":chat.example 001 alice :Welcome to the chat room, alice!")
-        try alice.expect(where: { $0.hasPrefix(":chat.example 002 alice :Your host is chat.example, running LineChat ") })
+        try alice.expect(where: {
+            $0.hasPrefix(":chat.example 002 alice :Your host is chat.example, running LineChat ")
+        })
         try alice.expect(where: { $0.hasPrefix(":chat.example 003 alice :This server was created ") })
         try alice.expect(where: { $0.hasPrefix(":chat.example 004 alice chat.example LineChat-") })
         try alice.expect(where: { $0.hasPrefix(":chat.example 005 alice ") && $0.contains(" NETWORK=chat.example ") })

@@ -49,7 +49,9 @@ import Testing
     @Test func aSuffixThatMakesANicknameTooLongIsRefused() throws {
         let original = try transcript("a: register abcdefghijklmnopqrstuvwxyz")
         #expect(throws: NickSuffix.Problem.self) { try NickSuffix("-abcd").apply(to: original) }
-        #expect(try NickSuffix("-abc").apply(to: original).steps.last?.action == .register("abcdefghijklmnopqrstuvwxyz-abc"))
+        #expect(
+            try NickSuffix("-abc").apply(to: original).steps.last?.action == .register("abcdefghijklmnopqrstuvwxyz-abc")
+        )
     }
 
     @Test(arguments: ["", "-too-long", "a b", "a.b", "é"])
@@ -65,7 +67,9 @@ import Testing
 
     /// Users called alice, bob and carol are already on the server, except for transcripts
     /// that LIST or keep their nicknames, which need to be alone on it (conformance/README.md).
-    @Test("a suffixed transcript replays on a server where its nicknames are taken", arguments: TranscriptFilesFixture.names)
+    @Test(
+        "a suffixed transcript replays on a server where its nicknames are taken",
+        arguments: TranscriptFilesFixture.names)
     func replaysBesideSquatters(_ name: String) throws {
         let parsed = try TranscriptParser().parse(contentsOf: TranscriptFilesFixture.path(name))
         let server = try TestServer.startWithDefaults()
@@ -74,7 +78,8 @@ import Testing
             guard case .send(let bytes) = step.action else { return false }
             return String(decoding: bytes.prefix(4), as: UTF8.self).uppercased() == "LIST"
         }
-        let squatters = lists || parsed.keepNicksReason != nil ? [] : try server.registeredClients("alice", "bob", "carol")
+        let squatters =
+            lists || parsed.keepNicksReason != nil ? [] : try server.registeredClients("alice", "bob", "carol")
         let transcript = try NickSuffix("-t9").apply(to: parsed)
         do {
             try Replayer(host: "127.0.0.1", port: server.port).replay(transcript)

@@ -282,7 +282,7 @@ struct AbuseTests {
                     == baselineKinds.filter { $0.key != "pipe" }
                 : server.openDescriptorCount == baseline
         }
-        #expect(returned, "descriptors: \((try? DescriptorCensus.kinds(pid: server.pid)).map { "\($0)" } ?? "unreadable") vs \(baselineKinds)")
+        #expect(returned, "descriptors: \(DescriptorCensus.describe(pid: server.pid)) vs \(baselineKinds)")
         #expect(server.terminate() == 0, "the server survived writing to peers that were gone")
         print("sendq test: pushed \(pushed) bytes to each of 3 stalled readers; server RSS grew \(queuedGrowth) bytes")
     }

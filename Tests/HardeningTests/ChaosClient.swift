@@ -152,5 +152,10 @@ enum DescriptorCensus {
         return kinds
     }
 
+    /// The census for a failure message, or why there is none.
+    static func describe(pid: Int32) -> String {
+        do { return "\(try kinds(pid: pid))" } catch { return "\(error)" }
+    }
+
     static func sockets(pid: Int32) throws -> Int { try kinds(pid: pid)["socket", default: 0] }
 }

@@ -315,7 +315,7 @@ struct ChaosTests {
                     == baselineKinds.filter { $0.key != "pipe" }
                 : server.openDescriptorCount == baseline
         }
-        #expect(returned, "server descriptors: \((try? DescriptorCensus.kinds(pid: server.pid)).map { "\($0)" } ?? "unreadable"), baseline \(baselineKinds)")
+        #expect(returned, "server descriptors: \(DescriptorCensus.describe(pid: server.pid)), baseline \(baselineKinds)")
         log.drain()
         let connected = log.lines(containing: " info connected ").count
         let disconnected = log.lines(containing: " info disconnected ").count

@@ -27,7 +27,9 @@ enum NetworkNamespace {
     }()
 
     private static var unsharePath: String? {
-        ["/usr/bin/unshare", "/bin/unshare", "/usr/sbin/unshare"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        ["/usr/bin/unshare", "/bin/unshare", "/usr/sbin/unshare"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     /// The failure of a rerun, with its output.
@@ -43,7 +45,8 @@ enum NetworkNamespace {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: unshare)
         process.arguments = [
-            "--user", "--map-root-user", "--net", executable, "--testing-library", "swift-testing", "--filter", function,
+            "--user", "--map-root-user", "--net", executable, "--testing-library", "swift-testing", "--filter",
+            function,
         ]
         var environment = ProcessInfo.processInfo.environment
         environment[marker] = "1"

@@ -1,6 +1,6 @@
 import OperatorConsole
-import Testing
 import TestSupport
+import Testing
 
 /// The console driving a real server: what the server itself refuses, and what users receive.
 @Suite("console against a real server")
