@@ -98,7 +98,7 @@ struct ServerBehaviourTests {
         try idle.expect(where: { $0.hasPrefix(":linechat NOTICE * :") })
         try late.expect(where: { $0.hasPrefix(":linechat NOTICE * :") })
         // Just before the deadline: still connected, and registering still works.
-        try late.expectSilence(for: 1.6)
+        try late.expectSilence(for: 1.5)
         try late.send("NICK late")
         try late.expect(":linechat 001 late :Welcome to the chat room, late!")
         try idle.expect("ERROR :Registration timeout", timeout: 5)
