@@ -3,10 +3,14 @@ public struct Transcript: Equatable, Sendable {
     /// The file's path as given (used in every message about it).
     public let path: String
     public let steps: [Step]
+    /// Why the nicknames must be used as written (`keep-nicks <why>`), or nil when a replayer
+    /// may add a suffix to every one of them (see `NickSuffix`).
+    public let keepNicksReason: String?
 
-    public init(path: String, steps: [Step]) {
+    public init(path: String, steps: [Step], keepNicksReason: String? = nil) {
         self.path = path
         self.steps = steps
+        self.keepNicksReason = keepNicksReason
     }
 
     /// The file name without its directory, for short reports.

@@ -27,6 +27,7 @@ public struct TranscriptParser: Sendable {
     public func parse(_ text: String, path: String) throws(TranscriptError) -> Transcript {
         var steps: [Step] = []
         var clients: [String: ClientState] = [:]
+        var keepNicksReason: String?
         // "\r\n" is one Character in Swift, so both line ends are named.
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         for (index, rawLine) in lines.enumerated() {
@@ -35,13 +36,22 @@ public struct TranscriptParser: Sendable {
             if line.last == "\r" { line = line.dropLast() }
             let content = line.drop(while: { $0 == " " || $0 == "\t" })
             if content.isEmpty || content.first == "#" { continue }
+            if line.hasPrefix("keep-nicks") {
+                let reason = line.dropFirst("keep-nicks".count).drop(while: { $0 == " " })
+                guard line.dropFirst("keep-nicks".count).first == " ", !reason.isEmpty else {
+                    throw TranscriptError(
+                        file: path, line: number, message: "`keep-nicks` needs a reason: keep-nicks <why>")
+                }
+                keepNicksReason = String(reason)
+                continue
+            }
             do throws(Problem) {
                 try track(try parseStep(line, number), &clients, &steps)
             } catch {
                 throw TranscriptError(file: path, line: number, message: error.text)
             }
         }
-        return Transcript(path: path, steps: steps)
+        return Transcript(path: path, steps: steps, keepNicksReason: keepNicksReason)
     }
 
     /// Whether a client may be used at a given point of the file.
@@ -208,6 +218,9 @@ public struct TranscriptParser: Sendable {
             if rest.hasPrefix("{*}") {
                 parts.append(.wildcard)
                 rest = rest.dropFirst(3)
+            } else if let placeholder = Pattern.Placeholder.allCases.first(where: { rest.hasPrefix($0.written) }) {
+                parts.append(.placeholder(placeholder))
+                rest = rest.dropFirst(placeholder.written.count)
             } else if let replacement = try braceReplacement(&rest) {
                 parts.append(.literal(replacement))
             } else {

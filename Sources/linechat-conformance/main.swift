@@ -5,7 +5,8 @@ import Foundation
 
 let usage = """
     USAGE: linechat-conformance [--host <host>] [--port <port>] [--server-name <name>]
-                                [--timeout <seconds>] <path>...
+                                [--timeout <seconds>] [--nick-suffix <suffix> | --unique-nicks]
+                                <path>...
 
     Replays each transcript (a .txt file, or every .txt file in a directory) against the
     server at <host>:<port> and prints PASS or FAIL per transcript, then a summary.
@@ -20,6 +21,11 @@ let usage = """
       --server-name <name>    The server's --server-name, which {server} stands for.
                               (default: linechat)
       --timeout <seconds>     How long each expected line may take. (default: 5)
+      --nick-suffix <suffix>  Append <suffix> to every nickname the transcripts use, in what
+                              they send and expect, so they can run on a server where the
+                              nicknames are taken. 1 to 8 nickname characters.
+      --unique-nicks          --nick-suffix with a suffix made for this run ("-" and five
+                              letters or digits), printed first.
       -h, --help              Show this help.
     """
 
@@ -29,6 +35,8 @@ struct Options {
     var port = 33000
     var serverName = "linechat"
     var timeout = 5.0
+    var nickSuffix: String?
+    var uniqueNicks = false
     var paths: [String] = []
     var help = false
 }
@@ -68,6 +76,10 @@ func parseOptions(_ arguments: [String]) throws(UsageError) -> Options {
                 throw UsageError(message: "the value '\(text)' is invalid for '--timeout': expected 0 to 600 seconds")
             }
             options.timeout = seconds
+        case "--nick-suffix":
+            options.nickSuffix = try value(for: argument)
+        case "--unique-nicks":
+            options.uniqueNicks = true
         default:
             guard !argument.hasPrefix("-") || argument == "-" else {
                 throw UsageError(message: "unknown option '\(argument)'")
@@ -75,6 +87,9 @@ func parseOptions(_ arguments: [String]) throws(UsageError) -> Options {
             options.paths.append(argument)
         }
         index += 1
+    }
+    if options.nickSuffix != nil && options.uniqueNicks {
+        throw UsageError(message: "'--nick-suffix' and '--unique-nicks' cannot be used together")
     }
     if !options.help && options.paths.isEmpty {
         throw UsageError(message: "missing expected argument '<path>...'")
@@ -110,6 +125,22 @@ guard !files.isEmpty else {
     exit(1)
 }
 
+var suffixText = options.nickSuffix
+if options.uniqueNicks {
+    let seed = UInt64(getpid()) &* 1_000_003 &+ UInt64(Date().timeIntervalSince1970 * 1000)
+    suffixText = NickSuffix.unique(seed: seed)
+    print("Nickname suffix: \(suffixText!)")
+}
+let nickSuffix: NickSuffix?
+do {
+    nickSuffix = try suffixText.map { text throws(NickSuffix.Problem) in
+        try NickSuffix(text, serverName: options.serverName)
+    }
+} catch {
+    printError("Error: \(error)\n\n\(usage)")
+    exit(64)
+}
+
 let parser = TranscriptParser(serverName: options.serverName)
 let replayer = Replayer(
     host: options.host, port: options.port, serverName: options.serverName, timeout: options.timeout)
@@ -118,10 +149,15 @@ var failed = 0
 for file in files {
     let name = (file as NSString).lastPathComponent
     do {
-        let transcript = try parser.parse(contentsOf: file)
+        var transcript = try parser.parse(contentsOf: file)
+        if let nickSuffix { transcript = try nickSuffix.apply(to: transcript) }
         try replayer.replay(transcript)
         passed += 1
-        print("PASS \(name)")
+        if nickSuffix != nil, let reason = transcript.keepNicksReason {
+            print("PASS \(name) (nicknames as written: \(reason))")
+        } else {
+            print("PASS \(name)")
+        }
     } catch {
         failed += 1
         print("FAIL \(name): \(error)")

@@ -55,10 +55,12 @@ struct SessionTests {
         let effects = handle("PRIVMSG bob,nobody,BOB,alice :hi  there", &alice)
         #expect(text(effects.reply) == ":linechat 401 alice nobody :No such nick\r\n:alice PRIVMSG alice :hi  there\r\n")
         #expect(effects.outbound.count == 1)
-        if case .send(let to, let bytes)? = effects.outbound.first {
-            #expect(to == bob.id)
-            #expect(text(bytes) == ":alice PRIVMSG bob :hi  there\r\n")
+        guard case .send(let to, let bytes)? = effects.outbound.first else {
+            Issue.record("expected one .send to bob, got \(effects.outbound)")
+            return
         }
+        #expect(to == bob.id)
+        #expect(text(bytes) == ":alice PRIVMSG bob :hi  there\r\n")
     }
 
     @Test("the server name is reserved as a nickname")

@@ -11,15 +11,8 @@ struct ChatTests {
     func threeUsers() throws {
         let server = try TestServer.start()
         defer { server.stop() }
-        let alice = try server.connect()
-        try alice.register("alice")
-        let bob = try server.connect()
-        try bob.register("bob")
-        try alice.expect(":bob JOIN")
-        let carol = try server.connect()
-        try carol.register("carol")
-        try alice.expect(":carol JOIN")
-        try bob.expect(":carol JOIN")
+        let users = try server.registeredClients("alice", "bob", "carol")
+        let (alice, bob, carol) = (users[0], users[1], users[2])
 
         try alice.send("BROADCAST hello  everyone")
         for user in [alice, bob, carol] { try user.expect(":alice BROADCAST :hello  everyone") }
@@ -52,11 +45,8 @@ struct ChatTests {
     func noImpersonation() throws {
         let server = try TestServer.start()
         defer { server.stop() }
-        let alice = try server.connect()
-        try alice.register("alice")
-        let bob = try server.connect()
-        try bob.register("bob")
-        try alice.expect(":bob JOIN")
+        let users = try server.registeredClients("alice", "bob")
+        let (alice, bob) = (users[0], users[1])
         try alice.send(":bob!bob@host BROADCAST I am bob")
         try bob.expect(":alice BROADCAST :I am bob")
         try alice.send(":linechat PRIVMSG bob :official notice")

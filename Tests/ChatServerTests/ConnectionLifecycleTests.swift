@@ -9,7 +9,7 @@ struct ConnectionLifecycleTests {
     func abruptDisconnects() throws {
         // A server process of its own, so that procfs counts only the server's descriptors.
         let server = try ServerProcess(["--no-console", "--flood-burst", "1000"])
-        let baseline = server.openDescriptorCount
+        let baseline = try server.openDescriptorCount
         let watcher = try server.connect()
         try watcher.register("watcher")
         var clients: [TestClient] = []
@@ -22,23 +22,51 @@ struct ConnectionLifecycleTests {
             switch i % 3 {
             case 0: client.reset()
             case 1:
+                // Half a line, then FIN (a half-close, so that unread lines in this client's
+                // buffer cannot turn the close into a reset that discards the half line unread).
                 try client.sendRaw(Array("BROADCAST half a li".utf8))
-                client.close()
+                Posix.shutdownWrite(client.connection.fd)
             default: client.close()
             }
         }
-        var quits = 0
-        while quits < 30 {
+        // Each user quits once, with the reason its way of leaving gives. A plain close may
+        // reach the server as a reset when the client had unread lines (others' QUITs), so
+        // it allows either; a reset never reads as a clean close, nor a FIN as a reset. The
+        // half-sent BROADCAST never had its line end, so nobody may see it.
+        var reasons: [String: String] = [:]
+        while reasons.count < 30 {
             let line: String
             do {
                 line = try watcher.readLine()
             } catch {
                 var log: [String] = []
                 while let line = try? server.log.readLine(timeout: 0.5) { log.append(line) }
-                Issue.record(Comment(rawValue: "after \(quits) QUIT lines: \(error)\n\(log.joined(separator: "\n"))"))
+                Issue.record(
+                    Comment(rawValue: "after \(reasons.count) QUIT lines: \(error)\n\(log.joined(separator: "\n"))"))
                 throw error
             }
-            if line.contains(" QUIT :") { quits += 1 }
+            #expect(!line.contains("half a li"), "a line without its line end was delivered: \(line)")
+            guard let range = line.range(of: " QUIT :"), line.hasPrefix(":") else { continue }
+            let nick = String(line[line.index(after: line.startIndex)..<range.lowerBound])
+            #expect(reasons[nick] == nil, "\(nick) quit twice: \(line)")
+            reasons[nick] = String(line[range.upperBound...])
+        }
+        for i in 0..<30 {
+            let reason = reasons["user\(i)"]
+            switch i % 3 {
+            case 0: #expect(reason == "Connection reset by peer", "user\(i) reset: \(reason ?? "no QUIT")")
+            case 1: #expect(reason == "Connection closed", "user\(i) half-closed mid-line: \(reason ?? "no QUIT")")
+            default:
+                #expect(
+                    reason == "Connection closed" || reason == "Connection reset by peer",
+                    "user\(i) closed: \(reason ?? "no QUIT")")
+            }
+        }
+        try watcher.send("PING after")
+        try watcher.expect(":linechat PONG linechat :after")  // and no half line came late either
+        for (i, client) in clients.enumerated() where i % 3 == 1 {
+            #expect(client.waitForClose(), "user\(i): the server closes a half-closed connection")
+            client.close()
         }
         let probe = try server.connect()
         try probe.register("probe")
@@ -48,7 +76,9 @@ struct ConnectionLifecycleTests {
         try probe.expect(":linechat 323 probe :End of LIST")  // nobody else is left in the registry
         watcher.close()
         probe.close()
-        #expect(waitUntil { server.openDescriptorCount == baseline }, "descriptors: \(server.openDescriptorCount) vs \(baseline)")
+        #expect(
+            try waitUntil { try server.openDescriptorCount == baseline },
+            "descriptors: \(server.descriptorsForMessage) vs \(baseline)")
         #expect(server.terminate() == 0)
     }
 
@@ -69,11 +99,8 @@ struct ConnectionLifecycleTests {
     func hostileBytes() throws {
         let server = try TestServer.start()
         defer { server.stop() }
-        let mallory = try server.connect()
-        try mallory.register("mallory")
-        let victim = try server.connect()
-        try victim.register("victim")
-        try mallory.expect(":victim JOIN")
+        let users = try server.registeredClients("mallory", "victim")
+        let (mallory, victim) = (users[0], users[1])
         let attacks: [([UInt8], String)] = [
             (Array("BROADCAST \u{1B}[2J\u{1B}[31mred".utf8), "control character 0x1B (ESC)"),
             (Array("PRIVMSG victim :bell\u{07}".utf8), "control character 0x07 (BEL)"),

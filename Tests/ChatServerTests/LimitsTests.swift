@@ -64,11 +64,8 @@ struct LimitsTests {
     func longLineWithoutLineEnd() throws {
         let server = try TestServer.start()
         defer { server.stop() }
-        let alice = try server.connect()
-        try alice.register("alice")
-        let bob = try server.connect()
-        try bob.register("bob")
-        try alice.expect(":bob JOIN")
+        let users = try server.registeredClients("alice", "bob")
+        let (alice, bob) = (users[0], users[1])
         // Discarded bytes cost flood tokens (one per 512); a megabyte is a flood (AbuseTests).
         try alice.sendRaw(Array("BROADCAST ".utf8) + [UInt8](repeating: 0x41, count: 32 << 10))
         try alice.expect(":linechat 417 alice :Input line was too long (max 512 bytes)")
@@ -140,11 +137,8 @@ struct LimitsTests {
             $0.floodBacklogBytes = 8 * 1024
         }
         defer { server.stop() }
-        let watcher = try server.connect()
-        try watcher.register("watcher")
-        let flooder = try server.connect()
-        try flooder.register("flooder")
-        try watcher.expect(":flooder JOIN")
+        let users = try server.registeredClients("watcher", "flooder")
+        let (watcher, flooder) = (users[0], users[1])
         let line = Array("PING \(String(repeating: "f", count: 90))\r\n".utf8)
         var flood: [UInt8] = []
         for _ in 0..<400 { flood += line }  // about 40 KB at once

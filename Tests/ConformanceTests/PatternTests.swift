@@ -38,6 +38,42 @@ import Testing
         Case(pattern: "{{*}", line: "{x}", matches: false),
         Case(pattern: "x{3*ab}y", line: "xabababy", matches: true),
         Case(pattern: "x{3*ab}y", line: "xababy", matches: false),
+        // LIST's info: durations only, so an address tacked on (--list-addresses) is refused.
+        Case(
+            pattern: ":{server} 322 me bob :connected {duration}, idle {duration}",
+            line: ":linechat 322 me bob :connected 3m 12s, idle 0s", matches: true),
+        Case(
+            pattern: ":{server} 322 me bob :connected {duration}, idle {duration}",
+            line: ":linechat 322 me bob :connected 3s, idle 1s, from 127.0.0.1:5000", matches: false),
+        Case(pattern: "{duration}", line: "45s", matches: true),
+        Case(pattern: "{duration}", line: "2h 5m", matches: true),
+        Case(pattern: "{duration}", line: "3d 4h", matches: true),
+        Case(pattern: "{duration}", line: "400d 23h", matches: true),
+        Case(pattern: "{duration}", line: "60s", matches: false),
+        Case(pattern: "{duration}", line: "0m 5s", matches: false),
+        Case(pattern: "{duration}", line: "3m", matches: false),
+        Case(pattern: "{duration}", line: "3m 60s", matches: false),
+        Case(pattern: "{duration}", line: "2h 5s", matches: false),
+        Case(pattern: "{duration}", line: "05s", matches: false),
+        Case(pattern: "{duration}", line: "s", matches: false),
+        Case(pattern: "{duration}", line: "idle", matches: false),
+        Case(pattern: "created {date} at {time} UTC", line: "created 2026-11-25 at 16:18:28 UTC", matches: true),
+        Case(pattern: "created {date} at {time} UTC", line: "created 2026-11-25 at 4:18:28 PM UTC", matches: false),
+        Case(pattern: "{date}", line: "2026-13-01", matches: false),
+        Case(pattern: "{date}", line: "26-11-25", matches: false),
+        Case(pattern: "{date}", line: "Nov 25 2026", matches: false),
+        Case(pattern: "{time}", line: "24:00:00", matches: false),
+        Case(pattern: "{time}", line: "16:18", matches: false),
+        Case(pattern: "link: {address} (Quit)", line: "link: 127.0.0.1:40000 (Quit)", matches: true),
+        Case(pattern: "link: {address} (Quit)", line: "link: [::1]:40000 (Quit)", matches: true),
+        Case(pattern: "link: {address} (Quit)", line: "link: [2001:db8::7]:1 (Quit)", matches: true),
+        Case(pattern: "link: {address} (Quit)", line: "link: alice (Quit)", matches: false),
+        Case(pattern: "link: {address} (Quit)", line: "link: 127.0.0.1 (Quit)", matches: false),
+        Case(pattern: "link: {address} (Quit)", line: "link: 127.0.0.256:1 (Quit)", matches: false),
+        Case(pattern: "link: {address} (Quit)", line: "link: 127.0.0.1:65536 (Quit)", matches: false),
+        Case(pattern: "{*}, from {address}", line: "connected 1s, idle 1s, from 10.0.0.1:2", matches: true),
+        Case(pattern: "a{*}{duration}", line: "a 5s 6s", matches: true),
+        Case(pattern: "{{duration}", line: "{duration}", matches: true),
     ]
 
     @Test("a pattern matches exactly the lines it describes", arguments: cases)
@@ -48,6 +84,23 @@ import Testing
             return
         }
         #expect(pattern.matches(test.line) == test.matches)
+    }
+
+    @Test func placeholdersParseAndPrintAsWritten() throws {
+        let transcript = try TranscriptParser().parse("c< a {duration} {date} {time} {address}{*}", path: "t.txt")
+        guard case .expect(let pattern) = transcript.steps.last?.action else {
+            Issue.record("no expect step in \(transcript.steps)")
+            return
+        }
+        #expect(
+            pattern.parts == [
+                .literal("a "), .placeholder(.duration), .literal(" "), .placeholder(.date), .literal(" "),
+                .placeholder(.time), .literal(" "), .placeholder(.address), .wildcard,
+            ])
+        #expect(pattern.description == "a {duration} {date} {time} {address}{*}")
+        // In a line to send they are text.
+        let send = try TranscriptParser().parse("c> {duration}", path: "t.txt")
+        #expect(send.steps.last?.action == .send(Array("{duration}\r\n".utf8)))
     }
 
     @Test func adjacentPartsAreMerged() {

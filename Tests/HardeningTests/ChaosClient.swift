@@ -133,9 +133,15 @@ struct ChaosFailure: Error, CustomStringConvertible {
 /// from the links in /proc/PID/fd. Sockets are what a leaked connection leaves behind; a
 /// sanitizer's runtime may open pipes of its own (to its symbolizer), which are not ours.
 enum DescriptorCensus {
-    static func kinds(pid: Int32) -> [String: Int] {
+    /// Throws when procfs cannot be read: an empty census would equal an empty baseline.
+    static func kinds(pid: Int32) throws -> [String: Int] {
         let directory = "/proc/\(pid)/fd"
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [:] }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw ServerProcess.MeasurementUnavailable("cannot list \(directory): \(error)")
+        }
         var kinds: [String: Int] = [:]
         for name in names {
             guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\(name)")
@@ -146,5 +152,10 @@ enum DescriptorCensus {
         return kinds
     }
 
-    static func sockets(pid: Int32) -> Int { kinds(pid: pid)["socket", default: 0] }
+    /// The census for a failure message, or why there is none.
+    static func describe(pid: Int32) -> String {
+        do { return "\(try kinds(pid: pid))" } catch { return "\(error)" }
+    }
+
+    static func sockets(pid: Int32) throws -> Int { try kinds(pid: pid)["socket", default: 0] }
 }

@@ -59,8 +59,8 @@ struct ChaosTests {
             "--flood-rate", "100000000", "--max-per-ip", "1000", "--max-clients", "1000",
         ])
         let log = try LogDrain(server)
-        let baseline = server.openDescriptorCount
-        let baselineKinds = DescriptorCensus.kinds(pid: server.pid)
+        let baseline = try server.openDescriptorCount
+        let baselineKinds = try DescriptorCensus.kinds(pid: server.pid)
         let started = Posix.monotonicNanoseconds()
 
         var members: [Member] = []
@@ -308,14 +308,14 @@ struct ChaosTests {
 
         // Descriptors back to the baseline (under a sanitizer, whose runtime opens pipes to its
         // symbolizer, every kind but pipes), and the log tells a consistent story.
-        let returned = waitUntil(timeout: 20) {
+        let returned = try waitUntil(timeout: 20) {
             log.drain()
-            return Sanitizers.active
+            return try Sanitizers.active
                 ? DescriptorCensus.kinds(pid: server.pid).filter { $0.key != "pipe" }
                     == baselineKinds.filter { $0.key != "pipe" }
                 : server.openDescriptorCount == baseline
         }
-        #expect(returned, "server descriptors: \(DescriptorCensus.kinds(pid: server.pid)), baseline \(baselineKinds)")
+        #expect(returned, "server descriptors: \(DescriptorCensus.describe(pid: server.pid)), baseline \(baselineKinds)")
         log.drain()
         let connected = log.lines(containing: " info connected ").count
         let disconnected = log.lines(containing: " info disconnected ").count

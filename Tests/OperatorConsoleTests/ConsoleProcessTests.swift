@@ -36,10 +36,8 @@ extension ServerProcess {
 struct ConsoleProcessTests {
     @Test func listShowsEveryConnectionWithItsAddress() throws {
         let server = try ServerProcess()
-        let alice = try server.connect()
-        try alice.register("alice")
-        let bob = try server.connect()
-        try bob.register("bob")
+        let users = try server.registeredClients("alice", "bob")
+        let (alice, bob) = (users[0], users[1])
         let newcomer = try server.connect()
         try newcomer.expect(where: { $0.hasPrefix(":linechat NOTICE * :") })
 
@@ -58,11 +56,8 @@ struct ConsoleProcessTests {
 
     @Test func announceReachesEveryRegisteredUser() throws {
         let server = try ServerProcess()
-        let alice = try server.connect()
-        try alice.register("alice")
-        let bob = try server.connect()
-        try bob.register("bob")
-        try alice.expect(":bob JOIN")
+        let users = try server.registeredClients("alice", "bob")
+        let (alice, bob) = (users[0], users[1])
 
         try server.command("ANNOUNCE The server restarts at  noon")
         try alice.expect(":linechat BROADCAST :The server restarts at  noon")
@@ -81,15 +76,8 @@ struct ConsoleProcessTests {
 
     @Test func kickDisconnectsOneUserAndTellsTheOthers() throws {
         let server = try ServerProcess()
-        let alice = try server.connect()
-        try alice.register("alice")
-        let bob = try server.connect()
-        try bob.register("bob")
-        let carol = try server.connect()
-        try carol.register("carol")
-        try alice.expect(":bob JOIN")
-        try alice.expect(":carol JOIN")
-        try bob.expect(":carol JOIN")
+        let users = try server.registeredClients("alice", "bob", "carol")
+        let (alice, bob, carol) = (users[0], users[1], users[2])
 
         let bobPort = bob.connection.localPort
         try server.command("kick BOB flooding the room")
@@ -110,11 +98,8 @@ struct ConsoleProcessTests {
 
     @Test func statsCountsWhatWasSent() throws {
         let server = try ServerProcess()
-        let alice = try server.connect()
-        try alice.register("alice")
-        let bob = try server.connect()
-        try bob.register("bob")
-        try alice.expect(":bob JOIN")
+        let users = try server.registeredClients("alice", "bob")
+        let (alice, bob) = (users[0], users[1])
         for text in ["one", "two", "three"] { try alice.send("PRIVMSG bob :\(text)") }
         for text in ["one", "two", "three"] { try bob.expect(":alice PRIVMSG bob :\(text)") }
 

@@ -92,7 +92,10 @@ struct ConsoleSessionTests {
 
     @Test func announceSaysWhyTextWasRefused() {
         var session = session()
-        #expect(shown(session.submit("announce a\u{1B}[2Jb")) == ["Not sent. Line refused: control character."])
+        server.refusal = "the reason the server gave"
+        #expect(shown(session.submit("announce a\u{1B}[2Jb")) == ["Not sent. the reason the server gave."])
+        #expect(server.announced == [])
+        server.refusal = nil
         server.users = ["alice"]
         #expect(shown(session.submit("announce hi")) == ["Announced to 1 user."])
     }

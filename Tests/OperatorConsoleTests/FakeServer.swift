@@ -10,11 +10,13 @@ final class FakeServer: OperatorServer {
     var infos: [ConnectionInfo] = []
     var running = true
 
+    /// Set to make the next announcements fail as the real server does for unsafe text; the
+    /// real server's own refusal is tested against a real server (RealServerConsoleTests).
+    var refusal: String?
+
     func announce(_ text: String) throws(Server.OperatorError) {
         guard running else { throw .notRunning }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-            throw .unsafeText("Line refused: control character")
-        }
+        if let refusal { throw .unsafeText(refusal) }
         announced.append(text)
     }
 

@@ -4,7 +4,7 @@ import Platform
 /// The built `linechat-server` binary running as a child process on 127.0.0.1 and a free
 /// port, for tests that look at the server from outside: its descriptors and memory in procfs,
 /// its exit status, its operator console on stdin and stdout.
-public final class ServerProcess {
+public final class ServerProcess: ChatServerUnderTest {
     public let process: Process
     public let port: Int
     /// The server's stderr (its log), one line at a time.
@@ -73,16 +73,43 @@ public final class ServerProcess {
 
     public var pid: Int32 { process.processIdentifier }
 
-    /// Descriptors the server has open, from /proc/PID/fd.
-    public var openDescriptorCount: Int {
-        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1
+    /// A figure procfs would not give: the test that needed it must fail, not pass on a
+    /// made-up value.
+    public struct MeasurementUnavailable: Error, CustomStringConvertible {
+        public let description: String
+        public init(_ description: String) { self.description = description }
     }
 
-    /// The server's resident memory in bytes, from /proc/PID/statm.
+    /// Descriptors the server has open, from /proc/PID/fd; throws when procfs cannot be read.
+    public var openDescriptorCount: Int {
+        get throws {
+            do {
+                return try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count
+            } catch {
+                throw MeasurementUnavailable("cannot count the server's descriptors in /proc/\(pid)/fd: \(error)")
+            }
+        }
+    }
+
+    /// The server's resident memory in bytes, from /proc/PID/statm; throws when procfs cannot
+    /// be read or the figure is not there.
     public var residentMemoryBytes: Int {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        return fields.count > 1 ? (Int(fields[1]) ?? 0) * 4096 : 0
+        get throws {
+            let path = "/proc/\(pid)/statm"
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw MeasurementUnavailable("cannot read \(path)")
+            }
+            let fields = text.split(separator: " ")
+            guard fields.count > 1, let pages = Int(fields[1]), pages > 0 else {
+                throw MeasurementUnavailable("no resident page count in \(path): \"\(text)\"")
+            }
+            return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+        }
+    }
+
+    /// `openDescriptorCount` for a failure message: the number, or why there is none.
+    public var descriptorsForMessage: String {
+        do { return String(try openDescriptorCount) } catch { return "\(error)" }
     }
 
     /// A client connected to this server.

@@ -5,6 +5,7 @@ public final class TestClient {
     /// A line that did not come.
     public struct Mismatch: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     public let connection: LineClient

@@ -2,7 +2,7 @@ import ChatServer
 import Platform
 
 /// A real server on 127.0.0.1 and a free port, for tests. Stop it when done.
-public final class TestServer: Sendable {
+public final class TestServer: Sendable, ChatServerUnderTest {
     public let server: Server
     public let port: Int
 
@@ -16,6 +16,21 @@ public final class TestServer: Sendable {
         configuration.floodBurst = 1000
         configuration.floodLinesPerSecond = 100_000
         configuration.maxPerIP = 1000
+        configure(&configuration)
+        let server = Server(configuration: configuration)
+        let port = try server.start()
+        return TestServer(server: server, port: port)
+    }
+
+    /// Starts a server with the documented defaults (PROTOCOL.md section 6: flood limits,
+    /// connections per address, event loops) except that it listens on 127.0.0.1 and a free
+    /// port, after `configure` adjusts the configuration.
+    public static func startWithDefaults(
+        _ configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) throws -> TestServer {
+        var configuration = ServerConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
         configure(&configuration)
         let server = Server(configuration: configuration)
         let port = try server.start()
