@@ -124,8 +124,9 @@ extension EventLoop {
 
     func beginShutdown() {
         guard shutdownDeadline == nil else { return }
+        // The listener stays: a connection that arrives while the loop drains is accepted and
+        // told `ERROR :Server shutting down` (see adopt) instead of being reset at exit.
         shutdownDeadline = context.now + Self.lingerNanoseconds
-        epoll.remove(state.listener)
         for case let connection? in connections where connection.isOpen {
             requestClose(connection, .error("Server shutting down", quitReason: "Server shutting down"))
         }

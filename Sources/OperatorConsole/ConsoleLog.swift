@@ -28,14 +28,21 @@ final class ConsoleLog: Sendable {
     private let direct: @Sendable (String) -> Void
     /// Lines `direct` has dropped so far.
     private let droppedByDirect: @Sendable () -> Int
+    /// Waits up to the given seconds for what `direct` queued to be written.
+    private let flushDirect: @Sendable (Double) -> Void
+
+    /// How long `hold` waits for lines already on their way to the terminal.
+    static let holdFlushSeconds = 0.5
 
     init(
         direct: @escaping @Sendable (String) -> Void = Logger.standardError,
-        droppedByDirect: @escaping @Sendable () -> Int = { LogWriter.standardError.droppedLines }
+        droppedByDirect: @escaping @Sendable () -> Int = { LogWriter.standardError.droppedLines },
+        flushDirect: @escaping @Sendable (Double) -> Void = { LogWriter.standardError.flush(timeout: $0) }
     ) throws(SystemError) {
         wakeup = try Wakeup()
         self.direct = direct
         self.droppedByDirect = droppedByDirect
+        self.flushDirect = flushDirect
     }
 
     /// Log lines dropped since the start: held while the terminal was busy, or by `direct`
@@ -59,9 +66,11 @@ final class ConsoleLog: Sendable {
         if held { wakeup.signal() } else { direct(line) }
     }
 
-    /// From now on, lines are held for `take`.
+    /// From now on, lines are held for `take`. Lines already handed to `direct` are written
+    /// first (waiting a bounded time), so none lands on the terminal after the console draws.
     func hold() {
         state.withLock { $0.holding = true }
+        flushDirect(Self.holdFlushSeconds)
     }
 
     /// The held lines, without their newlines, and a note of any dropped; call after the

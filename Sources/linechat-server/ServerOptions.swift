@@ -115,7 +115,8 @@ struct ServerOptions {
 
     /// MOTD lines must be text a terminal can show safely and fit in a reply line.
     private static func motdLines(_ text: String, path: String) throws(UsageError) -> [String] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+        // "\r\n" is one Character in Swift: split on it as well as on "\n".
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map {
             $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
         }
         if lines.last == "" { lines.removeLast() }

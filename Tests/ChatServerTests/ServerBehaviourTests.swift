@@ -140,13 +140,8 @@ struct ServerBehaviourTests {
         }
         try watcher.expect("ERROR :Server shutting down", skippingOthers: true)
         let newcomer = try server.connect()
-        // EventLoop.beginShutdown removes the listener from epoll, so a connection that arrives
-        // while the loop drains waits unaccepted in the backlog and is reset when the listener
-        // closes: PROTOCOL.md's ERROR never comes. When that is fixed this known issue stops
-        // occurring, and withKnownIssue fails the test to say so.
-        withKnownIssue("connections arriving during shutdown are not accepted, so get no ERROR") {
-            try newcomer.expect("ERROR :Server shutting down")
-        }
+        // The loops keep accepting while they drain, so the newcomer is told why, not reset.
+        try newcomer.expect("ERROR :Server shutting down")
         #expect(newcomer.waitForClose())
         #expect(stopped.wait(timeout: .now() + 10) == .success)
         stuck.close()

@@ -196,11 +196,22 @@ enum FramerModel {
             case 251, 252, 253, 254:
                 index += 3
             case 250:
-                var end = index + 2
-                while end < bytes.count && !(bytes[end] == iac && end + 1 < bytes.count && bytes[end + 1] == 240) {
-                    end += bytes[end] == iac ? 2 : 1
+                // Up to 64 bytes, then IAC SE; past 64 bytes without it the subnegotiation is
+                // abandoned and the next byte is data again.
+                var next = index + 2
+                var counted = 0
+                var afterIAC = false
+                while next < bytes.count {
+                    if afterIAC && bytes[next] == 240 {
+                        next += 1
+                        break
+                    }
+                    if counted == 64 { break }
+                    counted += 1
+                    afterIAC = !afterIAC && bytes[next] == iac
+                    next += 1
                 }
-                index = end + 2
+                index = next
             default:
                 index += 2
             }
