@@ -25,12 +25,43 @@ public struct Effects {
     }
 }
 
-/// A line for connections other than the one being handled. The bytes are formatted once and
-/// shared by every recipient.
+/// A line for other connections, formatted once in the two forms clients get: `plain`, with
+/// the bare nickname as source (`:alice PRIVMSG #lobby :hi`, what nc users and the transcripts
+/// see), and `full`, with the IRC client form `:alice!alice@linechat PRIVMSG ...` that IRC
+/// clients need. Server-sourced lines are the same bytes in both (one array, shared).
+public struct OutboundLine: Sendable {
+    public let plain: [UInt8]
+    public let full: [UInt8]
+
+    public init(plain: [UInt8], full: [UInt8]) {
+        self.plain = plain
+        self.full = full
+    }
+
+    /// One form for everyone.
+    public init(_ bytes: [UInt8]) {
+        plain = bytes
+        full = bytes
+    }
+
+    /// The form for a connection.
+    @inline(__always) public func bytes(full useFull: Bool) -> [UInt8] { useFull ? full : plain }
+}
+
+/// What must happen for connections other than the one being handled (or to its room lists),
+/// in order. The bytes are formatted once and shared by every recipient.
 public enum Outbound: Sendable {
-    case send(to: ConnectionID, bytes: [UInt8])
+    case send(to: ConnectionID, line: OutboundLine)
+    /// To every member of a room (by key) except `except`.
+    case toRoom(String, line: OutboundLine, except: ConnectionID?)
+    /// To everyone who is in at least one of these rooms, once each, except `except`.
+    case toRooms([String], line: OutboundLine, except: ConnectionID?)
     /// To every registered user except `except`.
-    case broadcast(bytes: [UInt8], except: ConnectionID?)
+    case toEveryone(line: OutboundLine, except: ConnectionID?)
+    /// The handled connection joined a room: its loop adds it to its member list.
+    case joinedRoom(String)
+    /// A member left a room (PART, KICK, JOIN 0): its loop removes it from its member list.
+    case leftRoom(String, id: ConnectionID)
 }
 
 /// Closing a connection: `error` is the text of its last line, `ERROR :<error>`.

@@ -1,28 +1,17 @@
-import Locking
 import LineProtocol
+import Locking
 
-/// Who is registered: nickname -> connection, shared by every event loop. All state sits in
-/// one `Locked` (a `Mutex`); each method is one short critical section and never does I/O.
-public final class Registry: Sendable {
-    /// One registered user, as a snapshot.
-    public struct User: Sendable {
-        public var nickname: Nickname
-        public let id: ConnectionID
-        public let address: String
-        /// Monotonic nanoseconds.
-        public let connectedAt: Int64
-        public let activity: UserActivity
-        /// Registration order.
-        public let sequence: UInt64
-    }
-
-    /// Why a registry change was refused.
-    public enum Problem: Error, Equatable, Sendable {
-        case nicknameInUse
-    }
-
+/// The directory of the chat: who holds which nickname, which rooms exist, who is in them and
+/// their modes. Shared by every event loop. All state sits in one `Locked` (a `Mutex`); each
+/// method is one short critical section, never does I/O, and is atomic: two users can never
+/// both claim a nickname, and a +l room never takes one member too many.
+///
+/// Handlers reach it only through `ChatDirectory`, the interface a shared store (several nodes)
+/// can implement later.
+public final class Registry: ChatDirectory {
     private struct State {
         var users: [String: User] = [:]
+        var rooms: [String: Room] = [:]
         var nextSequence: UInt64 = 0
     }
 
@@ -30,48 +19,227 @@ public final class Registry: Sendable {
 
     public init() {}
 
-    /// Claims `nickname` for a new user.
-    public func register(
-        _ nickname: Nickname, id: ConnectionID, address: String, connectedAt: Int64, activity: UserActivity
-    ) -> Result<Void, Problem> {
+    // MARK: Users
+
+    public func register(_ registration: Registration) -> Result<Void, DirectoryProblem> {
         state.withLock { state in
-            guard state.users[nickname.key] == nil else { return .failure(.nicknameInUse) }
+            guard state.users[registration.nickname.key] == nil else { return .failure(.nicknameInUse) }
             state.nextSequence += 1
-            state.users[nickname.key] = User(
-                nickname: nickname, id: id, address: address, connectedAt: connectedAt, activity: activity,
-                sequence: state.nextSequence)
+            state.users[registration.nickname.key] = User(
+                nickname: registration.nickname, id: registration.id, address: registration.address,
+                connectedAt: registration.connectedAt, activity: registration.activity,
+                sequence: state.nextSequence, username: registration.username, realname: registration.realname,
+                isIRCClient: registration.isIRCClient)
             return .success(())
         }
     }
 
-    /// Moves a user from `old` to `new`. Changing only the case of one's own nickname is allowed.
-    public func rename(_ old: Nickname, to new: Nickname) -> Result<Void, Problem> {
+    public func rename(_ old: Nickname, to new: Nickname) -> Result<[RoomName], DirectoryProblem> {
         state.withLock { state in
             if new.key != old.key, state.users[new.key] != nil { return .failure(.nicknameInUse) }
             guard var user = state.users.removeValue(forKey: old.key) else { return .failure(.nicknameInUse) }
             user.nickname = new
             state.users[new.key] = user
-            return .success(())
+            var rooms: [RoomName] = []
+            for roomKey in user.rooms {
+                guard var room = state.rooms[roomKey], var member = room.members.removeValue(forKey: old.key) else {
+                    continue
+                }
+                member.nickname = new
+                room.members[new.key] = member
+                if room.invited.remove(old.key) != nil { room.invited.insert(new.key) }
+                state.rooms[roomKey] = room
+                rooms.append(room.name)
+            }
+            return .success(rooms)
         }
     }
 
-    /// Forgets a user, if `id` still holds `nickname`.
-    public func remove(_ nickname: Nickname, id: ConnectionID) {
+    public func remove(_ nickname: Nickname, id: ConnectionID) -> [RoomName] {
         state.withLock { state in
-            if state.users[nickname.key]?.id == id { state.users[nickname.key] = nil }
+            guard let user = state.users[nickname.key], user.id == id else { return [] }
+            state.users[nickname.key] = nil
+            var rooms: [RoomName] = []
+            for roomKey in user.rooms {
+                guard var room = state.rooms[roomKey] else { continue }
+                room.members[nickname.key] = nil
+                rooms.append(room.name)
+                state.rooms[roomKey] = room.members.isEmpty ? nil : room
+            }
+            return rooms
         }
     }
 
-    /// The user holding a nickname (any case), if any.
     public func user(named name: String) -> User? {
         let key = Nickname.fold(name)
         return state.withLock { $0.users[key] }
     }
 
-    /// Every registered user, in registration order.
     public func snapshot() -> [User] {
         state.withLock { Array($0.users.values) }.sorted { $0.sequence < $1.sequence }
     }
 
     public var count: Int { state.withLock { $0.users.count } }
+
+    public func setAway(_ nickname: Nickname, message: String?) {
+        state.withLock { state in state.users[nickname.key]?.away = message }
+    }
+
+    // MARK: Rooms
+
+    public func join(
+        _ name: RoomName, nickname: Nickname, id: ConnectionID, key: String?, wallClock: Int64
+    ) -> Result<JoinOutcome, RoomRefusal> {
+        state.withLock { state in
+            guard var user = state.users[nickname.key] else { return .failure(.notRegistered) }
+            if user.rooms.contains(name.key) { return .failure(.alreadyMember) }
+            guard user.rooms.count < Limits.roomsPerUser else { return .failure(.tooManyRooms) }
+            let created = state.rooms[name.key] == nil
+            var room = state.rooms[name.key] ?? Room(name: name, createdAt: wallClock)
+            if !created {
+                if room.modes.inviteOnly && !room.invited.contains(nickname.key) { return .failure(.inviteOnly) }
+                if let roomKey = room.modes.key, roomKey != key { return .failure(.badKey) }
+                if let limit = room.modes.limit, room.members.count >= limit { return .failure(.full) }
+            }
+            room.nextJoin += 1
+            room.members[nickname.key] = Room.Member(
+                nickname: nickname, id: id, isOperator: created, isVoiced: false, joinOrder: room.nextJoin)
+            room.invited.remove(nickname.key)
+            state.rooms[name.key] = room
+            user.rooms.append(name.key)
+            state.users[nickname.key] = user
+            return .success(JoinOutcome(room: room, created: created))
+        }
+    }
+
+    public func part(_ roomName: String, nickname: Nickname) -> Result<Room, RoomRefusal> {
+        let roomKey = RoomName.fold(roomName)
+        return state.withLock { state in
+            guard var room = state.rooms[roomKey] else { return .failure(.noSuchRoom) }
+            guard room.members.removeValue(forKey: nickname.key) != nil else { return .failure(.notMember) }
+            state.users[nickname.key]?.rooms.removeAll { $0 == roomKey }
+            state.rooms[roomKey] = room.members.isEmpty ? nil : room
+            return .success(room)
+        }
+    }
+
+    public func room(named name: String) -> Room? {
+        let key = RoomName.fold(name)
+        return state.withLock { $0.rooms[key] }
+    }
+
+    public func rooms() -> [Room] {
+        state.withLock { Array($0.rooms.values) }.sorted { $0.name.key < $1.name.key }
+    }
+
+    public var roomCount: Int { state.withLock { $0.rooms.count } }
+
+    public func setTopic(
+        _ roomName: String, by nickname: Nickname, text: String, wallClock: Int64
+    ) -> Result<Room, RoomRefusal> {
+        let roomKey = RoomName.fold(roomName)
+        return state.withLock { state in
+            guard var room = state.rooms[roomKey] else { return .failure(.noSuchRoom) }
+            guard let member = room.members[nickname.key] else { return .failure(.notMember) }
+            if room.modes.topicLocked && !member.isOperator { return .failure(.notOperator) }
+            room.topic = text.isEmpty ? nil : Room.Topic(text: text, setBy: nickname.name, setAt: wallClock)
+            state.rooms[roomKey] = room
+            return .success(room)
+        }
+    }
+
+    public func kick(_ roomName: String, by nickname: Nickname?, target: String) -> Result<KickOutcome, RoomRefusal> {
+        let roomKey = RoomName.fold(roomName)
+        let targetKey = Nickname.fold(target)
+        return state.withLock { state in
+            guard var room = state.rooms[roomKey] else { return .failure(.noSuchRoom) }
+            if let nickname {
+                guard let kicker = room.members[nickname.key] else { return .failure(.notMember) }
+                guard kicker.isOperator else { return .failure(.notOperator) }
+            }
+            guard let member = room.members.removeValue(forKey: targetKey) else {
+                return .failure(state.users[targetKey] == nil ? .noSuchNick : .targetNotMember)
+            }
+            state.users[targetKey]?.rooms.removeAll { $0 == roomKey }
+            state.rooms[roomKey] = room.members.isEmpty ? nil : room
+            return .success(KickOutcome(room: room, member: member))
+        }
+    }
+
+    public func invite(_ roomName: String, by nickname: Nickname, target: String) -> Result<InviteOutcome, RoomRefusal> {
+        let roomKey = RoomName.fold(roomName)
+        let targetKey = Nickname.fold(target)
+        return state.withLock { state in
+            guard let user = state.users[targetKey] else { return .failure(.noSuchNick) }
+            guard var room = state.rooms[roomKey] else { return .failure(.noSuchRoom) }
+            guard let inviter = room.members[nickname.key] else { return .failure(.notMember) }
+            if room.modes.inviteOnly && !inviter.isOperator { return .failure(.notOperator) }
+            if room.members[targetKey] != nil { return .failure(.targetAlreadyMember) }
+            room.invited.insert(targetKey)
+            state.rooms[roomKey] = room
+            return .success(InviteOutcome(room: room, target: user))
+        }
+    }
+
+    public func changeModes(
+        _ roomName: String, by nickname: Nickname?, changes: [ModeChange]
+    ) -> Result<ModeOutcome, RoomRefusal> {
+        let roomKey = RoomName.fold(roomName)
+        return state.withLock { state in
+            guard var room = state.rooms[roomKey] else { return .failure(.noSuchRoom) }
+            if let nickname {
+                guard let member = room.members[nickname.key] else { return .failure(.notMember) }
+                guard member.isOperator else { return .failure(.notOperator) }
+            }
+            var applied: [ModeChange] = []
+            var missing: [String] = []
+            for change in changes {
+                switch change {
+                case .flag(let flag, let on):
+                    switch flag {
+                    case .noExternalMessages:
+                        guard room.modes.noExternalMessages != on else { continue }
+                        room.modes.noExternalMessages = on
+                    case .topicLocked:
+                        guard room.modes.topicLocked != on else { continue }
+                        room.modes.topicLocked = on
+                    case .moderated:
+                        guard room.modes.moderated != on else { continue }
+                        room.modes.moderated = on
+                    case .inviteOnly:
+                        guard room.modes.inviteOnly != on else { continue }
+                        room.modes.inviteOnly = on
+                        if !on { room.invited.removeAll() }
+                    }
+                case .key(let key):
+                    guard room.modes.key != key else { continue }
+                    if key == nil && room.modes.key == nil { continue }
+                    room.modes.key = key
+                case .limit(let limit):
+                    guard room.modes.limit != limit else { continue }
+                    room.modes.limit = limit
+                case .member(let status, let target, let on):
+                    let key = Nickname.fold(target)
+                    guard var member = room.members[key] else {
+                        missing.append(target)
+                        continue
+                    }
+                    switch status {
+                    case .operator:
+                        guard member.isOperator != on else { continue }
+                        member.isOperator = on
+                    case .voice:
+                        guard member.isVoiced != on else { continue }
+                        member.isVoiced = on
+                    }
+                    room.members[key] = member
+                    applied.append(.member(status, target: member.nickname.name, on: on))
+                    continue
+                }
+                applied.append(change)
+            }
+            state.rooms[roomKey] = room
+            return .success(ModeOutcome(room: room, applied: applied, missingTargets: missing))
+        }
+    }
 }

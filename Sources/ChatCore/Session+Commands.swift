@@ -1,20 +1,36 @@
 import LineProtocol
 
 // One handler per verb. Each carries its grammar line from PROTOCOL.md. Registration checks
-// and parameter errors (451, 461, 411, 412, 431) were answered before a handler runs.
+// and parameter errors (451, 461, 411, 412, 431) were answered before a handler runs. Room
+// commands are in Session+Rooms.swift, user queries in Session+Queries.swift.
 extension Session {
     mutating func dispatch(_ command: Command, _ context: ChatContext, _ effects: inout Effects) {
         switch command {
         case .nick(let name): handleNick(name, context, &effects)
-        case .privmsg(let targets, let text): handlePrivmsg(targets, text, context, &effects)
+        case .privmsg(let targets, let text): handleMessage("PRIVMSG", targets, text, context, &effects)
+        case .notice(let targets, let text): handleMessage("NOTICE", targets, text, context, &effects)
         case .broadcast(let text): handleBroadcast(text, context, &effects)
-        case .list: handleList(context, &effects)
+        case .list: isIRCClient ? handleListRooms(mask: nil, context, &effects) : handleList(context, &effects)
+        case .listRooms(let mask): handleListRooms(mask: mask, context, &effects)
+        case .rooms: handleListRooms(mask: nil, context, &effects)
         case .quit(let reason): handleQuit(reason, context, &effects)
         case .ping(let token): handlePing(token, context, &effects)
         case .pong: break
         case .help(let topic): handleHelp(topic, context, &effects)
         case .cap(let subcommand, let parameters): handleCap(subcommand, parameters, context, &effects)
-        case .user: break
+        case .user(let username, let realname): handleUser(username, realname, context, &effects)
+        case .join(let rooms, let keys): handleJoin(rooms, keys, context, &effects)
+        case .part(let rooms, let reason): handlePart(rooms, reason, context, &effects)
+        case .topic(let room, let text): handleTopic(room, text, context, &effects)
+        case .names(let rooms): handleNames(rooms, context, &effects)
+        case .who(let mask): handleWho(mask, context, &effects)
+        case .whois(let nick): handleWhois(nick, context, &effects)
+        case .away(let text): handleAway(text, context, &effects)
+        case .invite(let nick, let room): handleInvite(nick, room, context, &effects)
+        case .kick(let room, let nicks, let reason): handleKick(room, nicks, reason, context, &effects)
+        case .mode(let target, let modes, let arguments): handleMode(target, modes, arguments, context, &effects)
+        case .userhost(let nicks): handleUserhost(nicks, context, &effects)
+        case .ison(let nicks): handleIson(nicks, context, &effects)
         }
     }
 
@@ -32,26 +48,41 @@ extension Session {
             return
         }
         guard let old = nickname else {
+            if capNegotiating {
+                // Registration waits for CAP END; say now if the nickname is taken.
+                if context.directory.user(named: new.name) != nil {
+                    reply(&effects, context, .nicknameInUse, [new.name], trailing: "Nickname is already in use")
+                } else {
+                    pendingNickname = new.name
+                }
+                return
+            }
             register(new, context, &effects)
             return
         }
         if old.name == new.name { return }
-        switch context.registry.rename(old, to: new) {
+        let line = userLine(context, command: "NICK", parameters: [new.name])
+        switch context.directory.rename(old, to: new) {
         case .failure:
             reply(&effects, context, .nicknameInUse, [new.name], trailing: "Nickname is already in use")
-        case .success:
+        case .success(let rooms):
             nickname = new
-            effects.outbound.append(
-                .broadcast(bytes: ServerLine.format(source: old.name, command: "NICK", parameters: [new.name]), except: nil))
+            // Those who share a room with the user see it; the user always does.
+            if rooms.isEmpty {
+                echo(&effects, line)
+            } else {
+                effects.outbound.append(.toRooms(rooms.map(\.key), line: line, except: nil))
+            }
             effects.events.append(.renamed(from: old, to: new))
         }
     }
 
-    private mutating func register(_ new: Nickname, _ context: ChatContext, _ effects: inout Effects) {
+    mutating func register(_ new: Nickname, _ context: ChatContext, _ effects: inout Effects) {
         let activity = UserActivity(now: context.now)
-        switch context.registry.register(
-            new, id: id, address: address, connectedAt: connectedAt, activity: activity)
-        {
+        let registration = Registration(
+            nickname: new, id: id, address: address, connectedAt: connectedAt, activity: activity,
+            username: username ?? new.name, realname: realname ?? new.name, isIRCClient: isIRCClient)
+        switch context.directory.register(registration) {
         case .failure:
             reply(&effects, context, .nicknameInUse, [new.name], trailing: "Nickname is already in use")
             return
@@ -59,59 +90,136 @@ extension Session {
             break
         }
         nickname = new
+        pendingNickname = nil
+        if username == nil { username = new.name }
         self.activity = activity
         let config = context.config
         let server = config.serverName
         reply(&effects, context, .welcome, trailing: "Welcome to the chat room, \(new.name)!")
         reply(&effects, context, .yourHost, trailing: "Your host is \(server), running LineChat \(ChatConfig.version)")
         reply(&effects, context, .created, trailing: "This server was created \(config.createdText)")
-        reply(&effects, context, .myInfo, [server, "LineChat-\(ChatConfig.version)"])
+        reply(&effects, context, .myInfo, [server, "LineChat-\(ChatConfig.version)", "i", "imnstklov", "klov"])
         reply(
             &effects, context, .isupport,
             [
                 "NICKLEN=\(Limits.nicknameMaxLength)", "CASEMAPPING=ascii", "LINELEN=\(config.maxLineBytes)",
-                "TARGMAX=PRIVMSG:\(Limits.maxTargets)", "NETWORK=\(server)",
+                "TARGMAX=PRIVMSG:\(Limits.maxTargets),NOTICE:\(Limits.maxTargets),JOIN:,PART:,KICK:1",
+                "NETWORK=\(server)", "CHANTYPES=#", "PREFIX=(ov)@+", "CHANMODES=,k,l,imnt",
+            ], trailing: "are supported by this server")
+        reply(
+            &effects, context, .isupport,
+            [
+                "CHANLIMIT=#:\(Limits.roomsPerUser)", "CHANNELLEN=\(Limits.roomNameMaxLength)",
+                "TOPICLEN=\(Limits.topicMaxLength)", "KICKLEN=\(Limits.kickReasonMaxLength)",
+                "AWAYLEN=\(Limits.awayMaxLength)", "MODES=\(Limits.modesPerCommand)",
             ], trailing: "are supported by this server")
         reply(&effects, context, .motdStart, trailing: "- \(server) Message of the day -")
         for line in config.motd {
             reply(&effects, context, .motd, trailing: "- " + line)
         }
         reply(&effects, context, .motdEnd, trailing: "End of /MOTD command.")
-        effects.outbound.append(.broadcast(bytes: ServerLine.format(source: new.name, command: "JOIN"), except: id))
         effects.events.append(.registered(new))
+        if let lobby = config.defaultRoom { join(lobby, key: nil, context, &effects) }
     }
 
-    /// PRIVMSG <nick>[,<nick>...] <text>
-    private func handlePrivmsg(_ targets: [String], _ text: String, _ context: ChatContext, _ effects: inout Effects) {
-        guard let sender = nickname else { return }
+    /// USER <user> <mode> <unused> <realname>
+    private mutating func handleUser(
+        _ username: String, _ realname: String, _ context: ChatContext, _ effects: inout Effects
+    ) {
+        let valid = (try? Nickname(validating: username)) != nil
+        let name = String(valid ? username : "user").prefix(Limits.nicknameMaxLength)
+        if !isRegistered {
+            isIRCClient = true
+            self.username = "~" + name
+            self.realname = UTF8Prefix.of(realname, atMost: 100)
+            return
+        }
+        // A client that sends NICK then USER registers at NICK: take the USER that follows it.
+        guard linesSinceRegistration == 0, !isIRCClient else {
+            reply(&effects, context, .alreadyRegistered, trailing: "You may not reregister")
+            return
+        }
+        isIRCClient = true
+        self.username = "~" + name
+        self.realname = UTF8Prefix.of(realname, atMost: 100)
+    }
+
+    /// PRIVMSG <nick|#room>[,...] <text> and NOTICE (which never gets an error back).
+    private func handleMessage(
+        _ command: String, _ targets: [String], _ text: String, _ context: ChatContext, _ effects: inout Effects
+    ) {
+        guard nickname != nil else { return }
+        let isNotice = command == "NOTICE"
         var seen: Set<String> = []
         for target in targets {
-            let key = Nickname.fold(target)
+            let key = RoomName.fold(target)
             guard seen.insert(key).inserted else { continue }
-            guard let recipient = context.registry.user(named: target) else {
-                reply(&effects, context, .noSuchNick, [target], trailing: "No such nick")
+            if RoomName.isRoom(target) {
+                sendToRoom(command, target, text, context, &effects)
                 continue
             }
-            let bytes = ServerLine.format(
-                source: sender.name, command: "PRIVMSG", parameters: [recipient.nickname.name], trailing: text)
+            guard let recipient = context.directory.user(named: target) else {
+                if !isNotice { reply(&effects, context, .noSuchNick, [target], trailing: "No such nick") }
+                continue
+            }
+            let line = userLine(context, command: command, parameters: [recipient.nickname.name], trailing: text)
             if recipient.id == id {
-                effects.reply.append(contentsOf: bytes)
+                echo(&effects, line)
             } else {
-                effects.outbound.append(.send(to: recipient.id, bytes: bytes))
+                effects.outbound.append(.send(to: recipient.id, line: line))
+            }
+            if !isNotice, let away = recipient.away {
+                reply(&effects, context, .away, [recipient.nickname.name], trailing: away)
             }
         }
     }
 
-    /// BROADCAST <text>
-    private func handleBroadcast(_ text: String, _ context: ChatContext, _ effects: inout Effects) {
-        guard let sender = nickname else { return }
-        effects.outbound.append(
-            .broadcast(bytes: ServerLine.format(source: sender.name, command: "BROADCAST", trailing: text), except: nil))
+    /// A message to a room: to every member but the sender.
+    private func sendToRoom(
+        _ command: String, _ target: String, _ text: String, _ context: ChatContext, _ effects: inout Effects,
+        echoToSender: Bool = false
+    ) {
+        guard let nickname else { return }
+        let isNotice = command == "NOTICE"
+        guard let room = context.directory.room(named: target) else {
+            if !isNotice { reply(&effects, context, .noSuchChannel, [target], trailing: "No such channel") }
+            return
+        }
+        guard room.canSpeak(nickname.key) else {
+            if !isNotice {
+                let why =
+                    room.members[nickname.key] == nil
+                    ? "Cannot send to channel (you are not in it: JOIN \(room.name.name) first)"
+                    : "Cannot send to channel (it is moderated)"
+                reply(&effects, context, .cannotSendToChannel, [room.name.name], trailing: why)
+            }
+            return
+        }
+        let line = userLine(context, command: command, parameters: [room.name.name], trailing: text)
+        effects.outbound.append(.toRoom(room.name.key, line: line, except: echoToSender ? nil : id))
     }
 
-    /// LIST
+    /// BROADCAST <text>: a message to the default room that the sender also gets back.
+    private func handleBroadcast(_ text: String, _ context: ChatContext, _ effects: inout Effects) {
+        guard let nickname else { return }
+        guard let lobby = context.config.defaultRoom else {
+            reply(
+                &effects, context, .noSuchChannel, ["*"],
+                trailing: "This server has no default room: JOIN a room and PRIVMSG #<room> <text>")
+            return
+        }
+        guard let room = context.directory.room(named: lobby.name), room.members[nickname.key] != nil else {
+            reply(
+                &effects, context, .cannotSendToChannel, [lobby.name],
+                trailing: "Cannot send to channel (you are not in it: JOIN \(lobby.name) first)")
+            return
+        }
+        sendToRoom("PRIVMSG", lobby.name, text, context, &effects, echoToSender: true)
+    }
+
+    /// LIST (nc users): the users, one 322 each, then 323.
     private func handleList(_ context: ChatContext, _ effects: inout Effects) {
-        for user in context.registry.snapshot() {
+        for user in context.directory.snapshot() {
             var info =
                 "connected \(Duration.describe(nanoseconds: context.now - user.connectedAt)), "
                 + "idle \(Duration.describe(nanoseconds: context.now - user.activity.lastActiveNanoseconds))"
@@ -163,20 +271,26 @@ extension Session {
     }
 
     /// CAP LS [<version>] | CAP LIST | CAP REQ <caps> | CAP END
-    private func handleCap(
+    private mutating func handleCap(
         _ subcommand: String, _ parameters: [String], _ context: ChatContext, _ effects: inout Effects
     ) {
         let server = context.config.serverName
+        if !isRegistered { isIRCClient = true }
         switch subcommand {
         case "LS", "LIST":
+            if subcommand == "LS" && !isRegistered { capNegotiating = true }
             ServerLine.append(
                 to: &effects.reply, source: server, command: "CAP", parameters: [target, subcommand], trailing: "")
         case "REQ":
+            if !isRegistered { capNegotiating = true }
             ServerLine.append(
                 to: &effects.reply, source: server, command: "CAP", parameters: [target, "NAK"],
                 trailing: parameters.first ?? "")
         case "END":
-            break
+            capNegotiating = false
+            if !isRegistered, let pending = pendingNickname, let new = try? Nickname(validating: pending) {
+                register(new, context, &effects)
+            }
         default:
             reply(&effects, context, .invalidCapCommand, [subcommand], trailing: "Invalid CAP command")
         }

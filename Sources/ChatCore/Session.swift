@@ -12,6 +12,20 @@ public struct Session {
     public let connectedAt: Int64
     public internal(set) var nickname: Nickname?
     var activity: UserActivity?
+    /// From USER; the nickname for a client that never sends it.
+    public internal(set) var username: String?
+    var realname: String?
+    /// Sent CAP or USER: an IRC client, which gets `nick!user@host` sources, rooms from LIST,
+    /// and no pre-registration hints.
+    public internal(set) var isIRCClient = false
+    /// CAP LS or REQ was sent and CAP END not yet: registration waits for it.
+    var capNegotiating = false
+    /// A NICK that arrived during CAP negotiation, registered at CAP END.
+    var pendingNickname: String?
+    /// Lines handled since registration (a USER right after an nc-style NICK still counts).
+    var linesSinceRegistration = 0
+    /// User mode +i (accepted and shown; it hides nothing yet).
+    var isInvisible = false
 
     public init(id: ConnectionID, address: String, connectedAt: Int64) {
         self.id = id
@@ -20,6 +34,9 @@ public struct Session {
     }
 
     public var isRegistered: Bool { nickname != nil }
+
+    /// Whether this connection gets the `nick!user@host` form of user-sourced lines.
+    public var wantsFullSource: Bool { isIRCClient }
 
     /// Whom numerics are addressed to: the nickname, or `*` before registration.
     public var target: String { nickname?.name ?? "*" }
@@ -41,7 +58,9 @@ public struct Session {
                 return
             }
             activity?.touch(now: context.now)
+            let wasRegistered = isRegistered
             dispatch(command, context, &effects)
+            if wasRegistered { linesSinceRegistration += 1 }
         case .failure(.emptyLine):
             return
         case .failure(let error):
@@ -51,7 +70,8 @@ public struct Session {
                 reply(&effects, context, .notRegistered, trailing: Replies.notRegistered)
                 return
             }
-            replyTo(error, context, &effects)
+            if isRegistered { linesSinceRegistration += 1 }
+            replyTo(error, line: line, context, &effects)
         }
     }
 
@@ -66,12 +86,36 @@ public struct Session {
     /// connection goes away.
     public mutating func disconnect(reason: String, _ context: ChatContext, _ effects: inout Effects) {
         guard let nickname else { return }
-        context.registry.remove(nickname, id: id)
-        effects.outbound.append(
-            .broadcast(
-                bytes: ServerLine.format(source: nickname.name, command: "QUIT", trailing: reason), except: id))
+        let rooms = context.directory.remove(nickname, id: id)
+        if !rooms.isEmpty {
+            effects.outbound.append(
+                .toRooms(rooms.map(\.key), line: userLine(context, command: "QUIT", trailing: reason), except: id))
+        }
         self.nickname = nil
         activity = nil
+    }
+
+    /// This user's source in the form IRC clients get: `nick!user@host`, the host being the
+    /// server's name (addresses stay private).
+    func fullSource(_ context: ChatContext) -> String {
+        guard let nickname else { return "*" }
+        return "\(nickname.name)!\(username ?? nickname.name)@\(context.config.serverName)"
+    }
+
+    /// A line from this user, in both forms.
+    func userLine(
+        _ context: ChatContext, command: String, parameters: [String] = [], trailing: String? = nil
+    ) -> OutboundLine {
+        let plain = ServerLine.format(
+            source: nickname?.name ?? "*", command: command, parameters: parameters, trailing: trailing)
+        let full = ServerLine.format(
+            source: fullSource(context), command: command, parameters: parameters, trailing: trailing)
+        return OutboundLine(plain: plain, full: full)
+    }
+
+    /// Appends a line from this user to its own reply, in the form it gets.
+    func echo(_ effects: inout Effects, _ line: OutboundLine) {
+        effects.reply.append(contentsOf: line.bytes(full: wantsFullSource))
     }
 
     func reply(
@@ -83,7 +127,9 @@ public struct Session {
             parameters: parameters, trailing: trailing)
     }
 
-    private func replyTo(_ error: ParseError, _ context: ChatContext, _ effects: inout Effects) {
+    private func replyTo(
+        _ error: ParseError, line: UnsafeRawBufferPointer, _ context: ChatContext, _ effects: inout Effects
+    ) {
         switch error {
         case .emptyLine:
             break
@@ -92,7 +138,15 @@ public struct Session {
         case .controlCharacter(let value):
             reply(&effects, context, .unknownError, trailing: LineContent.Problem.controlCharacter(value).reason)
         case .unknownCommand(let verb):
-            reply(&effects, context, .unknownCommand, [verb], trailing: "Unknown command (type HELP for the list)")
+            if isIRCClient {
+                reply(&effects, context, .unknownCommand, [verb], trailing: "Unknown command")
+            } else {
+                // An nc user who typed plain text: say how to talk.
+                let text = String(decoding: line, as: UTF8.self).trimmingSpaces
+                reply(
+                    &effects, context, .unknownCommand, [verb],
+                    trailing: "Unknown command (type HELP for the list; to talk to everyone: BROADCAST \(text))")
+            }
         case .needMoreParameters(let verb):
             reply(&effects, context, .needMoreParams, [verb.rawValue], trailing: "Not enough parameters")
         case .noRecipient(let verb):
@@ -114,7 +168,19 @@ public struct Session {
 /// Fixed reply texts used in more than one place.
 enum Replies {
     static let notRegistered = "You have not registered: pick a nickname with NICK <name>"
+    static let notInDefaultRoom = "You are not in the default room: JOIN it first"
     /// 417 for PRIVMSG or BROADCAST text over `Limits.maxMessageTextBytes`. IRC servers cut such
     /// text silently; refusing it tells an `nc` user that nothing was delivered.
     static let textTooLong = "Text too long (max \(Limits.maxMessageTextBytes) bytes): nothing was sent"
+}
+
+extension String {
+    /// Without leading and trailing spaces.
+    var trimmingSpaces: String {
+        let utf8 = Array(self.utf8)
+        guard let first = utf8.firstIndex(where: { $0 != 32 }), let last = utf8.lastIndex(where: { $0 != 32 }) else {
+            return ""
+        }
+        return String(decoding: utf8[first...last], as: UTF8.self)
+    }
 }

@@ -24,6 +24,14 @@ final class Connection {
     var isDirty = false
     /// Index in the loop's list of registered connections, or -1.
     var registeredIndex = -1
+    /// The rooms this connection is in, by key, with its index in the loop's member list.
+    var roomSlots: [String: Int] = [:]
+    /// Gets the `nick!user@host` form of user-sourced lines (an IRC client): copied from the
+    /// session after each line, so the fan-out reads one flag.
+    var usesFullSource = false
+    /// The fan-out that last reached this connection (`EventLoop.fanOut(toRooms:)` sends a
+    /// line once to someone in several of the rooms).
+    var fanoutMark: UInt64 = 0
     var flood: FloodControl
     /// The deadline list this connection is in (registration, last-line flush or linger), if
     /// any: at most one at a time, because the three belong to different phases of its life.

@@ -46,6 +46,7 @@ extension EventLoop {
         }
         let name = connection.logName
         removeRegistered(connection)
+        removeFromAllRooms(connection)
         registrationDeadlines.remove(connection)
         connection.flood.held.removeAll()
         connection.session.disconnect(reason: quitReason, context, &effects)
@@ -108,6 +109,7 @@ extension EventLoop {
         guard connection.markClosed() else { return }
         if connection.holdsSlot { state.admission.release(host: connection.host) }
         removeRegistered(connection)
+        removeFromAllRooms(connection)
         switch connection.timer.kind {
         case .registration?: registrationDeadlines.remove(connection)
         case .lastLine?: lastLineDeadlines.remove(connection)

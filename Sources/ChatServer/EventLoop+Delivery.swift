@@ -10,18 +10,39 @@ extension EventLoop {
             connection.linesOut += effects.reply.reduce(0) { $1 == 10 ? $0 + 1 : $0 } - 1
         }
         for outbound in effects.outbound {
-            statistics.messagesRelayed += 1
             switch outbound {
-            case .send(let id, let bytes):
+            case .send(let id, let line):
+                statistics.messagesRelayed += 1
                 if id.loop == handle.index {
-                    deliver(bytes, to: id)
+                    deliver(line, to: id)
                 } else {
-                    state.handles[id.loop].post(.send(id, bytes))
+                    state.handles[id.loop].post(.send(id, line))
                 }
-            case .broadcast(let bytes, let except):
-                broadcastLocally(bytes, except: except)
+            case .toRoom(let key, let line, let except):
+                statistics.messagesRelayed += 1
+                fanOut(line, toRoom: key, except: except)
                 for other in state.handles where other.index != handle.index {
-                    other.post(.broadcast(bytes, except: except))
+                    other.post(.toRoom(key, line, except: except))
+                }
+            case .toRooms(let keys, let line, let except):
+                statistics.messagesRelayed += 1
+                fanOut(line, toRooms: keys, except: except)
+                for other in state.handles where other.index != handle.index {
+                    other.post(.toRooms(keys, line, except: except))
+                }
+            case .toEveryone(let line, let except):
+                statistics.messagesRelayed += 1
+                broadcastLocally(line, except: except)
+                for other in state.handles where other.index != handle.index {
+                    other.post(.broadcast(line, except: except))
+                }
+            case .joinedRoom(let key):
+                addToRoom(key, connection)
+            case .leftRoom(let key, let id):
+                if id.loop == handle.index {
+                    memberLeft(key, id: id)
+                } else {
+                    state.handles[id.loop].post(.leftRoom(key, id))
                 }
             }
         }
@@ -39,30 +60,10 @@ extension EventLoop {
     }
 
     /// Queues a line for one connection of this loop, if it is still open.
-    func deliver(_ bytes: [UInt8], to id: ConnectionID) {
+    func deliver(_ line: OutboundLine, to id: ConnectionID) {
         guard let recipient = openConnection(id) else { return }
         statistics.deliveries += 1
-        bytes.withUnsafeBytes { enqueue($0, to: recipient) }
-    }
-
-    /// Queues a line for every registered connection of this loop but `except`. The list is
-    /// not changed while this runs: `enqueue` only requests closes.
-    func broadcastLocally(_ bytes: [UInt8], except: ConnectionID?) {
-        let skipped = except?.loop == handle.index ? except?.serial : nil
-        var delivered = 0
-        bytes.withUnsafeBytes { raw in
-            registered.withUnsafeBufferPointer { recipients in
-                for recipient in recipients {
-                    recipient._withUnsafeGuaranteedRef { connection in
-                        if connection.id.serial != skipped {
-                            enqueue(raw, to: connection)
-                            delivered &+= 1
-                        }
-                    }
-                }
-            }
-        }
-        statistics.deliveries += delivered
+        line.bytes(full: recipient.usesFullSource).withUnsafeBytes { enqueue($0, to: recipient) }
     }
 
     func addRegistered(_ connection: Connection) {

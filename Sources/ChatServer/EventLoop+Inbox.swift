@@ -6,10 +6,16 @@ extension EventLoop {
         handle.takeAll(swappingWith: &inbox)
         for message in inbox {
             switch message {
-            case .send(let id, let bytes):
-                deliver(bytes, to: id)
-            case .broadcast(let bytes, let except):
-                broadcastLocally(bytes, except: except)
+            case .send(let id, let line):
+                deliver(line, to: id)
+            case .toRoom(let key, let line, let except):
+                fanOut(line, toRoom: key, except: except)
+            case .toRooms(let keys, let line, let except):
+                fanOut(line, toRooms: keys, except: except)
+            case .broadcast(let line, let except):
+                broadcastLocally(line, except: except)
+            case .leftRoom(let key, let id):
+                memberLeft(key, id: id)
             case .close(let id, let error, let quitReason):
                 if let target = openConnection(id) { requestClose(target, .error(error, quitReason: quitReason)) }
             case .snapshot(let reply):

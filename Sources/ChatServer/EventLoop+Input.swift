@@ -67,6 +67,7 @@ extension EventLoop {
         case .line(let bytes): connection.session.handle(line: bytes, context, &effects)
         case .overlong: connection.session.handleOverlong(context, &effects)
         }
+        connection.usesFullSource = connection.session.wantsFullSource
         if connection.session.isRegistered != wasRegistered {
             if wasRegistered {
                 removeRegistered(connection)

@@ -34,6 +34,10 @@ final class EventLoop {
     /// before it leaves that one; skipping a retain and release per delivery is a third of a
     /// broadcast's cost.
     var registered: [Unmanaged<Connection>] = []
+    /// This loop's members of each room, by room key.
+    var rooms: [String: LocalRoom] = [:]
+    /// Counts multi-room fan-outs (see `fanOut(toRooms:)`).
+    var fanoutGeneration: UInt64 = 0
     /// Connections with output to flush at the end of this wakeup.
     var dirty: [Connection] = []
     /// The batch `flushDirty` is working through (kept to reuse its storage).
@@ -73,7 +77,8 @@ final class EventLoop {
         self.configuration = state.configuration
         epoll = try Epoll()
         let now = Posix.monotonicNanoseconds()
-        context = ChatContext(registry: state.registry, config: state.chatConfig, now: now)
+        context = ChatContext(
+            directory: state.registry, config: state.chatConfig, now: now, wallClock: Posix.wallClockSeconds())
         greeting = Session(id: ConnectionID(loop: 0, descriptor: 0, serial: 0), address: "", connectedAt: 0)
             .greeting(context)
         registrationDeadlines = DeadlineList(
@@ -98,6 +103,7 @@ final class EventLoop {
                 break
             }
             context.now = Posix.monotonicNanoseconds()
+            context.wallClock = Posix.wallClockSeconds()
             if events.count == 0 && bytesSentSinceTrim >= Self.trimAfterBytes {
                 bytesSentSinceTrim = 0
                 Posix.releaseFreeMemory()

@@ -2,10 +2,16 @@ import ChatCore
 
 /// What one thread asks an event loop to do. Posted to the loop's inbox.
 enum LoopMessage: Sendable {
-    /// Queue bytes for one connection, if it is still there.
-    case send(ConnectionID, [UInt8])
-    /// Queue bytes for every registered connection on the loop except one.
-    case broadcast([UInt8], except: ConnectionID?)
+    /// Queue a line for one connection, if it is still there.
+    case send(ConnectionID, OutboundLine)
+    /// Queue a line for the loop's members of a room, except one connection.
+    case toRoom(String, OutboundLine, except: ConnectionID?)
+    /// Queue a line once for each of the loop's connections in any of these rooms, except one.
+    case toRooms([String], OutboundLine, except: ConnectionID?)
+    /// Queue a line for every registered connection on the loop except one.
+    case broadcast(OutboundLine, except: ConnectionID?)
+    /// A connection of this loop left a room (kicked by a user on another loop).
+    case leftRoom(String, ConnectionID)
     /// Close a connection with `ERROR :<error>`, telling the others `QUIT :<quitReason>`.
     case close(ConnectionID, error: String, quitReason: String)
     /// Copy every connection's figures and hand them to `reply` (called on the loop thread).

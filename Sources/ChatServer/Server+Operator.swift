@@ -23,12 +23,14 @@ extension Server {
         }
     }
 
-    /// Sends `:<server> BROADCAST :<text>` to every registered user.
+    /// Sends `:<server> NOTICE * :<text>` to every registered user: a server notice, which nc,
+    /// linechat and IRC clients all show as coming from the server.
     public func announce(_ text: String) throws(OperatorError) {
         guard let state = runningState else { throw .notRunning }
         try Self.checkSafe(text)
-        let bytes = ServerLine.format(source: state.chatConfig.serverName, command: "BROADCAST", trailing: text)
-        for handle in state.handles { handle.post(.broadcast(bytes, except: nil)) }
+        let bytes = ServerLine.format(
+            source: state.chatConfig.serverName, command: "NOTICE", parameters: ["*"], trailing: text)
+        for handle in state.handles { handle.post(.broadcast(OutboundLine(bytes), except: nil)) }
     }
 
     /// Disconnects a user with `ERROR :Kicked by operator: <reason>`; the others see the QUIT.

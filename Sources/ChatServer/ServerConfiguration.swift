@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     /// Replaces the default message of the day when set.
     public var motd: [String]? = nil
     public var listAddresses = false
+    /// The room every user joins on registering (BROADCAST talks there); nil: none.
+    public var defaultRoom: RoomName? = ChatConfig.lobby
     public var registrationTimeoutSeconds = 60
     /// Bytes of output queued for one connection before it is disconnected (SendQ exceeded).
     public var sendQueueBytes = 1 << 20
@@ -51,6 +53,6 @@ public struct ServerConfiguration: Sendable {
     public func chatConfig(createdText: String) -> ChatConfig {
         ChatConfig(
             serverName: serverName, maxLineBytes: maxLineBytes, motd: motd ?? ChatConfig.defaultMOTD,
-            listAddresses: listAddresses, createdText: createdText)
+            listAddresses: listAddresses, createdText: createdText, defaultRoom: defaultRoom)
     }
 }

@@ -126,6 +126,10 @@ public struct Renderer {
             return [style.error("Not enough parameters for \(subject)")]
         case .helpNotFound:
             return [style.error("No help on \(subject)")]
+        default:
+            // Room and query numerics: shown as the server words them until the client
+            // renders each of them.
+            return [unknownNumeric(message)]
         }
     }
 

@@ -13,7 +13,29 @@ public enum Command: Equatable, Sendable {
     case help(String?)
     /// The subcommand upper-cased, then its parameters.
     case cap(subcommand: String, parameters: [String])
-    case user
+    /// USER <user> <mode> <unused> <realname>; a missing realname is the user name.
+    case user(username: String, realname: String)
+    /// JOIN <#room>[,...] [<key>[,...]]; `JOIN 0` is `.join(rooms: ["0"], keys: [])`.
+    case join(rooms: [String], keys: [String])
+    case part(rooms: [String], reason: String?)
+    /// A nil text asks for the topic; an empty one clears it.
+    case topic(room: String, text: String?)
+    /// Nil: the rooms the user is in.
+    case names(rooms: [String]?)
+    case rooms
+    /// LIST with a mask or room list, e.g. `LIST #*` or `LIST #a,#b`.
+    case listRooms(mask: String)
+    case who(mask: String)
+    case whois(nick: String)
+    /// A nil or empty text: back.
+    case away(String?)
+    case invite(nick: String, room: String)
+    case kick(room: String, nicks: [String], reason: String?)
+    /// MODE <target> [<modes> [<arguments>...]]; nil modes is a query.
+    case mode(target: String, modes: String?, arguments: [String])
+    case notice(targets: [String], text: String)
+    case userhost([String])
+    case ison([String])
 
     /// The verb this command was sent with.
     public var verb: Verb {
@@ -28,6 +50,21 @@ public enum Command: Equatable, Sendable {
         case .help: .help
         case .cap: .cap
         case .user: .user
+        case .join: .join
+        case .part: .part
+        case .topic: .topic
+        case .names: .names
+        case .rooms: .rooms
+        case .listRooms: .list
+        case .who: .who
+        case .whois: .whois
+        case .away: .away
+        case .invite: .invite
+        case .kick: .kick
+        case .mode: .mode
+        case .notice: .notice
+        case .userhost: .userhost
+        case .ison: .ison
         }
     }
 
@@ -50,8 +87,45 @@ public enum Command: Equatable, Sendable {
             parameters.isEmpty
                 ? "CAP \(Self.last(subcommand))"
                 : (["CAP", subcommand] + parameters.dropLast() + [Self.last(parameters.last!)]).joined(separator: " ")
-        case .user: "USER"
+        case .user(let username, let realname): "USER \(Self.middle(username)) 0 * :\(realname)"
+        case .join(let rooms, let keys):
+            keys.isEmpty
+                ? "JOIN \(Self.last(rooms.joined(separator: ",")))"
+                : "JOIN \(Self.middle(rooms.joined(separator: ","))) \(Self.last(keys.joined(separator: ",")))"
+        case .part(let rooms, let reason):
+            reason.map { "PART \(Self.middle(rooms.joined(separator: ","))) :\($0)" }
+                ?? "PART \(Self.last(rooms.joined(separator: ",")))"
+        case .topic(let room, let text):
+            text.map { "TOPIC \(Self.middle(room)) :\($0)" } ?? "TOPIC \(Self.last(room))"
+        case .names(let rooms): rooms.map { "NAMES \(Self.last($0.joined(separator: ",")))" } ?? "NAMES"
+        case .rooms: "ROOMS"
+        case .listRooms(let mask): "LIST \(Self.last(mask))"
+        case .who(let mask): "WHO \(Self.last(mask))"
+        case .whois(let nick): "WHOIS \(Self.last(nick))"
+        case .away(let text): text.map { "AWAY :\($0)" } ?? "AWAY"
+        case .invite(let nick, let room): "INVITE \(Self.middle(nick)) \(Self.last(room))"
+        case .kick(let room, let nicks, let reason):
+            reason.map { "KICK \(Self.middle(room)) \(Self.middle(nicks.joined(separator: ","))) :\($0)" }
+                ?? "KICK \(Self.middle(room)) \(Self.last(nicks.joined(separator: ",")))"
+        case .mode(let target, let modes, let arguments):
+            Self.joined(["MODE", target] + (modes.map { [$0] } ?? []) + arguments)
+        case .notice(let targets, let text):
+            "NOTICE \(targets.first?.utf8.first == UInt8(ascii: ":") ? "," : "")\(targets.joined(separator: ",")) :\(text)"
+        case .userhost(let nicks): Self.joined(["USERHOST"] + nicks)
+        case .ison(let nicks): Self.joined(["ISON"] + nicks)
         }
+    }
+
+    /// Words joined by spaces, the last one written as a last parameter must be.
+    private static func joined(_ words: [String]) -> String {
+        (words.dropLast() + [last(words.last ?? "")]).joined(separator: " ")
+    }
+
+    /// A middle parameter as written: the parser reads a middle parameter up to a space, so one
+    /// that starts with ':' cannot be written as a middle parameter; a leading ',' (an empty list
+    /// item, which the parser skips) keeps it one.
+    private static func middle(_ parameter: String) -> String {
+        parameter.utf8.first == UInt8(ascii: ":") ? "," + parameter : parameter
     }
 
     /// A last parameter as it must be written: with a leading ':' when it is empty, holds a

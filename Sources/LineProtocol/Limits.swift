@@ -26,4 +26,16 @@ public enum Limits {
     /// The most bytes a telnet subnegotiation (`IAC SB` ... `IAC SE`) may hold between its `IAC SB`
     /// and its `IAC SE`. Past it the subnegotiation is abandoned and what follows is data again.
     public static let maxTelnetSubnegotiationBytes = 64
+    /// The longest room name, `#` included. Advertised as CHANNELLEN.
+    public static let roomNameMaxLength = 50
+    /// The longest topic, in bytes. Advertised as TOPICLEN; longer is cut.
+    public static let topicMaxLength = 390
+    /// The longest KICK reason, in bytes. Advertised as KICKLEN; longer is cut.
+    public static let kickReasonMaxLength = 390
+    /// The longest AWAY message, in bytes. Advertised as AWAYLEN; longer is cut.
+    public static let awayMaxLength = 200
+    /// Rooms one user may be in at once. Advertised as CHANLIMIT=#:<n>.
+    public static let roomsPerUser = 50
+    /// Mode changes with a parameter in one MODE command. Advertised as MODES.
+    public static let modesPerCommand = 4
 }

@@ -1,7 +1,21 @@
 /// Checks that a line's bytes are text another user's terminal can safely show: valid UTF-8
 /// (no overlong forms, no surrogates, nothing above U+10FFFF) and no control characters other
-/// than TAB (C0, DEL and the C1 range U+0080-U+009F, which some terminals also obey).
+/// than TAB and IRC's formatting codes (C0, DEL and the C1 range U+0080-U+009F, which some
+/// terminals also obey).
+///
+/// IRC's formatting codes and the CTCP delimiter (0x01 CTCP, 0x02 bold, 0x03 colour, 0x0F
+/// reset, 0x11 monospace, 0x16 reverse, 0x1D italic, 0x1E strikethrough, 0x1F underline) are
+/// allowed: terminals ignore them, IRC clients draw them, and `/me` needs 0x01. ESC, NUL, BS,
+/// BEL, SO, DEL and the rest are what garble another user's terminal, and stay refused.
 public enum LineContent {
+    /// The C0 bytes IRC clients use for formatting and CTCP.
+    public static func isFormattingCode(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x01, 0x02, 0x03, 0x0F, 0x11, 0x16, 0x1D, 0x1E, 0x1F: true
+        default: false
+        }
+    }
+
     /// Why a line's bytes were refused.
     public enum Problem: Equatable, Sendable {
         case invalidUTF8
@@ -9,14 +23,17 @@ public enum LineContent {
         case controlCharacter(UInt32)
     }
 
-    /// The first problem in `bytes`, or nil when they are safe text.
-    public static func problem(in bytes: UnsafeRawBufferPointer) -> Problem? {
+    /// The first problem in `bytes`, or nil when they are safe text. Formatting codes are
+    /// allowed unless `allowingFormatting` is false (names).
+    public static func problem(in bytes: UnsafeRawBufferPointer, allowingFormatting: Bool = true) -> Problem? {
         let count = bytes.count
         var i = 0
         while i < count {
             let b0 = bytes[i]
             if b0 < 0x80 {
-                if (b0 < 0x20 && b0 != 0x09) || b0 == 0x7F { return .controlCharacter(UInt32(b0)) }
+                if (b0 < 0x20 && b0 != 0x09 && !(allowingFormatting && isFormattingCode(b0))) || b0 == 0x7F {
+                    return .controlCharacter(UInt32(b0))
+                }
                 i += 1
                 continue
             }

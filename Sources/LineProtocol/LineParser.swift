@@ -31,7 +31,7 @@ public enum LineParser {
             guard let targetList = cursor.parameter(), !targetList.isEmpty else {
                 return .failure(.noRecipient(verb))
             }
-            let targets = targetList.utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
+            let targets = Self.list(targetList)
             guard !targets.isEmpty else { return .failure(.noRecipient(verb)) }
             guard targets.count <= Limits.maxTargets else { return .failure(.tooManyTargets(verb)) }
             cursor.skipSpaces()
@@ -47,7 +47,10 @@ public enum LineParser {
             guard case .fits(let text) = text else { return .failure(.textTooLong(verb)) }
             return .success(.broadcast(text))
         case .list:
-            return .success(.list)
+            // LIST alone lists users (or rooms, for IRC clients: the session decides); LIST with a
+            // mask or room list lists rooms.
+            guard let mask = cursor.parameter(), !mask.isEmpty else { return .success(.list) }
+            return .success(.listRooms(mask: mask))
         case .quit:
             return .success(.quit(cursor.text()))
         case .ping:
@@ -69,8 +72,81 @@ public enum LineParser {
             }
             return .success(.cap(subcommand: ASCIICase.uppercased(subcommand), parameters: parameters))
         case .user:
-            return .success(.user)
+            let parameters = cursor.parameters()
+            guard let username = parameters.first, !username.isEmpty else {
+                return .failure(.needMoreParameters(verb))
+            }
+            let realname = parameters.count >= 4 ? parameters[3] : username
+            return .success(.user(username: username, realname: realname))
+        case .join:
+            let parameters = cursor.parameters()
+            guard let rooms = parameters.first, !rooms.isEmpty else { return .failure(.needMoreParameters(verb)) }
+            let keys = parameters.count > 1 ? Self.list(parameters[1]) : []
+            return .success(.join(rooms: Self.list(rooms), keys: keys))
+        case .part:
+            guard let rooms = cursor.parameter(), !rooms.isEmpty else { return .failure(.needMoreParameters(verb)) }
+            cursor.skipSpaces()
+            return .success(.part(rooms: Self.list(rooms), reason: cursor.text()))
+        case .topic:
+            guard let room = cursor.parameter(), !room.isEmpty else { return .failure(.needMoreParameters(verb)) }
+            cursor.skipSpaces()
+            if cursor.atEnd { return .success(.topic(room: room, text: nil)) }
+            return .success(.topic(room: room, text: cursor.text() ?? ""))
+        case .names:
+            guard let rooms = cursor.parameter(), !rooms.isEmpty else { return .success(.names(rooms: nil)) }
+            return .success(.names(rooms: Self.list(rooms)))
+        case .rooms:
+            return .success(.rooms)
+        case .who:
+            guard let mask = cursor.parameter(), !mask.isEmpty else { return .failure(.needMoreParameters(verb)) }
+            return .success(.who(mask: mask))
+        case .whois:
+            // WHOIS [<server>] <nick>: the last parameter is the nick.
+            guard let nick = cursor.parameters().last, !nick.isEmpty else { return .failure(.noNicknameGiven) }
+            return .success(.whois(nick: Self.list(nick).first ?? nick))
+        case .away:
+            return .success(.away(cursor.text().flatMap { $0.isEmpty ? nil : $0 }))
+        case .invite:
+            let parameters = cursor.parameters()
+            guard parameters.count >= 2, !parameters[0].isEmpty, !parameters[1].isEmpty else {
+                return .failure(.needMoreParameters(verb))
+            }
+            return .success(.invite(nick: parameters[0], room: parameters[1]))
+        case .kick:
+            guard let room = cursor.parameter(), !room.isEmpty else { return .failure(.needMoreParameters(verb)) }
+            cursor.skipSpaces()
+            guard let nicks = cursor.parameter(), !nicks.isEmpty else { return .failure(.needMoreParameters(verb)) }
+            cursor.skipSpaces()
+            return .success(.kick(room: room, nicks: Self.list(nicks), reason: cursor.text()))
+        case .mode:
+            let parameters = cursor.parameters()
+            guard let target = parameters.first, !target.isEmpty else { return .failure(.needMoreParameters(verb)) }
+            return .success(
+                .mode(target: target, modes: parameters.count > 1 ? parameters[1] : nil,
+                    arguments: Array(parameters.dropFirst(2))))
+        case .notice:
+            guard let targetList = cursor.parameter(), !targetList.isEmpty else {
+                return .failure(.noRecipient(verb))
+            }
+            let targets = Self.list(targetList)
+            guard !targets.isEmpty else { return .failure(.noRecipient(verb)) }
+            guard targets.count <= Limits.maxTargets else { return .failure(.tooManyTargets(verb)) }
+            cursor.skipSpaces()
+            guard let text = cursor.text(atMost: Limits.maxMessageTextBytes) else {
+                return .failure(.noTextToSend(verb))
+            }
+            guard case .fits(let text) = text else { return .failure(.textTooLong(verb)) }
+            return .success(.notice(targets: targets, text: text))
+        case .userhost, .ison:
+            let nicks = cursor.parameters().flatMap { $0.split(separator: " ").map(String.init) }
+            guard !nicks.isEmpty else { return .failure(.needMoreParameters(verb)) }
+            return .success(verb == .ison ? .ison(nicks) : .userhost(nicks))
         }
+    }
+
+    /// A comma-separated list, empty items dropped.
+    static func list(_ text: String) -> [String] {
+        text.utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Parses a line held in any byte collection (convenient for tests and the client).
@@ -102,6 +178,17 @@ private struct Cursor {
         let start = index
         while index < bytes.count && bytes[index] != UInt8(ascii: " ") { index += 1 }
         return string(start, index)
+    }
+
+    /// Every parameter left: middle ones, then a trailing one.
+    mutating func parameters() -> [String] {
+        var result: [String] = []
+        skipSpaces()
+        while let parameter = parameter() {
+            result.append(parameter)
+            skipSpaces()
+        }
+        return result
     }
 
     /// The next middle parameter, or the trailing one when it starts with ':'. Nil at the end.

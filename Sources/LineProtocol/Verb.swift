@@ -11,12 +11,26 @@ public enum Verb: String, CaseIterable, Sendable {
     case help = "HELP"
     case cap = "CAP"
     case user = "USER"
+    case join = "JOIN"
+    case part = "PART"
+    case topic = "TOPIC"
+    case names = "NAMES"
+    case rooms = "ROOMS"
+    case who = "WHO"
+    case whois = "WHOIS"
+    case away = "AWAY"
+    case invite = "INVITE"
+    case kick = "KICK"
+    case mode = "MODE"
+    case notice = "NOTICE"
+    case userhost = "USERHOST"
+    case ison = "ISON"
 
     /// The grammar line, as PROTOCOL.md gives it.
     public var usage: String {
         switch self {
         case .nick: "NICK <nick>"
-        case .privmsg: "PRIVMSG <nick>[,<nick>...] <text>"
+        case .privmsg: "PRIVMSG <nick|#room>[,...] <text>"
         case .broadcast: "BROADCAST <text>"
         case .list: "LIST"
         case .quit: "QUIT [<reason>]"
@@ -25,6 +39,20 @@ public enum Verb: String, CaseIterable, Sendable {
         case .help: "HELP [<command>]"
         case .cap: "CAP LS [<version>] | CAP LIST | CAP REQ <caps> | CAP END"
         case .user: "USER <user> <mode> <unused> <realname>"
+        case .join: "JOIN <#room>[,<#room>...] [<key>[,<key>...]]"
+        case .part: "PART <#room>[,<#room>...] [<reason>]"
+        case .topic: "TOPIC <#room> [<text>]"
+        case .names: "NAMES [<#room>[,<#room>...]]"
+        case .rooms: "ROOMS"
+        case .who: "WHO <#room|nick>"
+        case .whois: "WHOIS <nick>"
+        case .away: "AWAY [<text>]"
+        case .invite: "INVITE <nick> <#room>"
+        case .kick: "KICK <#room> <nick> [<reason>]"
+        case .mode: "MODE <#room|nick> [<modes> [<arguments>...]]"
+        case .notice: "NOTICE <nick|#room>[,...] <text>"
+        case .userhost: "USERHOST <nick> [<nick>...]"
+        case .ison: "ISON <nick> [<nick>...]"
         }
     }
 
@@ -32,15 +60,29 @@ public enum Verb: String, CaseIterable, Sendable {
     public var summary: String {
         switch self {
         case .nick: "Pick your nickname, or change it."
-        case .privmsg: "Send a private message to one or more users."
-        case .broadcast: "Send a message to everyone in the chat room."
-        case .list: "List the users in the chat room."
-        case .quit: "Leave the chat room."
+        case .privmsg: "Send a message to users or rooms."
+        case .broadcast: "Send a message to the default room (#lobby)."
+        case .list: "List the users (IRC clients: the rooms; LIST #* lists rooms)."
+        case .quit: "Leave the chat."
         case .ping: "Check the server is there; it answers PONG."
         case .pong: "Answer a PING (accepted and ignored)."
         case .help: "Show this help, or the help for one command."
         case .cap: "IRC capability negotiation (no capabilities are offered)."
-        case .user: "IRC registration detail (accepted and ignored)."
+        case .user: "IRC registration: your user name and real name."
+        case .join: "Join a room, or create it (you become its operator)."
+        case .part: "Leave a room."
+        case .topic: "Show a room's topic, or set it."
+        case .names: "List the members of a room."
+        case .rooms: "List the rooms, with their members and topics."
+        case .who: "Show who is in a room, or who a user is."
+        case .whois: "Show what the server knows of a user."
+        case .away: "Mark yourself away with a message; AWAY alone is back."
+        case .invite: "Invite a user to a room."
+        case .kick: "Remove a user from a room (room operators)."
+        case .mode: "Show or change a room's modes (+ntmik, +o, +v, +l, +k)."
+        case .notice: "Send a notice (never answered automatically)."
+        case .userhost: "Show users' user@host."
+        case .ison: "Show which of these nicknames are online."
         }
     }
 
@@ -48,7 +90,9 @@ public enum Verb: String, CaseIterable, Sendable {
     public var allowedBeforeRegistration: Bool {
         switch self {
         case .nick, .help, .ping, .pong, .quit, .cap, .user: true
-        case .privmsg, .broadcast, .list: false
+        case .privmsg, .broadcast, .list, .join, .part, .topic, .names, .rooms, .who, .whois, .away, .invite, .kick,
+            .mode, .notice, .userhost, .ison:
+            false
         }
     }
 }

@@ -161,6 +161,9 @@ public enum Posix {
 
     /// Nanoseconds on CLOCK_MONOTONIC.
     @inline(__always)
+    /// Seconds since 1970 (wall clock), for times users see (topics, room creation).
+    public static func wallClockSeconds() -> Int64 { Int64(Glibc.time(nil)) }
+
     public static func monotonicNanoseconds() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)

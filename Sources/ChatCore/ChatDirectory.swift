@@ -1,0 +1,173 @@
+import LineProtocol
+
+/// Who is in the chat and which rooms exist: everything the handlers need to know about other
+/// users. `Registry` keeps it in memory; a shared store (several nodes as one chat) can take
+/// its place. Every method is one atomic step: handlers never lock anything themselves.
+public protocol ChatDirectory: AnyObject, Sendable {
+    /// Claims a nickname for a new user.
+    func register(_ registration: Registration) -> Result<Void, DirectoryProblem>
+    /// Moves a user to a new nickname (changing only its case is allowed); returns the rooms
+    /// the user is in.
+    func rename(_ old: Nickname, to new: Nickname) -> Result<[RoomName], DirectoryProblem>
+    /// Forgets a user if `id` still holds `nickname`; returns the rooms it was in (rooms left
+    /// empty are gone).
+    func remove(_ nickname: Nickname, id: ConnectionID) -> [RoomName]
+    /// The user holding a nickname (any case).
+    func user(named name: String) -> User?
+    /// Every user, in registration order.
+    func snapshot() -> [User]
+    var count: Int { get }
+    func setAway(_ nickname: Nickname, message: String?)
+
+    /// Joins a room, creating it (with the joiner as operator) if it does not exist.
+    func join(_ name: RoomName, nickname: Nickname, id: ConnectionID, key: String?, wallClock: Int64)
+        -> Result<JoinOutcome, RoomRefusal>
+    /// Leaves a room; returns it as it was before (a room left empty is gone).
+    func part(_ roomName: String, nickname: Nickname) -> Result<Room, RoomRefusal>
+    func room(named name: String) -> Room?
+    /// Every room, by name.
+    func rooms() -> [Room]
+    var roomCount: Int { get }
+    /// Sets (or, with empty text, clears) a room's topic.
+    func setTopic(_ roomName: String, by nickname: Nickname, text: String, wallClock: Int64)
+        -> Result<Room, RoomRefusal>
+    /// Removes `target` from a room; `by` nil is the server operator.
+    func kick(_ roomName: String, by nickname: Nickname?, target: String) -> Result<KickOutcome, RoomRefusal>
+    func invite(_ roomName: String, by nickname: Nickname, target: String) -> Result<InviteOutcome, RoomRefusal>
+    /// Applies mode changes (room operators only; `by` nil is the server operator); returns
+    /// those that changed something.
+    func changeModes(_ roomName: String, by nickname: Nickname?, changes: [ModeChange])
+        -> Result<ModeOutcome, RoomRefusal>
+}
+
+/// What a new user registers with.
+public struct Registration: Sendable {
+    public var nickname: Nickname
+    public var id: ConnectionID
+    public var address: String
+    public var connectedAt: Int64
+    public var activity: UserActivity
+    public var username: String
+    public var realname: String
+    public var isIRCClient: Bool
+
+    public init(
+        nickname: Nickname, id: ConnectionID, address: String, connectedAt: Int64, activity: UserActivity,
+        username: String, realname: String, isIRCClient: Bool
+    ) {
+        self.nickname = nickname
+        self.id = id
+        self.address = address
+        self.connectedAt = connectedAt
+        self.activity = activity
+        self.username = username
+        self.realname = realname
+        self.isIRCClient = isIRCClient
+    }
+}
+
+/// One registered user, as a snapshot.
+public struct User: Sendable {
+    public var nickname: Nickname
+    public let id: ConnectionID
+    /// "address:port" of the peer.
+    public let address: String
+    /// Monotonic nanoseconds.
+    public let connectedAt: Int64
+    public let activity: UserActivity
+    /// Registration order.
+    public let sequence: UInt64
+    /// The user name from USER (the nickname for nc users).
+    public let username: String
+    public let realname: String
+    public let isIRCClient: Bool
+    /// The AWAY message, if away.
+    public var away: String?
+    /// Keys of the rooms the user is in, in join order.
+    public var rooms: [String] = []
+
+    init(
+        nickname: Nickname, id: ConnectionID, address: String, connectedAt: Int64, activity: UserActivity,
+        sequence: UInt64, username: String, realname: String, isIRCClient: Bool
+    ) {
+        self.nickname = nickname
+        self.id = id
+        self.address = address
+        self.connectedAt = connectedAt
+        self.activity = activity
+        self.sequence = sequence
+        self.username = username
+        self.realname = realname
+        self.isIRCClient = isIRCClient
+    }
+}
+
+/// Why a directory change about nicknames was refused.
+public enum DirectoryProblem: Error, Equatable, Sendable {
+    case nicknameInUse
+}
+
+/// Why a room operation was refused; each maps to one numeric.
+public enum RoomRefusal: Error, Equatable, Sendable {
+    case notRegistered
+    case noSuchRoom
+    case noSuchNick
+    case notMember
+    case notOperator
+    case alreadyMember
+    case targetNotMember
+    case targetAlreadyMember
+    case tooManyRooms
+    case inviteOnly
+    case badKey
+    case full
+}
+
+/// A successful JOIN: the room after it, and whether the join created it.
+public struct JoinOutcome: Sendable {
+    public let room: Room
+    public let created: Bool
+}
+
+/// A successful KICK: the room after it and the member removed.
+public struct KickOutcome: Sendable {
+    public let room: Room
+    public let member: Room.Member
+}
+
+/// A successful INVITE.
+public struct InviteOutcome: Sendable {
+    public let room: Room
+    public let target: User
+}
+
+/// One mode change, as a MODE command asks for it.
+public enum ModeChange: Equatable, Sendable {
+    /// A flag mode: n, t, m or i.
+    case flag(RoomFlag, on: Bool)
+    /// k: set a key, or nil to remove it.
+    case key(String?)
+    /// l: set a limit, or nil to remove it.
+    case limit(Int?)
+    /// o or v for one member (by nickname).
+    case member(MemberStatus, target: String, on: Bool)
+
+    public enum RoomFlag: Character, Sendable {
+        case noExternalMessages = "n"
+        case topicLocked = "t"
+        case moderated = "m"
+        case inviteOnly = "i"
+    }
+
+    public enum MemberStatus: Character, Sendable {
+        case `operator` = "o"
+        case voice = "v"
+    }
+}
+
+/// What a MODE changed, and the member targets it did not find.
+public struct ModeOutcome: Sendable {
+    public let room: Room
+    public let applied: [ModeChange]
+    public let missingTargets: [String]
+}

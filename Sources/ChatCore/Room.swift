@@ -1,0 +1,93 @@
+import LineProtocol
+
+/// One room's state in the directory: its name, topic, modes and members. A room exists while
+/// it has members; the first to join creates it and becomes its operator.
+public struct Room: Sendable {
+    public let name: RoomName
+    /// Wall-clock seconds since 1970 when the room was created (329).
+    public let createdAt: Int64
+    public var topic: Topic?
+    public var modes = RoomModes()
+    /// Members by nickname key.
+    public var members: [String: Member] = [:]
+    /// Nickname keys invited since the room was made +i (INVITE).
+    public var invited: Set<String> = []
+    /// Increases with each join: member order for NAMES.
+    var nextJoin: UInt64 = 0
+
+    /// A room's topic and who set it when (332, 333).
+    public struct Topic: Sendable, Equatable {
+        public var text: String
+        public var setBy: String
+        /// Wall-clock seconds since 1970.
+        public var setAt: Int64
+    }
+
+    /// One member: who, on which connection, with which status.
+    public struct Member: Sendable {
+        public var nickname: Nickname
+        public let id: ConnectionID
+        public var isOperator: Bool
+        public var isVoiced: Bool
+        let joinOrder: UInt64
+
+        /// The NAMES/WHO prefix: `@` for operators, `+` for voiced, or nothing. With
+        /// `all` (multi-prefix), both.
+        public func prefix(all: Bool = false) -> String {
+            if all { return (isOperator ? "@" : "") + (isVoiced ? "+" : "") }
+            return isOperator ? "@" : isVoiced ? "+" : ""
+        }
+    }
+
+    init(name: RoomName, createdAt: Int64) {
+        self.name = name
+        self.createdAt = createdAt
+    }
+
+    /// Members in the order they joined.
+    public var orderedMembers: [Member] { members.values.sorted { $0.joinOrder < $1.joinOrder } }
+
+    /// Whether `nickKey` may speak here (+m: operators and voiced only; +n: members only).
+    func canSpeak(_ nickKey: String) -> Bool {
+        guard let member = members[nickKey] else { return !modes.noExternalMessages }
+        return !modes.moderated || member.isOperator || member.isVoiced
+    }
+}
+
+/// A room's flag and parameter modes (`+ntmi`, `+k <key>`, `+l <limit>`).
+public struct RoomModes: Sendable, Equatable {
+    /// n: only members may send to the room.
+    public var noExternalMessages = true
+    /// t: only operators may set the topic.
+    public var topicLocked = true
+    /// m: only operators and voiced members may speak.
+    public var moderated = false
+    /// i: joining needs an INVITE.
+    public var inviteOnly = false
+    /// k: joining needs this key.
+    public var key: String?
+    /// l: at most this many members.
+    public var limit: Int?
+
+    public init() {}
+
+    /// `+int`-style flags in a stable order, then `k` and `l`, with their arguments
+    /// (`showKey` false hides the key from non-members, as IRC servers do).
+    public func modeString(showKey: Bool) -> (String, [String]) {
+        var flags = "+"
+        var arguments: [String] = []
+        if inviteOnly { flags += "i" }
+        if moderated { flags += "m" }
+        if noExternalMessages { flags += "n" }
+        if topicLocked { flags += "t" }
+        if let key {
+            flags += "k"
+            arguments.append(showKey ? key : "*")
+        }
+        if let limit {
+            flags += "l"
+            arguments.append(String(limit))
+        }
+        return (flags, arguments)
+    }
+}

@@ -1,0 +1,235 @@
+import LineProtocol
+
+// Room commands: JOIN, PART, TOPIC, NAMES, LIST/ROOMS, INVITE, KICK, MODE.
+extension Session {
+    /// JOIN <#room>[,<#room>...] [<key>[,<key>...]]; JOIN 0 leaves every room.
+    mutating func handleJoin(_ rooms: [String], _ keys: [String], _ context: ChatContext, _ effects: inout Effects) {
+        for (index, name) in rooms.enumerated() {
+            if name == "0" {
+                leaveAll(context, &effects)
+                continue
+            }
+            let room: RoomName
+            do {
+                room = try RoomName(validating: name)
+            } catch {
+                let numeric: Numeric = RoomName.isRoom(name) ? .badChannelMask : .noSuchChannel
+                reply(&effects, context, numeric, [name], trailing: "Illegal room name (rooms are # and up to 49 characters, no spaces or commas)")
+                continue
+            }
+            join(room, key: index < keys.count ? keys[index] : nil, context, &effects)
+        }
+    }
+
+    /// Joins one room: the JOIN to every member (the joiner first), then the topic and the
+    /// member list to the joiner.
+    mutating func join(_ name: RoomName, key: String?, _ context: ChatContext, _ effects: inout Effects) {
+        guard let nickname else { return }
+        switch context.directory.join(name, nickname: nickname, id: id, key: key, wallClock: context.wallClock) {
+        case .failure(let refusal):
+            switch refusal {
+            case .alreadyMember: return
+            case .tooManyRooms:
+                reply(&effects, context, .tooManyChannels, [name.name], trailing: "You have joined too many channels")
+            case .inviteOnly:
+                reply(&effects, context, .inviteOnlyChannel, [name.name], trailing: "Cannot join channel (+i): invite only")
+            case .badKey:
+                reply(&effects, context, .badChannelKey, [name.name], trailing: "Cannot join channel (+k): wrong key")
+            case .full:
+                reply(&effects, context, .channelIsFull, [name.name], trailing: "Cannot join channel (+l): it is full")
+            default:
+                reply(&effects, context, .noSuchChannel, [name.name], trailing: "No such channel")
+            }
+        case .success(let outcome):
+            var room = outcome.room
+            if outcome.created, name == context.config.defaultRoom, room.topic == nil,
+                case .success(let updated) = context.directory.setTopic(
+                    name.name, by: nickname, text: context.config.defaultTopic, wallClock: context.wallClock)
+            {
+                room = updated
+            }
+            let line = userLine(context, command: "JOIN", parameters: [room.name.name])
+            effects.outbound.append(.joinedRoom(room.name.key))
+            echo(&effects, line)
+            effects.outbound.append(.toRoom(room.name.key, line: line, except: id))
+            if let topic = room.topic { replyTopic(room.name, topic, context, &effects) }
+            replyNames(room, context, &effects)
+        }
+    }
+
+    /// JOIN 0: PART every room.
+    private mutating func leaveAll(_ context: ChatContext, _ effects: inout Effects) {
+        guard let nickname, let user = context.directory.user(named: nickname.name) else { return }
+        for key in user.rooms {
+            if let room = context.directory.room(named: key) {
+                handlePart([room.name.name], nil, context, &effects)
+            }
+        }
+    }
+
+    /// PART <#room>[,<#room>...] [<reason>]
+    mutating func handlePart(_ rooms: [String], _ reason: String?, _ context: ChatContext, _ effects: inout Effects) {
+        guard let nickname else { return }
+        for name in rooms {
+            switch context.directory.part(name, nickname: nickname) {
+            case .failure(.notMember):
+                reply(&effects, context, .notOnChannel, [name], trailing: "You're not on that channel")
+            case .failure:
+                reply(&effects, context, .noSuchChannel, [name], trailing: "No such channel")
+            case .success(let room):
+                let line = userLine(
+                    context, command: "PART", parameters: [room.name.name],
+                    trailing: reason.map { UTF8Prefix.of($0, atMost: Limits.maxQuitReasonBytes) })
+                echo(&effects, line)
+                effects.outbound.append(.toRoom(room.name.key, line: line, except: id))
+                effects.outbound.append(.leftRoom(room.name.key, id: id))
+            }
+        }
+    }
+
+    /// TOPIC <#room> [<text>]
+    func handleTopic(_ name: String, _ text: String?, _ context: ChatContext, _ effects: inout Effects) {
+        guard let nickname else { return }
+        guard let text else {
+            guard let room = context.directory.room(named: name) else {
+                reply(&effects, context, .noSuchChannel, [name], trailing: "No such channel")
+                return
+            }
+            if let topic = room.topic {
+                replyTopic(room.name, topic, context, &effects)
+            } else {
+                reply(&effects, context, .noTopic, [room.name.name], trailing: "No topic is set")
+            }
+            return
+        }
+        let topic = UTF8Prefix.of(text, atMost: Limits.topicMaxLength)
+        switch context.directory.setTopic(name, by: nickname, text: topic, wallClock: context.wallClock) {
+        case .failure(let refusal):
+            replyRefusal(refusal, room: name, context, &effects)
+        case .success(let room):
+            let line = userLine(context, command: "TOPIC", parameters: [room.name.name], trailing: topic)
+            echo(&effects, line)
+            effects.outbound.append(.toRoom(room.name.key, line: line, except: id))
+        }
+    }
+
+    /// NAMES [<#room>[,<#room>...]]
+    func handleNames(_ names: [String]?, _ context: ChatContext, _ effects: inout Effects) {
+        guard let names else {
+            for room in context.directory.rooms() { replyNames(room, context, &effects, end: false) }
+            reply(&effects, context, .endOfNames, ["*"], trailing: "End of /NAMES list")
+            return
+        }
+        for name in names {
+            if let room = context.directory.room(named: name) {
+                replyNames(room, context, &effects)
+            } else {
+                reply(&effects, context, .endOfNames, [name], trailing: "End of /NAMES list")
+            }
+        }
+    }
+
+    /// LIST for IRC clients, `LIST #*` / `LIST #a,#b` and ROOMS: 321, one 322 per room, 323.
+    func handleListRooms(mask: String?, _ context: ChatContext, _ effects: inout Effects) {
+        let wanted: [String]? = mask.flatMap { mask in
+            mask == "#*" || mask == "*" ? nil : mask.split(separator: ",").map { RoomName.fold(String($0)) }
+        }
+        reply(&effects, context, .listStart, ["Channel"], trailing: "Users  Name")
+        for room in context.directory.rooms() where wanted.map({ $0.contains(room.name.key) }) ?? true {
+            let (modes, _) = room.modes.modeString(showKey: false)
+            reply(
+                &effects, context, .list, [room.name.name, String(room.members.count)],
+                trailing: "[\(modes)] " + (room.topic?.text ?? ""))
+        }
+        reply(&effects, context, .listEnd, trailing: "End of /LIST")
+    }
+
+    /// INVITE <nick> <#room>
+    func handleInvite(_ nick: String, _ roomName: String, _ context: ChatContext, _ effects: inout Effects) {
+        guard let nickname else { return }
+        switch context.directory.invite(roomName, by: nickname, target: nick) {
+        case .failure(.noSuchNick):
+            reply(&effects, context, .noSuchNick, [nick], trailing: "No such nick")
+        case .failure(.targetAlreadyMember):
+            reply(&effects, context, .userOnChannel, [nick, roomName], trailing: "is already on channel")
+        case .failure(let refusal):
+            replyRefusal(refusal, room: roomName, context, &effects)
+        case .success(let outcome):
+            let target = outcome.target
+            reply(&effects, context, .inviting, [target.nickname.name, outcome.room.name.name])
+            let line = userLine(
+                context, command: "INVITE", parameters: [target.nickname.name, outcome.room.name.name])
+            effects.outbound.append(.send(to: target.id, line: line))
+        }
+    }
+
+    /// KICK <#room> <nick>[,<nick>...] [<reason>]
+    func handleKick(
+        _ roomName: String, _ nicks: [String], _ reason: String?, _ context: ChatContext, _ effects: inout Effects
+    ) {
+        guard let nickname else { return }
+        let why = UTF8Prefix.of(reason ?? nickname.name, atMost: Limits.kickReasonMaxLength)
+        for nick in nicks {
+            switch context.directory.kick(roomName, by: nickname, target: nick) {
+            case .failure(.noSuchNick):
+                reply(&effects, context, .noSuchNick, [nick], trailing: "No such nick")
+            case .failure(.targetNotMember):
+                reply(&effects, context, .userNotInChannel, [nick, roomName], trailing: "They aren't on that channel")
+            case .failure(let refusal):
+                replyRefusal(refusal, room: roomName, context, &effects)
+                return
+            case .success(let outcome):
+                let line = userLine(
+                    context, command: "KICK", parameters: [outcome.room.name.name, outcome.member.nickname.name],
+                    trailing: why)
+                echo(&effects, line)
+                // The kicked member is still on its loop's member list: it sees the KICK too.
+                effects.outbound.append(.toRoom(outcome.room.name.key, line: line, except: id))
+                effects.outbound.append(.leftRoom(outcome.room.name.key, id: outcome.member.id))
+            }
+        }
+    }
+
+    // MARK: Replies
+
+    func replyTopic(_ room: RoomName, _ topic: Room.Topic, _ context: ChatContext, _ effects: inout Effects) {
+        reply(&effects, context, .topic, [room.name], trailing: topic.text)
+        reply(&effects, context, .topicWhoTime, [room.name, topic.setBy, String(topic.setAt)])
+    }
+
+    /// 353 lines (as many as the members need, each within 512 bytes) and 366.
+    func replyNames(_ room: Room, _ context: ChatContext, _ effects: inout Effects, end: Bool = true) {
+        let server = context.config.serverName
+        let fixed = ":\(server) 353 \(target) = \(room.name.name) :".utf8.count + 2
+        var names: [String] = []
+        var length = fixed
+        for member in room.orderedMembers {
+            let name = member.prefix() + member.nickname.name
+            if !names.isEmpty && length + 1 + name.utf8.count > ServerLine.maxBytes {
+                reply(&effects, context, .namesReply, ["=", room.name.name], trailing: names.joined(separator: " "))
+                names.removeAll()
+                length = fixed
+            }
+            length += (names.isEmpty ? 0 : 1) + name.utf8.count
+            names.append(name)
+        }
+        if !names.isEmpty {
+            reply(&effects, context, .namesReply, ["=", room.name.name], trailing: names.joined(separator: " "))
+        }
+        if end { reply(&effects, context, .endOfNames, [room.name.name], trailing: "End of /NAMES list") }
+    }
+
+    /// The numeric for a refused room operation.
+    func replyRefusal(_ refusal: RoomRefusal, room: String, _ context: ChatContext, _ effects: inout Effects) {
+        switch refusal {
+        case .notMember:
+            reply(&effects, context, .notOnChannel, [room], trailing: "You're not on that channel")
+        case .notOperator:
+            reply(&effects, context, .channelOperatorNeeded, [room], trailing: "You're not channel operator")
+        case .noSuchNick:
+            reply(&effects, context, .noSuchNick, [room], trailing: "No such nick")
+        default:
+            reply(&effects, context, .noSuchChannel, [room], trailing: "No such channel")
+        }
+    }
+}

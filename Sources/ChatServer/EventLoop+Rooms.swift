@@ -1,0 +1,105 @@
+import ChatCore
+
+/// Room member lists on this loop, and the fan-outs that use them.
+extension EventLoop {
+    func addToRoom(_ key: String, _ connection: Connection) {
+        guard connection.roomSlots[key] == nil else { return }
+        let room: LocalRoom
+        if let existing = rooms[key] {
+            room = existing
+        } else {
+            room = LocalRoom()
+            rooms[key] = room
+        }
+        connection.roomSlots[key] = room.members.count
+        room.members.append(Unmanaged.passUnretained(connection))
+    }
+
+    func removeFromRoom(_ key: String, _ connection: Connection) {
+        guard let index = connection.roomSlots.removeValue(forKey: key), let room = rooms[key] else { return }
+        let last = room.members.removeLast().takeUnretainedValue()
+        if last !== connection {
+            room.members[index] = Unmanaged.passUnretained(last)
+            last.roomSlots[key] = index
+        }
+        if room.members.isEmpty { rooms[key] = nil }
+    }
+
+    func removeFromAllRooms(_ connection: Connection) {
+        for key in Array(connection.roomSlots.keys) { removeFromRoom(key, connection) }
+    }
+
+    /// Queues a line for this loop's members of a room but `except`. The member list is not
+    /// changed while this runs: `enqueue` only requests closes.
+    func fanOut(_ line: OutboundLine, toRoom key: String, except: ConnectionID?) {
+        guard let room = rooms[key] else { return }
+        let skipped = except?.loop == handle.index ? except?.serial : nil
+        var delivered = 0
+        line.plain.withUnsafeBytes { plain in
+            line.full.withUnsafeBytes { full in
+                room.members.withUnsafeBufferPointer { members in
+                    for member in members {
+                        member._withUnsafeGuaranteedRef { connection in
+                            if connection.id.serial != skipped {
+                                enqueue(connection.usesFullSource ? full : plain, to: connection)
+                                delivered &+= 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        statistics.deliveries += delivered
+    }
+
+    /// Queues a line once for each of this loop's connections in any of the rooms but `except`
+    /// (QUIT and NICK reach everyone who shares a room with the user, once).
+    func fanOut(_ line: OutboundLine, toRooms keys: [String], except: ConnectionID?) {
+        if keys.count == 1 {
+            fanOut(line, toRoom: keys[0], except: except)
+            return
+        }
+        fanoutGeneration &+= 1
+        let mark = fanoutGeneration
+        let skipped = except?.loop == handle.index ? except?.serial : nil
+        var delivered = 0
+        for key in keys {
+            guard let room = rooms[key] else { continue }
+            for member in room.members {
+                let connection = member.takeUnretainedValue()
+                guard connection.fanoutMark != mark, connection.id.serial != skipped else { continue }
+                connection.fanoutMark = mark
+                line.bytes(full: connection.usesFullSource).withUnsafeBytes { enqueue($0, to: connection) }
+                delivered += 1
+            }
+        }
+        statistics.deliveries += delivered
+    }
+
+    /// Queues a line for every registered connection of this loop but `except`.
+    func broadcastLocally(_ line: OutboundLine, except: ConnectionID?) {
+        let skipped = except?.loop == handle.index ? except?.serial : nil
+        var delivered = 0
+        line.plain.withUnsafeBytes { plain in
+            line.full.withUnsafeBytes { full in
+                registered.withUnsafeBufferPointer { recipients in
+                    for recipient in recipients {
+                        recipient._withUnsafeGuaranteedRef { connection in
+                            if connection.id.serial != skipped {
+                                enqueue(connection.usesFullSource ? full : plain, to: connection)
+                                delivered &+= 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        statistics.deliveries += delivered
+    }
+
+    /// A member left a room: take it off this loop's list (it may be closed already).
+    func memberLeft(_ key: String, id: ConnectionID) {
+        guard let connection = connection(at: id.descriptor), connection.id.serial == id.serial else { return }
+        removeFromRoom(key, connection)
+    }
+}
