@@ -28,8 +28,9 @@ public protocol ChatDirectory: AnyObject, Sendable {
     /// Every room, by name.
     func rooms() -> [Room]
     var roomCount: Int { get }
-    /// Sets (or, with empty text, clears) a room's topic.
-    func setTopic(_ roomName: String, by nickname: Nickname, text: String, wallClock: Int64)
+    /// Sets (or, with empty text, clears) a room's topic; `by` nil is the server (no checks),
+    /// `setter` is the name 333 shows.
+    func setTopic(_ roomName: String, by nickname: Nickname?, setter: String, text: String, wallClock: Int64)
         -> Result<Room, RoomRefusal>
     /// Removes `target` from a room; `by` nil is the server operator.
     func kick(_ roomName: String, by nickname: Nickname?, target: String) -> Result<KickOutcome, RoomRefusal>

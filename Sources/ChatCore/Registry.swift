@@ -135,14 +135,16 @@ public final class Registry: ChatDirectory {
     public var roomCount: Int { state.withLock { $0.rooms.count } }
 
     public func setTopic(
-        _ roomName: String, by nickname: Nickname, text: String, wallClock: Int64
+        _ roomName: String, by nickname: Nickname?, setter: String, text: String, wallClock: Int64
     ) -> Result<Room, RoomRefusal> {
         let roomKey = RoomName.fold(roomName)
         return state.withLock { state in
             guard var room = state.rooms[roomKey] else { return .failure(.noSuchRoom) }
-            guard let member = room.members[nickname.key] else { return .failure(.notMember) }
-            if room.modes.topicLocked && !member.isOperator { return .failure(.notOperator) }
-            room.topic = text.isEmpty ? nil : Room.Topic(text: text, setBy: nickname.name, setAt: wallClock)
+            if let nickname {
+                guard let member = room.members[nickname.key] else { return .failure(.notMember) }
+                if room.modes.topicLocked && !member.isOperator { return .failure(.notOperator) }
+            }
+            room.topic = text.isEmpty ? nil : Room.Topic(text: text, setBy: setter, setAt: wallClock)
             state.rooms[roomKey] = room
             return .success(room)
         }

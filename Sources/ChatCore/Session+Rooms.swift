@@ -44,7 +44,8 @@ extension Session {
             var room = outcome.room
             if outcome.created, name == context.config.defaultRoom, room.topic == nil,
                 case .success(let updated) = context.directory.setTopic(
-                    name.name, by: nickname, text: context.config.defaultTopic, wallClock: context.wallClock)
+                    name.name, by: nil, setter: context.config.serverName, text: context.config.defaultTopic,
+                    wallClock: context.wallClock)
             {
                 room = updated
             }
@@ -103,7 +104,9 @@ extension Session {
             return
         }
         let topic = UTF8Prefix.of(text, atMost: Limits.topicMaxLength)
-        switch context.directory.setTopic(name, by: nickname, text: topic, wallClock: context.wallClock) {
+        switch context.directory.setTopic(
+            name, by: nickname, setter: nickname.name, text: topic, wallClock: context.wallClock)
+        {
         case .failure(let refusal):
             replyRefusal(refusal, room: name, context, &effects)
         case .success(let room):

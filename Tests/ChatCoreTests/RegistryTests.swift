@@ -6,12 +6,17 @@ import Testing
 struct RegistryTests {
     func id(_ n: UInt64, loop: Int = 0) -> ConnectionID { ConnectionID(loop: loop, descriptor: Int32(n), serial: n) }
     func nick(_ name: String) throws -> Nickname { try Nickname(validating: name) }
+    func registration(_ nickname: Nickname, _ id: ConnectionID) -> Registration {
+        Registration(
+            nickname: nickname, id: id, address: "", connectedAt: 0, activity: UserActivity(now: 0),
+            username: nickname.name, realname: nickname.name, isIRCClient: false)
+    }
 
     @Test("nicknames are unique ignoring case")
     func uniqueIgnoringCase() throws {
         let registry = Registry()
-        #expect(registry.register(try nick("Alice"), id: id(1), address: "a", connectedAt: 0, activity: UserActivity(now: 0)).problem == nil)
-        #expect(registry.register(try nick("alice"), id: id(2), address: "b", connectedAt: 0, activity: UserActivity(now: 0)).problem == .nicknameInUse)
+        #expect(registry.register(registration(try nick("Alice"), id(1))).problem == nil)
+        #expect(registry.register(registration(try nick("alice"), id(2))).problem == .nicknameInUse)
         #expect(registry.user(named: "ALICE")?.id == id(1))
         #expect(registry.count == 1)
     }
@@ -19,8 +24,8 @@ struct RegistryTests {
     @Test("renaming frees the old name, keeps the user's place, and allows a change of case")
     func rename() throws {
         let registry = Registry()
-        _ = registry.register(try nick("a"), id: id(1), address: "", connectedAt: 0, activity: UserActivity(now: 0))
-        _ = registry.register(try nick("b"), id: id(2), address: "", connectedAt: 0, activity: UserActivity(now: 0))
+        _ = registry.register(registration(try nick("a"), id(1)))
+        _ = registry.register(registration(try nick("b"), id(2)))
         #expect(registry.rename(try nick("a"), to: try nick("B")).problem == .nicknameInUse)
         #expect(registry.rename(try nick("a"), to: try nick("A")).problem == nil)
         #expect(registry.rename(try nick("A"), to: try nick("c")).problem == nil)
@@ -31,10 +36,10 @@ struct RegistryTests {
     @Test("remove only forgets the nickname if the same connection still holds it")
     func removeChecksOwner() throws {
         let registry = Registry()
-        _ = registry.register(try nick("a"), id: id(1), address: "", connectedAt: 0, activity: UserActivity(now: 0))
-        registry.remove(try nick("a"), id: id(9))
+        _ = registry.register(registration(try nick("a"), id(1)))
+        _ = registry.remove(try nick("a"), id: id(9))
         #expect(registry.count == 1)
-        registry.remove(try nick("A"), id: id(1))
+        _ = registry.remove(try nick("A"), id: id(1))
         #expect(registry.count == 0)
     }
 
@@ -42,10 +47,10 @@ struct RegistryTests {
     func order() throws {
         let registry = Registry()
         for (i, name) in ["zed", "amy", "Bob", "carl"].enumerated() {
-            _ = registry.register(try nick(name), id: id(UInt64(i)), address: "", connectedAt: 0, activity: UserActivity(now: 0))
+            _ = registry.register(registration(try nick(name), id(UInt64(i))))
         }
-        registry.remove(try nick("amy"), id: id(1))
-        _ = registry.register(try nick("amy"), id: id(7), address: "", connectedAt: 0, activity: UserActivity(now: 0))
+        _ = registry.remove(try nick("amy"), id: id(1))
+        _ = registry.register(registration(try nick("amy"), id(7)))
         #expect(registry.snapshot().map(\.nickname.name) == ["zed", "Bob", "carl", "amy"])
     }
 
@@ -56,7 +61,12 @@ struct RegistryTests {
         let wins = await withTaskGroup(of: Bool.self) { group in
             for i in 0..<64 {
                 group.addTask {
-                    registry.register(name, id: ConnectionID(loop: 0, descriptor: Int32(i), serial: UInt64(i)), address: "", connectedAt: 0, activity: UserActivity(now: 0)).problem == nil
+                    registry.register(
+                        Registration(
+                            nickname: name, id: ConnectionID(loop: 0, descriptor: Int32(i), serial: UInt64(i)),
+                            address: "", connectedAt: 0, activity: UserActivity(now: 0), username: "race",
+                            realname: "race", isIRCClient: false)
+                    ).problem == nil
                 }
             }
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -65,9 +75,9 @@ struct RegistryTests {
     }
 }
 
-extension Result where Success == Void, Failure == Registry.Problem {
+extension Result where Failure == DirectoryProblem {
     /// Why the change was refused, or nil when it was made.
-    var problem: Registry.Problem? {
+    var problem: DirectoryProblem? {
         if case .failure(let problem) = self { return problem }
         return nil
     }

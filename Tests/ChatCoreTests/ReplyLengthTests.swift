@@ -8,7 +8,7 @@ import Testing
 struct ReplyLengthTests {
     let registry = Registry()
     var context: ChatContext {
-        ChatContext(registry: registry, config: ChatConfig(maxLineBytes: 65536), now: 5_000_000_000)
+        ChatContext(directory: registry, config: ChatConfig(maxLineBytes: 65536), now: 5_000_000_000)
     }
 
     func session(_ n: UInt64) -> Session {
@@ -26,7 +26,10 @@ struct ReplyLengthTests {
         var chunks = [effects.reply]
         for outbound in effects.outbound {
             switch outbound {
-            case .send(_, let bytes), .broadcast(let bytes, _): chunks.append(bytes)
+            case .send(_, let line), .toRoom(_, let line, _), .toRooms(_, let line, _), .toEveryone(let line, _):
+                chunks.append(line.plain)
+                chunks.append(line.full)
+            case .joinedRoom, .leftRoom: break
             }
         }
         if let close = effects.close {
@@ -114,11 +117,11 @@ struct ReplyLengthTests {
             let fits = String(repeating: unit, count: Limits.maxMessageTextBytes / unit.utf8.count)
             let privmsg = handle("PRIVMSG \(bobName) :\(fits)", &alice)
             Self.expectFit(privmsg, "PRIVMSG")
-            guard case .send(_, let bytes)? = privmsg.outbound.first else {
+            guard case .send(_, let line)? = privmsg.outbound.first else {
                 Issue.record("PRIVMSG not relayed")
                 continue
             }
-            #expect(Self.text(bytes) == ":\(aliceName) PRIVMSG \(bobName) :\(fits)\r\n", "relayed whole")
+            #expect(Self.text(line.plain) == ":\(aliceName) PRIVMSG \(bobName) :\(fits)\r\n", "relayed whole")
             let broadcast = handle("BROADCAST \(fits)", &alice)
             Self.expectFit(broadcast, "BROADCAST")
             #expect(broadcast.outbound.count == 1)

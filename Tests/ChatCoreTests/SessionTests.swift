@@ -6,7 +6,7 @@ import Testing
 @Suite("Session")
 struct SessionTests {
     let registry = Registry()
-    var context: ChatContext { ChatContext(registry: registry, config: ChatConfig(), now: 5_000_000_000) }
+    var context: ChatContext { ChatContext(directory: registry, config: ChatConfig(), now: 5_000_000_000) }
 
     func session(_ n: UInt64) -> Session {
         Session(id: ConnectionID(loop: 0, descriptor: Int32(n), serial: n), address: "127.0.0.1:\(n)", connectedAt: 0)
@@ -27,12 +27,18 @@ struct SessionTests {
         #expect(alice.isRegistered)
         #expect(text(effects.reply).hasPrefix(":linechat 001 alice :Welcome to the chat room, alice!\r\n"))
         #expect(text(effects.reply).contains(":linechat 005 alice NICKLEN=30 CASEMAPPING=ascii LINELEN=512 "))
-        #expect(text(effects.reply).hasSuffix(":linechat 376 alice :End of /MOTD command.\r\n"))
-        guard case .broadcast(let bytes, let except)? = effects.outbound.first else {
-            Issue.record("no JOIN broadcast")
+        // Then the default room: the joiner's JOIN, the topic and the member list, and the JOIN
+        // for the room's other members.
+        #expect(text(effects.reply).contains(":linechat 376 alice :End of /MOTD command.\r\n:alice JOIN #lobby\r\n"))
+        #expect(text(effects.reply).hasSuffix(":linechat 366 alice #lobby :End of /NAMES list\r\n"))
+        guard case .joinedRoom("#lobby")? = effects.outbound.first,
+            case .toRoom("#lobby", let line, let except)? = effects.outbound.dropFirst().first
+        else {
+            Issue.record("no JOIN for #lobby: \(effects.outbound)")
             return
         }
-        #expect(text(bytes) == ":alice JOIN\r\n")
+        #expect(text(line.plain) == ":alice JOIN #lobby\r\n")
+        #expect(text(line.full) == ":alice!alice@linechat JOIN #lobby\r\n")
         #expect(except == alice.id)
         #expect(effects.events == [.registered(try! Nickname(validating: "alice"))])
     }
@@ -55,12 +61,12 @@ struct SessionTests {
         let effects = handle("PRIVMSG bob,nobody,BOB,alice :hi  there", &alice)
         #expect(text(effects.reply) == ":linechat 401 alice nobody :No such nick\r\n:alice PRIVMSG alice :hi  there\r\n")
         #expect(effects.outbound.count == 1)
-        guard case .send(let to, let bytes)? = effects.outbound.first else {
+        guard case .send(let to, let line)? = effects.outbound.first else {
             Issue.record("expected one .send to bob, got \(effects.outbound)")
             return
         }
         #expect(to == bob.id)
-        #expect(text(bytes) == ":alice PRIVMSG bob :hi  there\r\n")
+        #expect(text(line.plain) == ":alice PRIVMSG bob :hi  there\r\n")
     }
 
     @Test("the server name is reserved as a nickname")
@@ -78,11 +84,12 @@ struct SessionTests {
         var after = Effects()
         alice.disconnect(reason: "Quit: see  you", context, &after)
         #expect(registry.count == 0)
-        if case .broadcast(let bytes, let except)? = after.outbound.first {
-            #expect(text(bytes) == ":alice QUIT :Quit: see  you\r\n")
+        if case .toRooms(let rooms, let line, let except)? = after.outbound.first {
+            #expect(rooms == ["#lobby"])
+            #expect(text(line.plain) == ":alice QUIT :Quit: see  you\r\n")
             #expect(except == alice.id)
         } else {
-            Issue.record("no QUIT broadcast")
+            Issue.record("no QUIT to alice's rooms")
         }
     }
 
