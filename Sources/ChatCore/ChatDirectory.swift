@@ -18,10 +18,16 @@ public protocol ChatDirectory: AnyObject, Sendable {
     func snapshot() -> [User]
     var count: Int { get }
     func setAway(_ nickname: Nickname, message: String?)
+    /// Records the USER details a client sent just after registering with NICK alone.
+    func setIdentity(_ nickname: Nickname, username: String, realname: String, isIRCClient: Bool)
+    /// User mode +i: WHOIS shows an invisible user's rooms only to those who share them.
+    func setInvisible(_ nickname: Nickname, _ invisible: Bool)
 
     /// Joins a room, creating it (with the joiner as operator) if it does not exist.
-    func join(_ name: RoomName, nickname: Nickname, id: ConnectionID, key: String?, wallClock: Int64)
-        -> Result<JoinOutcome, RoomRefusal>
+    /// `hostmask` (`nick!user@host`) is checked against the room's bans.
+    func join(
+        _ name: RoomName, nickname: Nickname, hostmask: String, id: ConnectionID, key: String?, wallClock: Int64
+    ) -> Result<JoinOutcome, RoomRefusal>
     /// Leaves a room; returns it as it was before (a room left empty is gone).
     func part(_ roomName: String, nickname: Nickname) -> Result<Room, RoomRefusal>
     func room(named name: String) -> Room?
@@ -37,7 +43,7 @@ public protocol ChatDirectory: AnyObject, Sendable {
     func invite(_ roomName: String, by nickname: Nickname, target: String) -> Result<InviteOutcome, RoomRefusal>
     /// Applies mode changes (room operators only; `by` nil is the server operator); returns
     /// those that changed something.
-    func changeModes(_ roomName: String, by nickname: Nickname?, changes: [ModeChange])
+    func changeModes(_ roomName: String, by nickname: Nickname?, setter: String, changes: [ModeChange], wallClock: Int64)
         -> Result<ModeOutcome, RoomRefusal>
 }
 
@@ -79,9 +85,11 @@ public struct User: Sendable {
     /// Registration order.
     public let sequence: UInt64
     /// The user name from USER (the nickname for nc users).
-    public let username: String
-    public let realname: String
-    public let isIRCClient: Bool
+    public internal(set) var username: String
+    public internal(set) var realname: String
+    public internal(set) var isIRCClient: Bool
+    /// User mode +i.
+    public internal(set) var isInvisible = false
     /// The AWAY message, if away.
     public var away: String?
     /// Keys of the rooms the user is in, in join order.
@@ -120,6 +128,7 @@ public enum RoomRefusal: Error, Equatable, Sendable {
     case targetAlreadyMember
     case tooManyRooms
     case inviteOnly
+    case banned
     case badKey
     case full
 }
@@ -152,12 +161,15 @@ public enum ModeChange: Equatable, Sendable {
     case limit(Int?)
     /// o or v for one member (by nickname).
     case member(MemberStatus, target: String, on: Bool)
+    /// b: add or remove a ban mask.
+    case ban(String, on: Bool)
 
     public enum RoomFlag: Character, Sendable {
         case noExternalMessages = "n"
         case topicLocked = "t"
         case moderated = "m"
         case inviteOnly = "i"
+        case secret = "s"
     }
 
     public enum MemberStatus: Character, Sendable {

@@ -85,10 +85,22 @@ public final class Registry: ChatDirectory {
         state.withLock { state in state.users[nickname.key]?.away = message }
     }
 
+    public func setIdentity(_ nickname: Nickname, username: String, realname: String, isIRCClient: Bool) {
+        state.withLock { state in
+            state.users[nickname.key]?.username = username
+            state.users[nickname.key]?.realname = realname
+            state.users[nickname.key]?.isIRCClient = isIRCClient
+        }
+    }
+
+    public func setInvisible(_ nickname: Nickname, _ invisible: Bool) {
+        state.withLock { state in state.users[nickname.key]?.isInvisible = invisible }
+    }
+
     // MARK: Rooms
 
     public func join(
-        _ name: RoomName, nickname: Nickname, id: ConnectionID, key: String?, wallClock: Int64
+        _ name: RoomName, nickname: Nickname, hostmask: String, id: ConnectionID, key: String?, wallClock: Int64
     ) -> Result<JoinOutcome, RoomRefusal> {
         state.withLock { state in
             guard var user = state.users[nickname.key] else { return .failure(.notRegistered) }
@@ -97,7 +109,14 @@ public final class Registry: ChatDirectory {
             let created = state.rooms[name.key] == nil
             var room = state.rooms[name.key] ?? Room(name: name, createdAt: wallClock)
             if !created {
-                if room.modes.inviteOnly && !room.invited.contains(nickname.key) { return .failure(.inviteOnly) }
+                let invited = room.invited.contains(nickname.key)
+                if room.modes.inviteOnly && !invited { return .failure(.inviteOnly) }
+                if !invited {
+                    let mask = Array(RoomName.fold(hostmask).utf8)
+                    if room.modes.bans.contains(where: { Glob.matches(Array(RoomName.fold($0.mask).utf8), mask) }) {
+                        return .failure(.banned)
+                    }
+                }
                 if let roomKey = room.modes.key, roomKey != key { return .failure(.badKey) }
                 if let limit = room.modes.limit, room.members.count >= limit { return .failure(.full) }
             }
@@ -184,7 +203,7 @@ public final class Registry: ChatDirectory {
     }
 
     public func changeModes(
-        _ roomName: String, by nickname: Nickname?, changes: [ModeChange]
+        _ roomName: String, by nickname: Nickname?, setter: String, changes: [ModeChange], wallClock: Int64
     ) -> Result<ModeOutcome, RoomRefusal> {
         let roomKey = RoomName.fold(roomName)
         return state.withLock { state in
@@ -211,7 +230,19 @@ public final class Registry: ChatDirectory {
                     case .inviteOnly:
                         guard room.modes.inviteOnly != on else { continue }
                         room.modes.inviteOnly = on
-                        if !on { room.invited.removeAll() }
+                    case .secret:
+                        guard room.modes.secret != on else { continue }
+                        room.modes.secret = on
+                    }
+                case .ban(let mask, let on):
+                    let key = RoomName.fold(mask)
+                    let index = room.modes.bans.firstIndex { RoomName.fold($0.mask) == key }
+                    if on {
+                        guard index == nil else { continue }
+                        room.modes.bans.append(RoomModes.Ban(mask: mask, setBy: setter, setAt: wallClock))
+                    } else {
+                        guard let index else { continue }
+                        room.modes.bans.remove(at: index)
                     }
                 case .key(let key):
                     guard room.modes.key != key else { continue }

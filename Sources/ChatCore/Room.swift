@@ -68,6 +68,18 @@ public struct RoomModes: Sendable, Equatable {
     public var key: String?
     /// l: at most this many members.
     public var limit: Int?
+    /// s: hidden from LIST, WHOIS and NAMES for non-members.
+    public var secret = false
+    /// b: `nick!user@host` masks (`*` and `?` wildcards) that may not join unless invited.
+    public var bans: [Ban] = []
+
+    /// One ban: the mask, who set it and when (367).
+    public struct Ban: Sendable, Equatable {
+        public var mask: String
+        public var setBy: String
+        /// Wall-clock seconds since 1970.
+        public var setAt: Int64
+    }
 
     public init() {}
 
@@ -79,6 +91,7 @@ public struct RoomModes: Sendable, Equatable {
         if inviteOnly { flags += "i" }
         if moderated { flags += "m" }
         if noExternalMessages { flags += "n" }
+        if secret { flags += "s" }
         if topicLocked { flags += "t" }
         if let key {
             flags += "k"

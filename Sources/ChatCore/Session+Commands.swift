@@ -23,7 +23,7 @@ extension Session {
         case .part(let rooms, let reason): handlePart(rooms, reason, context, &effects)
         case .topic(let room, let text): handleTopic(room, text, context, &effects)
         case .names(let rooms): handleNames(rooms, context, &effects)
-        case .who(let mask): handleWho(mask, context, &effects)
+        case .who(let mask, let fields): handleWho(mask, fields: fields, context, &effects)
         case .whois(let nick): handleWhois(nick, context, &effects)
         case .away(let text): handleAway(text, context, &effects)
         case .invite(let nick, let room): handleInvite(nick, room, context, &effects)
@@ -98,20 +98,20 @@ extension Session {
         reply(&effects, context, .welcome, trailing: "Welcome to the chat room, \(new.name)!")
         reply(&effects, context, .yourHost, trailing: "Your host is \(server), running LineChat \(ChatConfig.version)")
         reply(&effects, context, .created, trailing: "This server was created \(config.createdText)")
-        reply(&effects, context, .myInfo, [server, "LineChat-\(ChatConfig.version)", "i", "imnstklov", "klov"])
+        reply(&effects, context, .myInfo, [server, "LineChat-\(ChatConfig.version)", "i", "Cbiklmnostv", "bklov"])
         reply(
             &effects, context, .isupport,
             [
                 "NICKLEN=\(Limits.nicknameMaxLength)", "CASEMAPPING=ascii", "LINELEN=\(config.maxLineBytes)",
                 "TARGMAX=PRIVMSG:\(Limits.maxTargets),NOTICE:\(Limits.maxTargets),JOIN:,PART:,KICK:1",
-                "NETWORK=\(server)", "CHANTYPES=#", "PREFIX=(ov)@+", "CHANMODES=,k,l,imnt",
+                "NETWORK=\(server)", "CHANTYPES=#", "PREFIX=(ov)@+", "CHANMODES=b,k,l,Cimnst",
             ], trailing: "are supported by this server")
         reply(
             &effects, context, .isupport,
             [
                 "CHANLIMIT=#:\(Limits.roomsPerUser)", "CHANNELLEN=\(Limits.roomNameMaxLength)",
                 "TOPICLEN=\(Limits.topicMaxLength)", "KICKLEN=\(Limits.kickReasonMaxLength)",
-                "AWAYLEN=\(Limits.awayMaxLength)", "MODES=\(Limits.modesPerCommand)",
+                "AWAYLEN=\(Limits.awayMaxLength)", "MODES=\(Limits.modesPerCommand)", "UTF8ONLY", "WHOX",
             ], trailing: "are supported by this server")
         reply(&effects, context, .motdStart, trailing: "- \(server) Message of the day -")
         for line in config.motd {
@@ -142,6 +142,10 @@ extension Session {
         isIRCClient = true
         self.username = "~" + name
         self.realname = UTF8Prefix.of(realname, atMost: 100)
+        if let nickname {
+            context.directory.setIdentity(
+                nickname, username: "~" + name, realname: self.realname ?? String(name), isIRCClient: true)
+        }
     }
 
     /// PRIVMSG <nick|#room>[,...] <text> and NOTICE (which never gets an error back).
@@ -162,6 +166,7 @@ extension Session {
                 if !isNotice { reply(&effects, context, .noSuchNick, [target], trailing: "No such nick") }
                 continue
             }
+            guard fits(text, command, to: recipient.nickname.name, context, &effects, quiet: isNotice) else { continue }
             let line = userLine(context, command: command, parameters: [recipient.nickname.name], trailing: text)
             if recipient.id == id {
                 echo(&effects, line)
@@ -195,8 +200,21 @@ extension Session {
             }
             return
         }
+        guard fits(text, command, to: room.name.name, context, &effects, quiet: isNotice) else { return }
         let line = userLine(context, command: command, parameters: [room.name.name], trailing: text)
         effects.outbound.append(.toRoom(room.name.key, line: line, except: echoToSender ? nil : id))
+    }
+
+    /// Whether the relayed line `:<nick> <command> <target> :<text>` fits in 512 bytes; if not,
+    /// 417 says so (IRC clients, whose `nick!user@host` form is longer, get the text cut to fit).
+    private func fits(
+        _ text: String, _ command: String, to target: String, _ context: ChatContext, _ effects: inout Effects,
+        quiet: Bool
+    ) -> Bool {
+        let limit = Limits.messageTextBytes(source: nickname?.name ?? "*", command: command, target: target)
+        guard text.utf8.count > limit else { return true }
+        if !quiet { reply(&effects, context, .inputTooLong, trailing: Replies.textTooLong(max: limit)) }
+        return false
     }
 
     /// BROADCAST <text>: a message to the default room that the sender also gets back.
@@ -249,13 +267,13 @@ extension Session {
     private func handleHelp(_ topic: String?, _ context: ChatContext, _ effects: inout Effects) {
         guard let topic else {
             reply(&effects, context, .helpStart, ["*"], trailing: "LineChat commands (HELP <command> for one):")
-            for verb in Verb.allCases where verb != .pong && verb != .user && verb != .cap {
+            for verb in Verb.allCases where verb != .pong && verb != .user && verb != .cap && verb != .helpop {
                 reply(&effects, context, .helpText, ["*"], trailing: Self.helpLine(verb))
             }
             reply(&effects, context, .helpEnd, ["*"], trailing: "End of HELP")
             return
         }
-        guard let verb = Verb(rawValue: topic.uppercased()) else {
+        guard let verb = Verb(rawValue: topic.uppercased()).map({ $0 == .helpop ? .help : $0 }) else {
             reply(&effects, context, .helpNotFound, [topic], trailing: "No help available on this topic")
             return
         }

@@ -21,11 +21,18 @@ extension Session {
             reply(&effects, context, .creationTime, [room.name.name, String(room.createdAt)])
             return
         }
-        // List queries clients send on joining (bans, exceptions, invite exceptions): always empty.
-        if modes == "b" || modes == "+b" || modes == "e" || modes == "I" {
+        // List queries clients send on joining: the bans, and the (unsupported, so empty)
+        // exception and invite-exception lists.
+        if (modes == "b" || modes == "+b") && arguments.isEmpty {
+            for ban in room.modes.bans {
+                reply(&effects, context, .banList, [room.name.name, ban.mask, ban.setBy, String(ban.setAt)])
+            }
+            reply(&effects, context, .endOfBanList, [room.name.name], trailing: "End of channel ban list")
+            return
+        }
+        if modes == "e" || modes == "I" {
             let end: (Int, String) =
-                modes.hasSuffix("e") ? (349, "End of channel exception list")
-                : modes.hasSuffix("I") ? (347, "End of channel invite list") : (368, "End of channel ban list")
+                modes == "e" ? (349, "End of channel exception list") : (347, "End of channel invite list")
             ServerLine.append(
                 to: &effects.reply, source: context.config.serverName, command: String(end.0),
                 parameters: [self.target, room.name.name], trailing: end.1)
@@ -38,7 +45,7 @@ extension Session {
             switch character {
             case "+": adding = true
             case "-": adding = false
-            case "n", "t", "m", "i":
+            case "n", "t", "m", "i", "s":
                 changes.append(.flag(ModeChange.RoomFlag(rawValue: character)!, on: adding))
             case "k":
                 if adding {
@@ -68,13 +75,16 @@ extension Session {
                 }
                 changes.append(.member(ModeChange.MemberStatus(rawValue: character)!, target: nick, on: adding))
             case "b":
-                continue  // no bans: nothing to list or set
+                guard let mask = remaining.popFirst(), !mask.isEmpty else { continue }
+                changes.append(.ban(Self.normalizedMask(mask), on: adding))
             default:
                 reply(&effects, context, .unknownMode, [String(character)], trailing: "is unknown mode char to me")
             }
         }
         guard !changes.isEmpty else { return }
-        switch context.directory.changeModes(room.name.name, by: nickname, changes: changes) {
+        switch context.directory.changeModes(
+            room.name.name, by: nickname, setter: nickname.name, changes: changes, wallClock: context.wallClock)
+        {
         case .failure(let refusal):
             replyRefusal(refusal, room: room.name.name, context, &effects)
         case .success(let outcome):
@@ -114,9 +124,20 @@ extension Session {
             case .member(let status, let target, let on):
                 add(on, status.rawValue)
                 parameters.append(target)
+            case .ban(let mask, let on):
+                add(on, "b")
+                parameters.append(mask)
             }
         }
         return (text, parameters)
+    }
+
+    /// A ban mask in full `nick!user@host` form: `bob` is `bob!*@*`, `bob!x` is `bob!x@*`.
+    static func normalizedMask(_ mask: String) -> String {
+        var mask = mask
+        if !mask.contains("!") && !mask.contains("@") { mask += "!*@*" }
+        if !mask.contains("@") { mask += "@*" }
+        return mask
     }
 
     /// MODE <nick> [<modes>]: only one's own modes; +i is accepted, others are unknown.
@@ -145,6 +166,7 @@ extension Session {
             case "i":
                 if isInvisible != adding {
                     isInvisible = adding
+                    context.directory.setInvisible(nickname, adding)
                     changed += (adding ? "+" : "-") + "i"
                 }
             default: unknown = true

@@ -25,7 +25,9 @@ extension Session {
     /// member list to the joiner.
     mutating func join(_ name: RoomName, key: String?, _ context: ChatContext, _ effects: inout Effects) {
         guard let nickname else { return }
-        switch context.directory.join(name, nickname: nickname, id: id, key: key, wallClock: context.wallClock) {
+        switch context.directory.join(
+            name, nickname: nickname, hostmask: fullSource(context), id: id, key: key, wallClock: context.wallClock)
+        {
         case .failure(let refusal):
             switch refusal {
             case .alreadyMember: return
@@ -33,6 +35,8 @@ extension Session {
                 reply(&effects, context, .tooManyChannels, [name.name], trailing: "You have joined too many channels")
             case .inviteOnly:
                 reply(&effects, context, .inviteOnlyChannel, [name.name], trailing: "Cannot join channel (+i): invite only")
+            case .banned:
+                reply(&effects, context, .bannedFromChannel, [name.name], trailing: "Cannot join channel (+b): you are banned")
             case .badKey:
                 reply(&effects, context, .badChannelKey, [name.name], trailing: "Cannot join channel (+k): wrong key")
             case .full:
@@ -118,13 +122,16 @@ extension Session {
 
     /// NAMES [<#room>[,<#room>...]]
     func handleNames(_ names: [String]?, _ context: ChatContext, _ effects: inout Effects) {
+        let asker = nickname?.key ?? ""
         guard let names else {
-            for room in context.directory.rooms() { replyNames(room, context, &effects, end: false) }
+            for room in context.directory.rooms() where !room.modes.secret || room.members[asker] != nil {
+                replyNames(room, context, &effects, end: false)
+            }
             reply(&effects, context, .endOfNames, ["*"], trailing: "End of /NAMES list")
             return
         }
         for name in names {
-            if let room = context.directory.room(named: name) {
+            if let room = context.directory.room(named: name), !room.modes.secret || room.members[asker] != nil {
                 replyNames(room, context, &effects)
             } else {
                 reply(&effects, context, .endOfNames, [name], trailing: "End of /NAMES list")
@@ -138,7 +145,10 @@ extension Session {
             mask == "#*" || mask == "*" ? nil : mask.split(separator: ",").map { RoomName.fold(String($0)) }
         }
         reply(&effects, context, .listStart, ["Channel"], trailing: "Users  Name")
-        for room in context.directory.rooms() where wanted.map({ $0.contains(room.name.key) }) ?? true {
+        let asker = nickname?.key ?? ""
+        for room in context.directory.rooms()
+        where (wanted.map { $0.contains(room.name.key) } ?? true) && (!room.modes.secret || room.members[asker] != nil)
+        {
             let (modes, _) = room.modes.modeString(showKey: false)
             reply(
                 &effects, context, .list, [room.name.name, String(room.members.count)],
@@ -203,13 +213,14 @@ extension Session {
     /// 353 lines (as many as the members need, each within 512 bytes) and 366.
     func replyNames(_ room: Room, _ context: ChatContext, _ effects: inout Effects, end: Bool = true) {
         let server = context.config.serverName
-        let fixed = ":\(server) 353 \(target) = \(room.name.name) :".utf8.count + 2
+        let kind = room.modes.secret ? "@" : "="
+        let fixed = ":\(server) 353 \(target) \(kind) \(room.name.name) :".utf8.count + 2
         var names: [String] = []
         var length = fixed
         for member in room.orderedMembers {
             let name = member.prefix() + member.nickname.name
             if !names.isEmpty && length + 1 + name.utf8.count > ServerLine.maxBytes {
-                reply(&effects, context, .namesReply, ["=", room.name.name], trailing: names.joined(separator: " "))
+                reply(&effects, context, .namesReply, [kind, room.name.name], trailing: names.joined(separator: " "))
                 names.removeAll()
                 length = fixed
             }
@@ -217,7 +228,7 @@ extension Session {
             names.append(name)
         }
         if !names.isEmpty {
-            reply(&effects, context, .namesReply, ["=", room.name.name], trailing: names.joined(separator: " "))
+            reply(&effects, context, .namesReply, [kind, room.name.name], trailing: names.joined(separator: " "))
         }
         if end { reply(&effects, context, .endOfNames, [room.name.name], trailing: "End of /NAMES list") }
     }

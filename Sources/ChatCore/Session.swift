@@ -134,7 +134,16 @@ public struct Session {
         case .emptyLine:
             break
         case .invalidUTF8:
-            reply(&effects, context, .unknownError, trailing: LineContent.Problem.invalidUTF8.reason)
+            if isIRCClient {
+                // UTF8ONLY: IRC clients get the standard reply.
+                let verb = String(decoding: line.prefix { $0 != 32 }, as: UTF8.self)
+                let command = Verb(rawValue: verb.uppercased())?.rawValue ?? "*"
+                ServerLine.append(
+                    to: &effects.reply, source: context.config.serverName, command: "FAIL",
+                    parameters: [command, "INVALID_UTF8"], trailing: LineContent.Problem.invalidUTF8.reason)
+            } else {
+                reply(&effects, context, .unknownError, trailing: LineContent.Problem.invalidUTF8.reason)
+            }
         case .controlCharacter(let value):
             reply(&effects, context, .unknownError, trailing: LineContent.Problem.controlCharacter(value).reason)
         case .unknownCommand(let verb):
@@ -156,7 +165,7 @@ public struct Session {
         case .noNicknameGiven:
             reply(&effects, context, .noNicknameGiven, trailing: "No nickname given")
         case .textTooLong:
-            reply(&effects, context, .inputTooLong, trailing: Replies.textTooLong)
+            reply(&effects, context, .inputTooLong, trailing: Replies.textTooLong(max: Limits.maxMessageTextBytes))
         case .tooManyTargets(let verb):
             reply(
                 &effects, context, .tooManyTargets, [verb.rawValue],
@@ -169,9 +178,9 @@ public struct Session {
 enum Replies {
     static let notRegistered = "You have not registered: pick a nickname with NICK <name>"
     static let notInDefaultRoom = "You are not in the default room: JOIN it first"
-    /// 417 for PRIVMSG or BROADCAST text over `Limits.maxMessageTextBytes`. IRC servers cut such
-    /// text silently; refusing it tells an `nc` user that nothing was delivered.
-    static let textTooLong = "Text too long (max \(Limits.maxMessageTextBytes) bytes): nothing was sent"
+    /// 417 for PRIVMSG or BROADCAST text whose relayed line would pass 512 bytes. IRC servers cut
+    /// such text silently; refusing it tells an `nc` user that nothing was delivered.
+    static func textTooLong(max: Int) -> String { "Text too long (max \(max) bytes): nothing was sent" }
 }
 
 extension String {

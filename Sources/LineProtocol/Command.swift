@@ -25,7 +25,8 @@ public enum Command: Equatable, Sendable {
     case rooms
     /// LIST with a mask or room list, e.g. `LIST #*` or `LIST #a,#b`.
     case listRooms(mask: String)
-    case who(mask: String)
+    /// WHO <mask> [<%fields[,token]>] (the second parameter is WHOX).
+    case who(mask: String, fields: String?)
     case whois(nick: String)
     /// A nil or empty text: back.
     case away(String?)
@@ -87,7 +88,7 @@ public enum Command: Equatable, Sendable {
             parameters.isEmpty
                 ? "CAP \(Self.last(subcommand))"
                 : (["CAP", subcommand] + parameters.dropLast() + [Self.last(parameters.last!)]).joined(separator: " ")
-        case .user(let username, let realname): "USER \(Self.middle(username)) 0 * :\(realname)"
+        case .user(let username, let realname): "USER \(username) 0 * :\(realname)"
         case .join(let rooms, let keys):
             keys.isEmpty
                 ? "JOIN \(Self.last(rooms.joined(separator: ",")))"
@@ -100,7 +101,8 @@ public enum Command: Equatable, Sendable {
         case .names(let rooms): rooms.map { "NAMES \(Self.last($0.joined(separator: ",")))" } ?? "NAMES"
         case .rooms: "ROOMS"
         case .listRooms(let mask): "LIST \(Self.last(mask))"
-        case .who(let mask): "WHO \(Self.last(mask))"
+        case .who(let mask, let fields):
+            fields.map { "WHO \(Self.middle(mask)) \(Self.last($0))" } ?? "WHO \(Self.last(mask))"
         case .whois(let nick): "WHOIS \(Self.last(nick))"
         case .away(let text): text.map { "AWAY :\($0)" } ?? "AWAY"
         case .invite(let nick, let room): "INVITE \(Self.middle(nick)) \(Self.last(room))"

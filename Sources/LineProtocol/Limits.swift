@@ -16,6 +16,9 @@ public enum Limits {
     /// `:<nick> PRIVMSG <nick> :<text>` CRLF, with both nicknames at `nicknameMaxLength`
     /// (1 + 30 + 9 + 30 + 2 + 2 = 74 bytes). The maximum nickname, not the sender's, so the limit
     /// is the same for everyone and a rename cannot make a message that fitted stop fitting.
+    ///
+    /// That is the floor for messages to a nickname. The server accepts more when the actual
+    /// relayed line is shorter (see `messageTextBytes(source:command:target:)`), as IRC servers do.
     public static let maxMessageTextBytes =
         maxServerLineBytes
         - (":".utf8.count + nicknameMaxLength + " PRIVMSG ".utf8.count + nicknameMaxLength
@@ -38,4 +41,15 @@ public enum Limits {
     public static let roomsPerUser = 50
     /// Mode changes with a parameter in one MODE command. Advertised as MODES.
     public static let modesPerCommand = 4
+
+    /// The most text the parser takes in PRIVMSG, NOTICE and BROADCAST: what fits in a relayed line
+    /// with a one-character nickname and target (`:a PRIVMSG b :<text>` CRLF). The session then
+    /// checks the real limit for the sender and target.
+    public static let maxParsedTextBytes = maxServerLineBytes - ":a PRIVMSG b :\r\n".utf8.count
+
+    /// The most text that fits in `:<source> <command> <target> :<text>` CRLF within the 512 bytes
+    /// of a server line.
+    public static func messageTextBytes(source: String, command: String, target: String) -> Int {
+        maxServerLineBytes - (1 + source.utf8.count + 1 + command.utf8.count + 1 + target.utf8.count + 2 + 2)
+    }
 }

@@ -3,7 +3,8 @@
 /// case-insensitive, runs of spaces separate parameters and a client's prefix is ignored. For
 /// PRIVMSG, BROADCAST and QUIT the last parameter is the rest of the line, with or without a
 /// leading ':', inner spacing kept; PRIVMSG and BROADCAST text longer than
-/// `Limits.maxMessageTextBytes` is refused (`.textTooLong`) so that every relayed line fits.
+/// `Limits.maxParsedTextBytes` is refused (`.textTooLong`); the session checks the exact limit
+/// for the sender and target, so that every relayed line fits.
 public enum LineParser {
     public static func parse(_ line: UnsafeRawBufferPointer) -> Result<Command, ParseError> {
         if let problem = LineContent.problem(in: line) {
@@ -35,13 +36,13 @@ public enum LineParser {
             guard !targets.isEmpty else { return .failure(.noRecipient(verb)) }
             guard targets.count <= Limits.maxTargets else { return .failure(.tooManyTargets(verb)) }
             cursor.skipSpaces()
-            guard let text = cursor.text(atMost: Limits.maxMessageTextBytes) else {
+            guard let text = cursor.text(atMost: Limits.maxParsedTextBytes) else {
                 return .failure(.noTextToSend(verb))
             }
             guard case .fits(let text) = text else { return .failure(.textTooLong(verb)) }
             return .success(.privmsg(targets: targets, text: text))
         case .broadcast:
-            guard let text = cursor.text(atMost: Limits.maxMessageTextBytes) else {
+            guard let text = cursor.text(atMost: Limits.maxParsedTextBytes) else {
                 return .failure(.noTextToSend(verb))
             }
             guard case .fits(let text) = text else { return .failure(.textTooLong(verb)) }
@@ -58,7 +59,7 @@ public enum LineParser {
             return .success(.ping(token))
         case .pong:
             return .success(.pong(cursor.parameter().flatMap { $0.isEmpty ? nil : $0 }))
-        case .help:
+        case .help, .helpop:
             return .success(.help(cursor.parameter().flatMap { $0.isEmpty ? nil : $0 }))
         case .cap:
             guard let subcommand = cursor.parameter(), !subcommand.isEmpty else {
@@ -72,12 +73,12 @@ public enum LineParser {
             }
             return .success(.cap(subcommand: ASCIICase.uppercased(subcommand), parameters: parameters))
         case .user:
+            // USER <user> <mode> <unused> <realname>: all four, the real name not empty.
             let parameters = cursor.parameters()
-            guard let username = parameters.first, !username.isEmpty else {
+            guard parameters.count >= 4, !parameters[0].isEmpty, !parameters[3].isEmpty else {
                 return .failure(.needMoreParameters(verb))
             }
-            let realname = parameters.count >= 4 ? parameters[3] : username
-            return .success(.user(username: username, realname: realname))
+            return .success(.user(username: parameters[0], realname: parameters[3]))
         case .join:
             let parameters = cursor.parameters()
             guard let rooms = parameters.first, !rooms.isEmpty else { return .failure(.needMoreParameters(verb)) }
@@ -98,8 +99,9 @@ public enum LineParser {
         case .rooms:
             return .success(.rooms)
         case .who:
-            guard let mask = cursor.parameter(), !mask.isEmpty else { return .failure(.needMoreParameters(verb)) }
-            return .success(.who(mask: mask))
+            let parameters = cursor.parameters()
+            guard let mask = parameters.first, !mask.isEmpty else { return .failure(.needMoreParameters(verb)) }
+            return .success(.who(mask: mask, fields: parameters.count > 1 ? parameters[1] : nil))
         case .whois:
             // WHOIS [<server>] <nick>: the last parameter is the nick.
             guard let nick = cursor.parameters().last, !nick.isEmpty else { return .failure(.noNicknameGiven) }
@@ -132,7 +134,7 @@ public enum LineParser {
             guard !targets.isEmpty else { return .failure(.noRecipient(verb)) }
             guard targets.count <= Limits.maxTargets else { return .failure(.tooManyTargets(verb)) }
             cursor.skipSpaces()
-            guard let text = cursor.text(atMost: Limits.maxMessageTextBytes) else {
+            guard let text = cursor.text(atMost: Limits.maxParsedTextBytes) else {
                 return .failure(.noTextToSend(verb))
             }
             guard case .fits(let text) = text else { return .failure(.textTooLong(verb)) }

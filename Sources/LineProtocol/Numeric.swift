@@ -27,6 +27,8 @@ public enum Numeric: Int, Sendable, CaseIterable {
     case topic = 332
     case topicWhoTime = 333
     case inviting = 341
+    case banList = 367
+    case endOfBanList = 368
     case whoReply = 352
     case namesReply = 353
     case endOfNames = 366
@@ -57,6 +59,7 @@ public enum Numeric: Int, Sendable, CaseIterable {
     case channelIsFull = 471
     case unknownMode = 472
     case inviteOnlyChannel = 473
+    case bannedFromChannel = 474
     case badChannelKey = 475
     case badChannelMask = 476
     case channelOperatorNeeded = 482

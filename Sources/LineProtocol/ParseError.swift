@@ -19,7 +19,7 @@ public enum ParseError: Error, Equatable, Sendable {
     case noNicknameGiven
     /// 407: more recipients than `Limits.maxTargets`.
     case tooManyTargets(Verb)
-    /// 417: PRIVMSG or BROADCAST text longer than `Limits.maxMessageTextBytes`, which would not
+    /// 417: PRIVMSG or BROADCAST text longer than `Limits.maxParsedTextBytes`, which would not
     /// fit in a relayed line.
     case textTooLong(Verb)
 

@@ -25,6 +25,8 @@ public enum Verb: String, CaseIterable, Sendable {
     case notice = "NOTICE"
     case userhost = "USERHOST"
     case ison = "ISON"
+    /// HELP's other name, which IRC clients send for /help.
+    case helpop = "HELPOP"
 
     /// The grammar line, as PROTOCOL.md gives it.
     public var usage: String {
@@ -53,6 +55,7 @@ public enum Verb: String, CaseIterable, Sendable {
         case .notice: "NOTICE <nick|#room>[,...] <text>"
         case .userhost: "USERHOST <nick> [<nick>...]"
         case .ison: "ISON <nick> [<nick>...]"
+        case .helpop: "HELPOP [<command>]"
         }
     }
 
@@ -83,13 +86,14 @@ public enum Verb: String, CaseIterable, Sendable {
         case .notice: "Send a notice (never answered automatically)."
         case .userhost: "Show users' user@host."
         case .ison: "Show which of these nicknames are online."
+        case .helpop: "The same as HELP."
         }
     }
 
     /// Whether the command may be sent before a nickname is registered.
     public var allowedBeforeRegistration: Bool {
         switch self {
-        case .nick, .help, .ping, .pong, .quit, .cap, .user: true
+        case .nick, .help, .helpop, .ping, .pong, .quit, .cap, .user: true
         case .privmsg, .broadcast, .list, .join, .part, .topic, .names, .rooms, .who, .whois, .away, .invite, .kick,
             .mode, .notice, .userhost, .ison:
             false

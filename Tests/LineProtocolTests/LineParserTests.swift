@@ -38,7 +38,6 @@ struct LineParserTests {
         ("CAP REQ :a b", .cap(subcommand: "REQ", parameters: ["a b"])),
         ("CAP END", .cap(subcommand: "END", parameters: [])),
         ("USER a 0 * :Real Name", .user(username: "a", realname: "Real Name")),
-        ("USER solo", .user(username: "solo", realname: "solo")),
         ("JOIN #a,#b k1", .join(rooms: ["#a", "#b"], keys: ["k1"])),
         ("JOIN 0", .join(rooms: ["0"], keys: [])),
         ("PART #a,#b :gone home", .part(rooms: ["#a", "#b"], reason: "gone home")),
@@ -49,7 +48,8 @@ struct LineParserTests {
         ("NAMES", .names(rooms: nil)),
         ("LIST #*", .listRooms(mask: "#*")),
         ("ROOMS", .rooms),
-        ("WHO #a", .who(mask: "#a")),
+        ("WHO #a", .who(mask: "#a", fields: nil)),
+        ("WHO bob %tnf,42", .who(mask: "bob", fields: "%tnf,42")),
         ("WHOIS server alice", .whois(nick: "alice")),
         ("AWAY", .away(nil)),
         ("AWAY :at lunch", .away("at lunch")),
@@ -134,10 +134,12 @@ struct LineParserTests {
         #expect(LineParser.parse(command.line) == .success(command))
     }
 
-    @Test("PRIVMSG and BROADCAST text may be up to maxMessageTextBytes (438) bytes, counted after the colon")
+    @Test("the parser takes PRIVMSG and BROADCAST text up to maxParsedTextBytes (496) bytes, counted after the colon")
     func messageTextLimit() {
         #expect(Limits.maxMessageTextBytes == 438)
-        let fits = String(repeating: "t", count: Limits.maxMessageTextBytes)
+        #expect(Limits.maxParsedTextBytes == 496)
+        #expect(Limits.messageTextBytes(source: "alice", command: "PRIVMSG", target: "#lobby") == 512 - 27)
+        let fits = String(repeating: "t", count: Limits.maxParsedTextBytes)
         let over = fits + "t"
         #expect(LineParser.parse("PRIVMSG bob :\(fits)") == .success(.privmsg(targets: ["bob"], text: fits)))
         #expect(LineParser.parse("PRIVMSG bob \(fits)") == .success(.privmsg(targets: ["bob"], text: fits)))
@@ -145,7 +147,7 @@ struct LineParserTests {
         #expect(LineParser.parse("PRIVMSG bob :\(over)") == .failure(.textTooLong(.privmsg)))
         #expect(LineParser.parse("PRIVMSG a,b \(over)") == .failure(.textTooLong(.privmsg)))
         #expect(LineParser.parse("BROADCAST \(over)") == .failure(.textTooLong(.broadcast)))
-        #expect(LineParser.parse("BROADCAST :\(String(repeating: "é", count: 220))") == .failure(.textTooLong(.broadcast)))
+        #expect(LineParser.parse("BROADCAST :\(String(repeating: "é", count: 250))") == .failure(.textTooLong(.broadcast)))
         // Other errors come first, as for a line that is short.
         #expect(LineParser.parse("PRIVMSG a,b,c,d,e,f,g,h,i,j,k \(over)") == .failure(.tooManyTargets(.privmsg)))
         #expect(ParseError.textTooLong(.broadcast).verb == .broadcast)
