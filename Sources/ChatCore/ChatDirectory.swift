@@ -31,6 +31,9 @@ public protocol ChatDirectory: AnyObject, Sendable {
     /// Leaves a room; returns it as it was before (a room left empty is gone).
     func part(_ roomName: String, nickname: Nickname) -> Result<Room, RoomRefusal>
     func room(named name: String) -> Room?
+    /// Whether the user (by nickname key) may send to the room (by key): the hot path of every
+    /// room message, one short look-up with no copy of the room.
+    func speakCheck(room roomKey: String, nickname nickKey: String) -> SpeakCheck
     /// Every room, by name.
     func rooms() -> [Room]
     var roomCount: Int { get }
@@ -131,6 +134,23 @@ public enum RoomRefusal: Error, Equatable, Sendable {
     case banned
     case badKey
     case full
+}
+
+/// Which forms of a user-sourced line a room's members need (see `OutboundLine`).
+public struct LineForms: Sendable, Equatable {
+    public var plain: Bool
+    public var full: Bool
+}
+
+/// May a user send to a room?
+public enum SpeakCheck: Sendable, Equatable {
+    /// Yes; the room's name as its creator wrote it, and the forms its members need.
+    case allowed(RoomName, LineForms)
+    case noSuchRoom
+    /// +n and not a member.
+    case notMember(RoomName)
+    /// +m and neither operator nor voiced.
+    case moderated(RoomName)
 }
 
 /// A successful JOIN: the room after it, and whether the join created it.

@@ -32,16 +32,20 @@ public struct Effects {
 public struct OutboundLine: Sendable {
     public let plain: [UInt8]
     public let full: [UInt8]
+    /// Both forms are the same bytes: a fan-out need not look at who gets which.
+    public let isOneForm: Bool
 
     public init(plain: [UInt8], full: [UInt8]) {
         self.plain = plain
         self.full = full
+        isOneForm = false
     }
 
     /// One form for everyone.
     public init(_ bytes: [UInt8]) {
         plain = bytes
         full = bytes
+        isOneForm = true
     }
 
     /// The form for a connection.

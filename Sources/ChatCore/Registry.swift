@@ -42,11 +42,9 @@ public final class Registry: ChatDirectory {
             state.users[new.key] = user
             var rooms: [RoomName] = []
             for roomKey in user.rooms {
-                guard var room = state.rooms[roomKey], var member = room.members.removeValue(forKey: old.key) else {
-                    continue
-                }
+                guard var room = state.rooms[roomKey], var member = room.removeMember(old.key) else { continue }
                 member.nickname = new
-                room.members[new.key] = member
+                room.addMember(member)
                 if room.invited.remove(old.key) != nil { room.invited.insert(new.key) }
                 state.rooms[roomKey] = room
                 rooms.append(room.name)
@@ -62,7 +60,7 @@ public final class Registry: ChatDirectory {
             var rooms: [RoomName] = []
             for roomKey in user.rooms {
                 guard var room = state.rooms[roomKey] else { continue }
-                room.members[nickname.key] = nil
+                room.removeMember(nickname.key)
                 rooms.append(room.name)
                 state.rooms[roomKey] = room.members.isEmpty ? nil : room
             }
@@ -89,7 +87,14 @@ public final class Registry: ChatDirectory {
         state.withLock { state in
             state.users[nickname.key]?.username = username
             state.users[nickname.key]?.realname = realname
+            let was = state.users[nickname.key]?.isIRCClient ?? false
             state.users[nickname.key]?.isIRCClient = isIRCClient
+            guard was != isIRCClient, let rooms = state.users[nickname.key]?.rooms else { return }
+            for key in rooms {
+                guard var member = state.rooms[key]?.removeMember(nickname.key) else { continue }
+                member.usesFullSource = isIRCClient
+                state.rooms[key]?.addMember(member)
+            }
         }
     }
 
@@ -121,8 +126,10 @@ public final class Registry: ChatDirectory {
                 if let limit = room.modes.limit, room.members.count >= limit { return .failure(.full) }
             }
             room.nextJoin += 1
-            room.members[nickname.key] = Room.Member(
-                nickname: nickname, id: id, isOperator: created, isVoiced: false, joinOrder: room.nextJoin)
+            room.addMember(
+                Room.Member(
+                    nickname: nickname, id: id, isOperator: created, isVoiced: false, joinOrder: room.nextJoin,
+                    usesFullSource: user.isIRCClient))
             room.invited.remove(nickname.key)
             state.rooms[name.key] = room
             user.rooms.append(name.key)
@@ -135,7 +142,7 @@ public final class Registry: ChatDirectory {
         let roomKey = RoomName.fold(roomName)
         return state.withLock { state in
             guard var room = state.rooms[roomKey] else { return .failure(.noSuchRoom) }
-            guard room.members.removeValue(forKey: nickname.key) != nil else { return .failure(.notMember) }
+            guard room.removeMember(nickname.key) != nil else { return .failure(.notMember) }
             state.users[nickname.key]?.rooms.removeAll { $0 == roomKey }
             state.rooms[roomKey] = room.members.isEmpty ? nil : room
             return .success(room)
@@ -145,6 +152,17 @@ public final class Registry: ChatDirectory {
     public func room(named name: String) -> Room? {
         let key = RoomName.fold(name)
         return state.withLock { $0.rooms[key] }
+    }
+
+    public func speakCheck(room roomKey: String, nickname nickKey: String) -> SpeakCheck {
+        state.withLock { state in
+            guard let room = state.rooms[roomKey] else { return .noSuchRoom }
+            guard let member = room.members[nickKey] else {
+                return room.modes.noExternalMessages ? .notMember(room.name) : .allowed(room.name, room.forms)
+            }
+            if room.modes.moderated && !member.isOperator && !member.isVoiced { return .moderated(room.name) }
+            return .allowed(room.name, room.forms)
+        }
     }
 
     public func rooms() -> [Room] {
@@ -178,7 +196,7 @@ public final class Registry: ChatDirectory {
                 guard let kicker = room.members[nickname.key] else { return .failure(.notMember) }
                 guard kicker.isOperator else { return .failure(.notOperator) }
             }
-            guard let member = room.members.removeValue(forKey: targetKey) else {
+            guard let member = room.removeMember(targetKey) else {
                 return .failure(state.users[targetKey] == nil ? .noSuchNick : .targetNotMember)
             }
             state.users[targetKey]?.rooms.removeAll { $0 == roomKey }
@@ -265,7 +283,7 @@ public final class Registry: ChatDirectory {
                         guard member.isVoiced != on else { continue }
                         member.isVoiced = on
                     }
-                    room.members[key] = member
+                    room.members[key] = member  // same form: the count stands
                     applied.append(.member(status, target: member.nickname.name, on: on))
                     continue
                 }

@@ -14,6 +14,9 @@ public struct Room: Sendable {
     public var invited: Set<String> = []
     /// Increases with each join: member order for NAMES.
     var nextJoin: UInt64 = 0
+    /// Members that get the `nick!user@host` form (IRC clients): a message is formatted only
+    /// in the forms its room needs.
+    var fullSourceMembers = 0
 
     /// A room's topic and who set it when (332, 333).
     public struct Topic: Sendable, Equatable {
@@ -30,6 +33,7 @@ public struct Room: Sendable {
         public var isOperator: Bool
         public var isVoiced: Bool
         let joinOrder: UInt64
+        var usesFullSource = false
 
         /// The NAMES/WHO prefix: `@` for operators, `+` for voiced, or nothing. With
         /// `all` (multi-prefix), both.
@@ -46,6 +50,23 @@ public struct Room: Sendable {
 
     /// Members in the order they joined.
     public var orderedMembers: [Member] { members.values.sorted { $0.joinOrder < $1.joinOrder } }
+
+    /// The line forms this room's members need.
+    var forms: LineForms {
+        LineForms(plain: fullSourceMembers < members.count, full: fullSourceMembers > 0)
+    }
+
+    mutating func addMember(_ member: Member) {
+        members[member.nickname.key] = member
+        if member.usesFullSource { fullSourceMembers += 1 }
+    }
+
+    @discardableResult
+    mutating func removeMember(_ key: String) -> Member? {
+        guard let member = members.removeValue(forKey: key) else { return nil }
+        if member.usesFullSource { fullSourceMembers -= 1 }
+        return member
+    }
 
     /// Whether `nickKey` may speak here (+m: operators and voiced only; +n: members only).
     func canSpeak(_ nickKey: String) -> Bool {

@@ -179,30 +179,53 @@ extension Session {
         }
     }
 
-    /// A message to a room: to every member but the sender.
+    /// A message to a room: to every member but the sender (and to the sender too for
+    /// BROADCAST).
     private func sendToRoom(
         _ command: String, _ target: String, _ text: String, _ context: ChatContext, _ effects: inout Effects,
         echoToSender: Bool = false
     ) {
         guard let nickname else { return }
         let isNotice = command == "NOTICE"
-        guard let room = context.directory.room(named: target) else {
+        let room: RoomName
+        let forms: LineForms
+        switch context.directory.speakCheck(room: RoomName.fold(target), nickname: nickname.key) {
+        case .allowed(let name, let needed):
+            room = name
+            forms = needed
+        case .noSuchRoom:
             if !isNotice { reply(&effects, context, .noSuchChannel, [target], trailing: "No such channel") }
             return
-        }
-        guard room.canSpeak(nickname.key) else {
+        case .notMember(let name):
             if !isNotice {
-                let why =
-                    room.members[nickname.key] == nil
-                    ? "Cannot send to channel (you are not in it: JOIN \(room.name.name) first)"
-                    : "Cannot send to channel (it is moderated)"
-                reply(&effects, context, .cannotSendToChannel, [room.name.name], trailing: why)
+                reply(
+                    &effects, context, .cannotSendToChannel, [name.name],
+                    trailing: "Cannot send to channel (you are not in it: JOIN \(name.name) first)")
+            }
+            return
+        case .moderated(let name):
+            if !isNotice {
+                reply(
+                    &effects, context, .cannotSendToChannel, [name.name],
+                    trailing: "Cannot send to channel (it is moderated)")
             }
             return
         }
-        guard fits(text, command, to: room.name.name, context, &effects, quiet: isNotice) else { return }
-        let line = userLine(context, command: command, parameters: [room.name.name], trailing: text)
-        effects.outbound.append(.toRoom(room.name.key, line: line, except: echoToSender ? nil : id))
+        guard fits(text, command, to: room.name, context, &effects, quiet: isNotice) else { return }
+        let line = userLine(context, command: command, parameters: [room.name], trailing: text, forms: forms)
+        effects.outbound.append(.toRoom(room.key, line: line, except: echoToSender ? nil : id))
+    }
+
+    /// BROADCAST <text>: a message to the default room that the sender also gets back.
+    private func handleBroadcast(_ text: String, _ context: ChatContext, _ effects: inout Effects) {
+        guard nickname != nil else { return }
+        guard let lobby = context.config.defaultRoom else {
+            reply(
+                &effects, context, .noSuchChannel, ["*"],
+                trailing: "This server has no default room: JOIN a room and PRIVMSG #<room> <text>")
+            return
+        }
+        sendToRoom("PRIVMSG", lobby.name, text, context, &effects, echoToSender: true)
     }
 
     /// Whether the relayed line `:<nick> <command> <target> :<text>` fits in 512 bytes; if not,
@@ -215,24 +238,6 @@ extension Session {
         guard text.utf8.count > limit else { return true }
         if !quiet { reply(&effects, context, .inputTooLong, trailing: Replies.textTooLong(max: limit)) }
         return false
-    }
-
-    /// BROADCAST <text>: a message to the default room that the sender also gets back.
-    private func handleBroadcast(_ text: String, _ context: ChatContext, _ effects: inout Effects) {
-        guard let nickname else { return }
-        guard let lobby = context.config.defaultRoom else {
-            reply(
-                &effects, context, .noSuchChannel, ["*"],
-                trailing: "This server has no default room: JOIN a room and PRIVMSG #<room> <text>")
-            return
-        }
-        guard let room = context.directory.room(named: lobby.name), room.members[nickname.key] != nil else {
-            reply(
-                &effects, context, .cannotSendToChannel, [lobby.name],
-                trailing: "Cannot send to channel (you are not in it: JOIN \(lobby.name) first)")
-            return
-        }
-        sendToRoom("PRIVMSG", lobby.name, text, context, &effects, echoToSender: true)
     }
 
     /// LIST (nc users): the users, one 322 each, then 323.

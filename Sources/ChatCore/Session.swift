@@ -103,13 +103,21 @@ public struct Session {
     }
 
     /// A line from this user, in both forms.
+    /// With `forms`, only the forms the recipients need are formatted (the other is a copy,
+    /// harmless should a recipient of the other kind join meanwhile).
     func userLine(
-        _ context: ChatContext, command: String, parameters: [String] = [], trailing: String? = nil
+        _ context: ChatContext, command: String, parameters: [String] = [], trailing: String? = nil,
+        forms: LineForms = LineForms(plain: true, full: true)
     ) -> OutboundLine {
-        let plain = ServerLine.format(
-            source: nickname?.name ?? "*", command: command, parameters: parameters, trailing: trailing)
-        let full = ServerLine.format(
-            source: fullSource(context), command: command, parameters: parameters, trailing: trailing)
+        let plain =
+            forms.plain || !forms.full
+            ? ServerLine.format(source: nickname?.name ?? "*", command: command, parameters: parameters, trailing: trailing)
+            : nil
+        let full =
+            forms.full
+            ? ServerLine.format(source: fullSource(context), command: command, parameters: parameters, trailing: trailing)
+            : nil
+        guard let plain, let full else { return OutboundLine(plain ?? full ?? []) }
         return OutboundLine(plain: plain, full: full)
     }
 

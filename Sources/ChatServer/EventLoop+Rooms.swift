@@ -35,6 +35,23 @@ extension EventLoop {
         guard let room = rooms[key] else { return }
         let skipped = except?.loop == handle.index ? except?.serial : nil
         var delivered = 0
+        if line.isOneForm {
+            // Everyone gets the same bytes: the plain loop of a broadcast.
+            line.plain.withUnsafeBytes { bytes in
+                room.members.withUnsafeBufferPointer { members in
+                    for member in members {
+                        member._withUnsafeGuaranteedRef { connection in
+                            if connection.id.serial != skipped {
+                                enqueue(bytes, to: connection)
+                                delivered &+= 1
+                            }
+                        }
+                    }
+                }
+            }
+            statistics.deliveries += delivered
+            return
+        }
         line.plain.withUnsafeBytes { plain in
             line.full.withUnsafeBytes { full in
                 room.members.withUnsafeBufferPointer { members in
