@@ -15,7 +15,8 @@ extension Renderer {
         case .myInfo, .isupport, .helpEnd, .topicWhoTime, .creationTime, .endOfWhois:
             return []
         case .motdStart:
-            motd = [text]
+            motdHeading = text
+            motd = []
             return []
         case .motd:
             let line = text.hasPrefix("- ") ? String(text.dropFirst(2)) : text == "-" ? "" : text
@@ -23,6 +24,7 @@ extension Renderer {
             motd?.append(line)
             return []
         case .motdEnd:
+            if motd == nil { motd = [] }
             return endMOTD()
 
         case .list:
@@ -189,9 +191,10 @@ extension Renderer {
     /// start with an upper-case verb, and the line ending in ":" that introduces them),
     /// followed by the client's own commands.
     mutating func endMOTD() -> [String] {
-        guard let held = motd else { return [] }
+        guard var body = motd else { return [] }
+        let heading = motdHeading.map { [$0] } ?? []
         motd = nil
-        var body = Array(held.dropFirst())
+        motdHeading = nil
         let isCommand = { (line: String) -> Bool in
             let (verb, _) = line.splitFirstWord()
             return line.hasPrefix("  ") && verb.count >= 2
@@ -205,7 +208,6 @@ extension Renderer {
         }
         while kept.last?.trimmingSpaces.isEmpty == true { kept.removeLast() }
         body = kept
-        let heading = held.first.map { [$0] } ?? []
         return (body.isEmpty ? [] : heading + body) + InputCommand.startupLines.map(style.event)
     }
 

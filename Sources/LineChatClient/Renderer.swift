@@ -25,6 +25,8 @@ public struct Renderer {
     /// The message of the day, held until its end so the client's own commands can replace
     /// the protocol commands it lists; nil when not in one.
     var motd: [String]?
+    /// The message of the day's first line (375).
+    var motdHeading: String?
 
     public init(style: Style = .plain, me: String? = nil, hints: Bool = false) {
         self.style = style
@@ -142,7 +144,8 @@ public struct Renderer {
     /// (`-alice- text`, with the room's name when it is not the current room).
     private mutating func notice(_ message: ServerMessage, from: String) -> String {
         let text = IRCText.clean(message.last ?? "")
-        if isServer(message.source) || message.source == nil {
+        // Before registering only the server talks; after, its notices go to `*` (everyone).
+        if isServer(message.source) || me == nil || message.parameter(0) == "*" {
             if serverName == nil, let source = message.source { serverName = source }
             return me == nil ? text : style.announcement("Announcement from server: \(text)")
         }
