@@ -126,7 +126,9 @@ extension Renderer {
             return [style.error("No such room: \(subject)")]
         case .cannotSendToChannel:
             if text.contains("moderated") {
-                return [style.error("Cannot send to \(subject): it is moderated (only operators and voiced users speak)")]
+                return [
+                    style.error("Cannot send to \(subject): it is moderated (only operators and voiced users speak)")
+                ]
             }
             return [style.error("Cannot send to \(subject): you are not in it (/join \(subject) first)")]
         case .tooManyChannels:

@@ -129,7 +129,8 @@ public struct Renderer {
             }
         }
         let toMe = isMe(target)
-        let arrow = toMe ? "\(nick) -> you" : isMe(from) ? "you -> \(style.nick(target))" : "\(nick) -> \(style.nick(target))"
+        let arrow =
+            toMe ? "\(nick) -> you" : isMe(from) ? "you -> \(style.nick(target))" : "\(nick) -> \(style.nick(target))"
         switch content {
         case .text(let text):
             return "\(arrow): \(IRCText.clean(text))"

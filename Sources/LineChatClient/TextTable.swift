@@ -36,7 +36,8 @@ enum TextTable {
             if index == cells.count - 1 {
                 text += cell.shown
             } else {
-                text += cell.shown + String(repeating: " ", count: max(0, widths[index] - DisplayWidth.of(cell.plain)) + 2)
+                text +=
+                    cell.shown + String(repeating: " ", count: max(0, widths[index] - DisplayWidth.of(cell.plain)) + 2)
             }
         }
         while text.hasSuffix(" ") { text.removeLast() }
@@ -66,7 +67,8 @@ enum RoomTable {
             return [.init(row.room + (isCurrent ? " (here)" : "")), .init(row.members), .init(modes), .init(topic)]
         }
         let count = rows.count == 1 ? "1 room:" : "\(rows.count) rooms:"
-        return [style.heading(count)] + TextTable.lines(header: ["ROOM", "USERS", "MODES", "TOPIC"], rows: cells, style: style)
+        return [style.heading(count)]
+            + TextTable.lines(header: ["ROOM", "USERS", "MODES", "TOPIC"], rows: cells, style: style)
     }
 }
 

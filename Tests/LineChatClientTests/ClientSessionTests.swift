@@ -268,7 +268,8 @@ extension ClientSession {
 
     @Test func meIsACTCPActionToTheCurrentRoom() {
         var session = registered()
-        #expect(sent(session.submit("/me waves")) == ["PRIVMSG #lobby :\u{1}ACTION waves\u{1}", "PING :linechat-sync-2"])
+        #expect(
+            sent(session.submit("/me waves")) == ["PRIVMSG #lobby :\u{1}ACTION waves\u{1}", "PING :linechat-sync-2"])
         #expect(shown(session.receive(pong(2))) == ["* bob waves"])
     }
 

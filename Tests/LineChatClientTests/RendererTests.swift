@@ -372,7 +372,6 @@ private func render(_ line: String, me: String? = "bob") -> [String] {
         ),
     ]
 
-
     @Test func everyNumericHasACase() {
         #expect(Set(Self.numericCases.map(\.0.rawValue)) == Set(Numeric.allCases.map(\.rawValue)))
     }
@@ -474,11 +473,15 @@ private func inRust() -> Renderer {
 
     @Test func formattingCodesAreStrippedAndNoControlByteReachesTheTerminal() {
         var renderer = inRust()
-        let colourful = ":alice PRIVMSG #rust :\u{2}bold\u{2} \u{3}4,12red\u{3} \u{1D}it\u{0F} \u{1F}u\u{1F}\u{16}\u{11}\u{1E}x \u{3}99"
+        let colourful =
+            ":alice PRIVMSG #rust :\u{2}bold\u{2} \u{3}4,12red\u{3} \u{1D}it\u{0F} \u{1F}u\u{1F}\u{16}\u{11}\u{1E}x \u{3}99"
         #expect(renderer.render(line: colourful) == ["alice: bold red it ux "])
         #expect(renderer.render(line: ":alice PRIVMSG #rust :\u{3},5 comma kept") == ["alice: ,5 comma kept"])
         #expect(renderer.render(line: ":alice PRIVMSG #rust :\u{4}FF00AA,000000hex") == ["alice: hex"])
-        #expect(renderer.render(line: ":alice TOPIC #rust :\u{2}Rust\u{1B}[2J") == ["alice set the topic of #rust: Rust\u{FFFD}[2J"])
+        #expect(
+            renderer.render(line: ":alice TOPIC #rust :\u{2}Rust\u{1B}[2J") == [
+                "alice set the topic of #rust: Rust\u{FFFD}[2J"
+            ])
     }
 
     @Test func roomEventsReadAsSentences() {
@@ -556,7 +559,10 @@ private func inRust() -> Renderer {
         var renderer = inRust()
         #expect(renderer.render(line: ":alice NOTICE bob :psst") == ["-alice- psst"])
         #expect(renderer.render(line: ":alice NOTICE #lobby :hear ye") == ["[#lobby] -alice- hear ye"])
-        #expect(renderer.render(line: ":linechat NOTICE * :restart at five") == ["Announcement from server: restart at five"])
+        #expect(
+            renderer.render(line: ":linechat NOTICE * :restart at five") == [
+                "Announcement from server: restart at five"
+            ])
     }
 
     @Test func theDefaultRoomRefusalSaysToJoinARoom() {

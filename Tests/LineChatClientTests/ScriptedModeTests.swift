@@ -165,7 +165,8 @@ struct ScriptedModeTests {
     @Test func withNoDefaultRoomPlainTextSaysToJoinOneAndFails() throws {
         let server = try TestServer.start { $0.defaultRoom = nil }
         defer { server.stop() }
-        let run = try ScriptedLinechat.run(["--port", "\(server.port)", "--nick", "bot"], input: "hello?\n/join #rust\nhello!\n")
+        let run = try ScriptedLinechat.run(
+            ["--port", "\(server.port)", "--nick", "bot"], input: "hello?\n/join #rust\nhello!\n")
         #expect(run.status == 1)
         #expect(
             from("You are not in a room: /join #room first (or /msg <nick> <text>)", in: run.stdout.lines) == [
