@@ -85,9 +85,10 @@ public enum InputCommand: Equatable, Sendable {
     /// What the client says about itself at the end of the server's message of the day, in
     /// place of the protocol commands the MOTD teaches nc users.
     public static let startupLines = [
-        "Type a message and press Enter to talk in the current room (shown in the prompt).",
-        "Commands: /join #room  /part  /switch #room  /rooms  /msg <nick> <text>  /me <action>  /names  /who",
-        "  /whois <nick>  /topic [text]  /away [text]  /kick <nick>  /nick <new>  /quit  (/help explains each)",
+        "Type a message and press Enter to talk in the room shown in the prompt.",
+        "Commands: /join #room  /switch #room  /part  /rooms  /names  /who  /whois <nick>",
+        "  /msg <nick> <text>  /me <action>  /topic [text]  /away [text]  /kick <nick>",
+        "  /nick <new>  /quit   (/help explains each)",
     ]
 
     /// The original chat room's commands, written whole on a line.

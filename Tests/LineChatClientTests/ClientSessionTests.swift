@@ -529,9 +529,10 @@ extension ClientSession {
                 "Welcome to the chat room, bob!",
                 "- linechat Message of the day -",
                 "Be nice.",
-                "Type a message and press Enter to talk in the current room (shown in the prompt).",
-                "Commands: /join #room  /part  /switch #room  /rooms  /msg <nick> <text>  /me <action>  /names  /who",
-                "  /whois <nick>  /topic [text]  /away [text]  /kick <nick>  /nick <new>  /quit  (/help explains each)",
+                "Type a message and press Enter to talk in the room shown in the prompt.",
+                "Commands: /join #room  /switch #room  /part  /rooms  /names  /who  /whois <nick>",
+                "  /msg <nick> <text>  /me <action>  /topic [text]  /away [text]  /kick <nick>",
+                "  /nick <new>  /quit   (/help explains each)",
             ])
     }
 

@@ -100,9 +100,10 @@ private func render(_ line: String, me: String? = "bob") -> [String] {
 
     /// The client's own commands, shown at the end of the message of the day.
     static let startup = [
-        "Type a message and press Enter to talk in the current room (shown in the prompt).",
-        "Commands: /join #room  /part  /switch #room  /rooms  /msg <nick> <text>  /me <action>  /names  /who",
-        "  /whois <nick>  /topic [text]  /away [text]  /kick <nick>  /nick <new>  /quit  (/help explains each)",
+        "Type a message and press Enter to talk in the room shown in the prompt.",
+        "Commands: /join #room  /switch #room  /part  /rooms  /names  /who  /whois <nick>",
+        "  /msg <nick> <text>  /me <action>  /topic [text]  /away [text]  /kick <nick>",
+        "  /nick <new>  /quit   (/help explains each)",
     ]
 
     @Test func welcomeBurstShowsTheWordsAndReplacesTheMOTDsProtocolCommandsWithTheClients() {

@@ -67,9 +67,10 @@ struct ScriptedModeTests {
         #expect(start[2].hasPrefix("This server was created"))
         #expect(
             Array(start[3...]) == [
-                "Type a message and press Enter to talk in the current room (shown in the prompt).",
-                "Commands: /join #room  /part  /switch #room  /rooms  /msg <nick> <text>  /me <action>  /names  /who",
-                "  /whois <nick>  /topic [text]  /away [text]  /kick <nick>  /nick <new>  /quit  (/help explains each)",
+                "Type a message and press Enter to talk in the room shown in the prompt.",
+                "Commands: /join #room  /switch #room  /part  /rooms  /names  /who  /whois <nick>",
+                "  /msg <nick> <text>  /me <action>  /topic [text]  /away [text]  /kick <nick>",
+                "  /nick <new>  /quit   (/help explains each)",
                 "You joined #lobby",
                 "Topic of #lobby: Welcome to LineChat! BROADCAST <text> talks here; HELP lists every command.",
                 "Members of #lobby (2): @alice bot",

@@ -110,6 +110,32 @@ struct TerminalModeTests {
         try bob.waitForExit()
     }
 
+    @Test func thePromptShowsTheCurrentRoomAndOtherRoomsAreNamed() throws {
+        let server = try TestServer.start()
+        defer { server.stop() }
+        let alice = try server.connect()
+        try alice.registerInLobby("alice")
+        let bob = try TerminalLinechat(["--port", "\(server.port)", "--nick", "bob"])
+        try alice.expect(":bob JOIN #lobby")
+        try bob.waitForScreen("the prompt") { $0.cursorLine == "bob@#lobby> " }
+        try bob.type("/join rust\r")
+        try bob.waitForScreen("the new room in the prompt") {
+            $0.cursorLine == "bob@#rust> " && $0.lines.contains("You joined #rust")
+        }
+        try alice.send("PRIVMSG #lobby :\u{1}ACTION waves\u{1}")
+        try bob.waitForScreen("the lobby's line with its name") { $0.lines.contains("[#lobby] * alice waves") }
+        try bob.type("/switch #lobby\r")
+        try bob.waitForScreen("back in the lobby") {
+            $0.cursorLine == "bob@#lobby> " && $0.lines.contains("Now talking in #lobby")
+        }
+        try bob.type("/msg nobody hi\r")
+        try bob.waitForScreen("the error") { $0.lines.contains("No such user: nobody") }
+        #expect(!bob.screen.lines.contains { $0.contains("you -> nobody") })
+        try bob.type("\u{3}")
+        try bob.waitForExit()
+        #expect(bob.screen.unknownSequences == [])
+    }
+
     @Test func terminationBySignalRestoresTheTerminalAndSaysGoodbye() throws {
         let server = try TestServer.start()
         defer { server.stop() }
