@@ -34,8 +34,8 @@ public struct ClientSession {
         public var nick: String?
         /// Show protocol lines exactly as received instead of rendering them.
         public var raw: Bool
-        /// A person at a terminal: hints are shown, and a refused `--nick` leads to a question
-        /// instead of an exit.
+        /// A person at a terminal: a refused `--nick` leads to a question instead of an exit,
+        /// and refused lines do not change the exit status.
         public var interactive: Bool
         public var style: Style
 
@@ -111,7 +111,7 @@ public struct ClientSession {
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
-        renderer = Renderer(style: configuration.style, hints: configuration.interactive && !configuration.raw)
+        renderer = Renderer(style: configuration.style)
     }
 
     /// The prompt to show before the text being typed.
@@ -487,7 +487,10 @@ public struct ClientSession {
     /// A PRIVMSG; the user's own copy is shown once the server has taken it (see the type's
     /// comment), as the server would render it to someone else.
     private mutating func privateMessage(to: String, text: String) -> [ClientAction] {
-        pendingEcho = ServerMessage(source: nick, command: "PRIVMSG", parameters: [to, text], hasTrailing: true)
+        // A message to oneself comes back from the server: no second copy.
+        if !isMe(to) {
+            pendingEcho = ServerMessage(source: nick, command: "PRIVMSG", parameters: [to, text], hasTrailing: true)
+        }
         return [.send("PRIVMSG \(to) :\(text)")]
     }
 }

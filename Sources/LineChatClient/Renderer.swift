@@ -12,8 +12,6 @@ public struct Renderer {
     public var me: String?
     /// The room plain text goes to: its messages are shown without the room's name.
     public var currentRoom: String?
-    /// Whether to add hints meant for a person at a terminal.
-    public var hints: Bool
     /// The server's name, learned from the source of its numerics and notices.
     public private(set) var serverName: String?
     var listRows: [UserTable.Row] = []
@@ -28,10 +26,9 @@ public struct Renderer {
     /// The message of the day's first line (375).
     var motdHeading: String?
 
-    public init(style: Style = .plain, me: String? = nil, hints: Bool = false) {
+    public init(style: Style = .plain, me: String? = nil) {
         self.style = style
         self.me = me
-        self.hints = hints
     }
 
     /// The lines to show for one line from the server (none for lines that carry nothing a

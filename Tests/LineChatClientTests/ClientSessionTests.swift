@@ -258,6 +258,11 @@ extension ClientSession {
         #expect(session.answered("/msg alice hi  there", sync: 3) == ["you -> alice: hi  there"])
     }
 
+    @Test func aMessageToMyselfIsShownOnceAsTheServerEchoesIt() {
+        var session = registered()
+        #expect(session.answered("/msg BOB note", sync: 2, replies: [":bob PRIVMSG bob :note"]) == ["bob -> you: note"])
+    }
+
     @Test func aPrivateMessageToSomeoneAwayShowsTheAwayTextAndTheMessage() {
         var session = registered()
         #expect(

@@ -3,8 +3,8 @@ import LineProtocol
 import Testing
 
 /// A renderer for "bob" that has seen the server's welcome notice, as after connecting.
-private func renderer(me: String? = "bob", hints: Bool = false, style: Style = .plain) -> Renderer {
-    var renderer = Renderer(style: style, me: me, hints: hints)
+private func renderer(me: String? = "bob", style: Style = .plain) -> Renderer {
+    var renderer = Renderer(style: style, me: me)
     _ = renderer.render(line: ":linechat NOTICE * :Welcome to LineChat!")
     return renderer
 }
