@@ -245,10 +245,9 @@ public struct ClientSession {
     /// The sync PONG did not come in time (a server that ignores PING): carry on without it,
     /// and without sync PINGs from now on.
     public mutating func syncTimedOut() -> [ClientAction] {
-        guard var marker = awaited else { return [] }
+        guard let marker = awaited else { return [] }
         awaited = nil
         syncUnanswered = true
-        marker.failed = false
         return settle(marker) + drainQueue()
     }
 
