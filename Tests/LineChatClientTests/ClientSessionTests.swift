@@ -681,4 +681,12 @@ extension ClientSession {
         // From now on lines are not followed by a PING, and the echo comes at once.
         #expect(session.submit("hello") == [.send("PRIVMSG #lobby :hello"), .show("bob: hello")])
     }
+
+    @Test func aLineRefusedBeforeTheTimeoutStaysRefused() {
+        var session = registered(interactive: false)
+        _ = session.submit("/msg nobody hi")
+        #expect(shown(session.receive(":linechat 401 bob nobody :No such nick")) == ["No such user: nobody"])
+        #expect(shown(session.syncTimedOut()) == [], "no sent line for a refused message")
+        #expect(session.failedCommands == 1)
+    }
 }
