@@ -97,7 +97,8 @@ public struct ClientSession {
     private var syncCount = 0
     /// The server did not answer a sync PING in time: lines are no longer followed by one.
     private var syncUnanswered = false
-    /// The rooms the user is in, in the order joined, spelled as the server spells them.
+    /// The rooms the user is in, spelled as the server spells them, the one current most
+    /// recently last (so leaving the current room goes back to the one before).
     public private(set) var rooms: [String] = []
     /// The room plain text goes to.
     public private(set) var currentRoom: String?
@@ -353,10 +354,13 @@ public struct ClientSession {
     private mutating func setCurrentRoom(_ room: String?) {
         currentRoom = room
         renderer.currentRoom = room
+        if let room, let index = rooms.firstIndex(where: { RoomName.fold($0) == RoomName.fold(room) }) {
+            rooms.append(rooms.remove(at: index))
+        }
     }
 
-    /// The user left `room` (PART or KICK): when it was the current room, the most recently
-    /// joined of the others becomes current.
+    /// The user left `room` (PART or KICK): when it was the current room, the one current
+    /// before it (or joined last) becomes current.
     private mutating func left(_ room: String) -> [ClientAction] {
         rooms.removeAll { RoomName.fold($0) == RoomName.fold(room) }
         guard let current = currentRoom, RoomName.fold(current) == RoomName.fold(room) else { return [] }

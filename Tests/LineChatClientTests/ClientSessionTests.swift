@@ -305,7 +305,7 @@ extension ClientSession {
         #expect(session.submit("/switch #nowhere") == [.show("You are not in #nowhere: /join #nowhere joins it")])
     }
 
-    @Test func partingTheCurrentRoomPicksTheLastJoinedOne() {
+    @Test func partingTheCurrentRoomGoesBackToTheRoomUsedBefore() {
         var session = registered()
         _ = session.answered("/join #rust", sync: 2, replies: [":bob JOIN #rust"])
         _ = session.answered("/join #go", sync: 3, replies: [":bob JOIN #go"])
@@ -318,6 +318,15 @@ extension ClientSession {
         #expect(sent(session.submit("/part #lobby")) == ["PART #lobby", "PING :linechat-sync-5"])
         #expect(shown(session.receive(":bob PART #lobby")) == ["You left #lobby"])
         #expect(session.prompt == "bob@#go> ")
+        _ = session.receive(pong(5))
+        _ = session.answered("/join #c", sync: 6, replies: [":bob JOIN #c"])
+        _ = session.submit("/switch #go")
+        _ = session.submit("/switch #c")
+        #expect(session.rooms == ["#go", "#c"])
+        #expect(
+            shown(session.receive(":alice KICK #c bob")) == [
+                "alice kicked you from #c", "Now talking in #go",
+            ])
     }
 
     @Test func beingKickedFromTheLastRoomLeavesNoCurrentRoom() {
