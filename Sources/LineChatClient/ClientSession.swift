@@ -13,16 +13,20 @@ public enum ClientAction: Equatable, Sendable {
 }
 
 /// The client's side of the conversation as a pure state machine: picking a nickname (and
-/// asking again when the server refuses it), turning typed lines into protocol lines, the
-/// guided commands' questions, rendering what arrives, and quitting. The terminal and script
-/// front ends feed it events and carry out the actions it returns.
+/// asking again when the server refuses it), the rooms the user is in and the current one
+/// (where plain text goes), turning typed lines into protocol lines, the guided commands'
+/// questions, rendering what arrives, and quitting. The terminal and script front ends feed
+/// it events and carry out the actions it returns.
 ///
-/// Input waits in a queue while the server is busy answering: during registration and its
-/// welcome burst, and, for a script, before a line whose output is local (a private message's
-/// echo, a usage error) while earlier lines may still have replies on the way. Then a
-/// `PING :linechat-sync-<n>` goes out and the line waits for the matching PONG, so a script's
-/// output reads in the order of its lines, as if a person had typed each after seeing the
-/// last one's answer.
+/// Typed lines are handled one at a time, each after the server has answered the last: a
+/// line that sends something is followed by `PING :linechat-sync-<n>`, and the next line
+/// waits in a queue for the matching PONG (the server answers in order, so every reply to the
+/// line has arrived by then). The same happens after the welcome burst, so a script's first
+/// line already knows the room the server joined it to. This orders a script's output as if
+/// a person had typed each line after seeing the last one's answer; it tells which errors
+/// answer which line (a script whose line was refused exits with status 1); and it lets the
+/// client show the user's own message (which the server does not echo) only once the server
+/// has taken it: `/msg nobody hi` shows `No such user: nobody`, never a "sent" line.
 public struct ClientSession {
     /// What the program around the session is like.
     public struct Configuration: Sendable {
@@ -30,8 +34,8 @@ public struct ClientSession {
         public var nick: String?
         /// Show protocol lines exactly as received instead of rendering them.
         public var raw: Bool
-        /// A person at a terminal: hints are shown, and a refused `--nick` leads to a question
-        /// instead of an exit.
+        /// A person at a terminal: a refused `--nick` leads to a question instead of an exit,
+        /// and refused lines do not change the exit status.
         public var interactive: Bool
         public var style: Style
 
@@ -64,6 +68,17 @@ public struct ClientSession {
         case announcement
     }
 
+    /// A sync PING whose PONG is awaited, and what it settles.
+    private struct Marker {
+        var token: String
+        /// The user's own message, shown (as the server would render it) once accepted.
+        var echo: ServerMessage?
+        /// Whether an error numeric arrived before the PONG: the line was refused.
+        var failed = false
+        /// Whether it follows a typed line (not the welcome burst).
+        var isCommand: Bool
+    }
+
     public let configuration: Configuration
     public private(set) var phase: Phase = .choosingNick
     /// The registered nickname.
@@ -77,18 +92,27 @@ public struct ClientSession {
     private var inputEnded = false
     /// Between 001 and the end of the MOTD.
     private var inWelcomeBurst = false
-    /// The token of the PING a script's next line waits for.
-    private var awaitedSync: String?
+    /// The sync PING the next typed line waits for.
+    private var awaited: Marker?
     private var syncCount = 0
-    /// Whether a line was sent since the last sync (a script's next local output must wait).
-    private var sentSinceSync = false
+    /// The server did not answer a sync PING in time: lines are no longer followed by one.
+    private var syncUnanswered = false
+    /// The rooms the user is in, spelled as the server spells them, the one current most
+    /// recently last (so leaving the current room goes back to the one before).
+    public private(set) var rooms: [String] = []
+    /// The room plain text goes to.
+    public private(set) var currentRoom: String?
+    /// Typed lines the server or the client refused (a script then exits with status 1).
+    public private(set) var failedCommands = 0
+    /// The user's own message from the line being handled, shown once the server takes it.
+    private var pendingEcho: ServerMessage?
     private var nickRefused = false
     private var quitStatus: Int32 = 0
     private var serverSaidError = false
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
-        renderer = Renderer(style: configuration.style, hints: configuration.interactive && !configuration.raw)
+        renderer = Renderer(style: configuration.style)
     }
 
     /// The prompt to show before the text being typed.
@@ -101,7 +125,7 @@ public struct ClientSession {
             case .privateRecipient: "Who do you want to send message to? "
             case .privateText(let to): "Message to \(to): "
             case .announcement: "What do you want to announce? "
-            case nil: "\(nick ?? "")> "
+            case nil: currentRoom.map { "\(nick ?? "")@\(IRCText.clean($0))> " } ?? "\(nick ?? "")> "
             }
         case .quitting, .finished: ""
         }
@@ -126,17 +150,20 @@ public struct ClientSession {
         if message.command == "PING" {
             actions.append(.send("PONG :\(message.last ?? "")"))
         }
-        if message.command == "PONG", let awaitedSync, message.last == awaitedSync {
-            self.awaitedSync = nil
-            sentSinceSync = false
-            return drainQueue()
+        if message.command == "PONG", let token = message.last, token.hasPrefix(Self.syncPrefix) {
+            guard let marker = awaited, marker.token == token else { return [] }  // one that timed out
+            awaited = nil
+            return settle(marker) + drainQueue()
+        }
+        if phase == .chatting, message.isNumeric, let code = Int(message.command), (400..<600).contains(code) {
+            awaited?.failed = true
         }
         // The burst ends with 376 (or anything that is not part of it); typed lines wait for that.
         let burstEnded = inWelcomeBurst && !(message.numeric.map(Self.welcomeBurst.contains) ?? false)
         if burstEnded { inWelcomeBurst = false }
         if message.command == "ERROR" { serverSaidError = true }
         if message.command == "ERROR" && phase == .quitting && !configuration.raw {
-            if nick != nil { actions.append(.show(configuration.style.event("* You have left the chat room"))) }
+            if nick != nil { actions.append(.show(configuration.style.event("You have left the chat"))) }
         } else if configuration.raw {
             actions.append(.show(line))
         } else {
@@ -149,23 +176,32 @@ public struct ClientSession {
             renderer.me = nick
             phase = .chatting
             inWelcomeBurst = true
-            sentSinceSync = false
         case (.erroneousNickname?, _), (.nicknameInUse?, _), (.noNicknameGiven?, _):
             guard phase == .registering else { break }
             actions += nickWasRefused()
         case (_, "NICK"):
-            if let me = nick, let old = message.sourceNick, Nickname.fold(old) == Nickname.fold(me),
-                let new = message.parameter(0)
-            {
+            if isMe(message.sourceNick), let new = message.parameter(0) {
                 nick = new
                 renderer.me = new
             }
+        case (_, "JOIN"):
+            if isMe(message.sourceNick), let room = message.parameter(0) {
+                if !rooms.contains(where: { RoomName.fold($0) == RoomName.fold(room) }) { rooms.append(room) }
+                setCurrentRoom(room)
+            }
+        case (_, "PART"):
+            if isMe(message.sourceNick), let room = message.parameter(0) { actions += left(room) }
+        case (_, "KICK"):
+            if isMe(message.parameter(1)), let room = message.parameter(0) { actions += left(room) }
         default:
             break
         }
-        if burstEnded { actions += drainQueue() }
+        if burstEnded { actions += sync(echo: nil, isCommand: false) }
         return actions
     }
+
+    /// The tokens of the client's own PINGs.
+    private static let syncPrefix = "linechat-sync-"
 
     /// The numerics between 001 and the end of the MOTD.
     private static let welcomeBurst: Set<Numeric> = [.yourHost, .created, .myInfo, .isupport, .motdStart, .motd]
@@ -204,15 +240,16 @@ public struct ClientSession {
         }
     }
 
-    /// Whether a script's next line is waiting for the PONG of a sync PING.
-    public var isAwaitingSync: Bool { awaitedSync != nil }
+    /// Whether the next typed line is waiting for the PONG of a sync PING.
+    public var isAwaitingSync: Bool { awaited != nil }
 
-    /// The sync PONG did not come in time (a server that ignores PING): carry on without it.
+    /// The sync PONG did not come in time (a server that ignores PING): carry on without it,
+    /// and without sync PINGs from now on.
     public mutating func syncTimedOut() -> [ClientAction] {
-        guard awaitedSync != nil else { return [] }
-        awaitedSync = nil
-        sentSinceSync = false
-        return drainQueue()
+        guard let marker = awaited else { return [] }
+        awaited = nil
+        syncUnanswered = true
+        return settle(marker) + drainQueue()
     }
 
     /// The server did not close the connection in time after QUIT: finish anyway.
@@ -244,7 +281,7 @@ public struct ClientSession {
     private var acceptsInput: Bool {
         switch phase {
         case .choosingNick: true
-        case .chatting: !inWelcomeBurst && awaitedSync == nil
+        case .chatting: !inWelcomeBurst && awaited == nil
         case .registering, .quitting, .finished: false
         }
     }
@@ -259,7 +296,7 @@ public struct ClientSession {
             if phase == .choosingNick {
                 actions += quit(reason: nil, status: 1, why: "no nickname was chosen")
             } else {
-                actions += quit(reason: nil, status: 0)
+                actions += quit(reason: nil, status: failedCommands > 0 ? 1 : 0)
             }
         }
         return actions
@@ -267,20 +304,70 @@ public struct ClientSession {
 
     private mutating func handle(_ line: String) -> [ClientAction] {
         guard phase == .chatting else { return chooseNick(line) }
-        var attempt = self
-        let actions = attempt.chat(line)
-        let showsSomething = actions.contains { if case .show = $0 { true } else { false } }
-        if showsSomething && sentSinceSync && !configuration.interactive {
-            // Let the replies to earlier lines arrive first.
-            queued.insert(line, at: 0)
-            syncCount += 1
-            let token = "linechat-sync-\(syncCount)"
-            awaitedSync = token
-            return [.send("PING :\(token)")]
+        pendingEcho = nil
+        var actions = chat(line)
+        let echo = pendingEcho
+        pendingEcho = nil
+        if phase == .chatting, actions.contains(where: { if case .send = $0 { true } else { false } }) {
+            actions += sync(echo: echo, isCommand: true)
         }
-        self = attempt
-        if actions.contains(where: { if case .send = $0 { true } else { false } }) { sentSinceSync = true }
         return actions
+    }
+
+    /// Follows what was just sent with a sync PING, or, when the server does not answer them,
+    /// settles at once.
+    private mutating func sync(echo: ServerMessage?, isCommand: Bool) -> [ClientAction] {
+        let marker = Marker(token: "", echo: echo, isCommand: isCommand)
+        if syncUnanswered { return settle(marker) }
+        syncCount += 1
+        awaited = Marker(token: Self.syncPrefix + String(syncCount), echo: echo, isCommand: isCommand)
+        return [.send("PING :\(Self.syncPrefix)\(syncCount)")]
+    }
+
+    /// The server has answered a line: show the user's own message if it was taken, count
+    /// the line if it was refused.
+    private mutating func settle(_ marker: Marker) -> [ClientAction] {
+        if marker.failed {
+            if marker.isCommand { failedCommands += 1 }
+            return []
+        }
+        guard let echo = marker.echo, !configuration.raw else { return [] }
+        return renderer.render(echo).map(ClientAction.show)
+    }
+
+    /// An error the client finds itself (a usage mistake, no current room): shown, and, like
+    /// a refusal from the server, counted against a script.
+    private mutating func refuse(_ text: String) -> [ClientAction] {
+        failedCommands += 1
+        return [.show(configuration.style.error(text))]
+    }
+
+    private func isMe(_ name: String?) -> Bool {
+        guard let me = nick, let name else { return false }
+        return Nickname.fold(me) == Nickname.fold(name)
+    }
+
+    private func joined(_ room: String) -> String? {
+        rooms.first { RoomName.fold($0) == RoomName.fold(room) }
+    }
+
+    private mutating func setCurrentRoom(_ room: String?) {
+        currentRoom = room
+        renderer.currentRoom = room
+        if let room, let index = rooms.firstIndex(where: { RoomName.fold($0) == RoomName.fold(room) }) {
+            rooms.append(rooms.remove(at: index))
+        }
+    }
+
+    /// The user left `room` (PART or KICK): when it was the current room, the one current
+    /// before it (or joined last) becomes current.
+    private mutating func left(_ room: String) -> [ClientAction] {
+        rooms.removeAll { RoomName.fold($0) == RoomName.fold(room) }
+        guard let current = currentRoom, RoomName.fold(current) == RoomName.fold(room) else { return [] }
+        setCurrentRoom(rooms.last)
+        let style = configuration.style
+        if let next = rooms.last { return [.show(style.event("Now talking in \(IRCText.clean(next))"))] }
+        return [.show(style.event("You are in no room now: /join #room to talk"))]
     }
 
     private mutating func chooseNick(_ line: String) -> [ClientAction] {
@@ -305,16 +392,57 @@ public struct ClientSession {
         return [.send("NICK \(name)")]
     }
 
+    private static let noRoom = "You are not in a room: /join #room first (or /msg <nick> <text>)"
+
     private mutating func chat(_ line: String) -> [ClientAction] {
         if let question { return answer(question, line) }
         let style = configuration.style
         switch InputCommand(parsing: line) {
         case .nothing:
             return []
-        case .broadcast(let text):
-            return [.send("BROADCAST :\(text)")]
+        case .say(let text):
+            guard let room = currentRoom else { return refuse(Self.noRoom) }
+            return privateMessage(to: room, text: text)
+        case .action(let text):
+            guard let room = currentRoom else { return refuse(Self.noRoom) }
+            return privateMessage(to: room, text: "\u{1}ACTION \(text)\u{1}")
         case .privateMessage(let to, let text):
             return privateMessage(to: to, text: text)
+        case .join(let room, let key):
+            if let known = joined(room) {
+                setCurrentRoom(known)
+                return [.show(style.event("Now talking in \(IRCText.clean(known))"))]
+            }
+            return [.send("JOIN \(room)" + (key.map { " \($0)" } ?? ""))]
+        case .switchRoom(let room):
+            guard let known = joined(room) else {
+                return refuse("You are not in \(IRCText.clean(room)): /join \(IRCText.clean(room)) joins it")
+            }
+            setCurrentRoom(known)
+            return [.show(style.event("Now talking in \(IRCText.clean(known))"))]
+        case .part(let room, let reason):
+            guard let room = room ?? currentRoom else { return refuse(Self.noRoom) }
+            return [.send("PART \(room)" + (reason.map { " :\($0)" } ?? ""))]
+        case .rooms:
+            return [.send("ROOMS")]
+        case .names(let room):
+            return [.send("NAMES" + ((room ?? currentRoom).map { " \($0)" } ?? ""))]
+        case .who(let mask):
+            guard let mask = mask ?? currentRoom else { return refuse("Usage: /who [#room|nick]") }
+            return [.send("WHO \(mask)")]
+        case .whois(let nick):
+            return [.send("WHOIS \(nick)")]
+        case .away(let text):
+            return [.send("AWAY" + (text.map { " :\($0)" } ?? ""))]
+        case .topic(let text):
+            guard let room = currentRoom else { return refuse(Self.noRoom) }
+            return [.send("TOPIC \(room)" + (text.map { " :\($0)" } ?? ""))]
+        case .kick(let nick, let reason):
+            guard let room = currentRoom else { return refuse(Self.noRoom) }
+            return [.send("KICK \(room) \(nick)" + (reason.map { " :\($0)" } ?? ""))]
+        case .invite(let nick, let room):
+            guard let room = room ?? currentRoom else { return refuse(Self.noRoom) }
+            return [.send("INVITE \(nick) \(room)")]
         case .list:
             return [.send("LIST")]
         case .nick(let new):
@@ -322,7 +450,7 @@ public struct ClientSession {
         case .help:
             return InputCommand.helpLines.map(ClientAction.show)
         case .quit(let reason):
-            return quit(reason: reason, status: 0)
+            return quit(reason: reason, status: failedCommands > 0 && !configuration.interactive ? 1 : 0)
         case .clear:
             return [.clearScreen]
         case .raw(let protocolLine):
@@ -334,9 +462,9 @@ public struct ClientSession {
             question = .announcement
             return []
         case .usage(let text):
-            return [.show(style.error(text))]
+            return refuse(text)
         case .unknown(let name):
-            return [.show(style.error("Unknown command: /\(name) (/help lists the commands)"))]
+            return refuse("Unknown command: /\(name) (/help lists the commands)")
         }
     }
 
@@ -359,13 +487,13 @@ public struct ClientSession {
         }
     }
 
-    private func privateMessage(to: String, text: String) -> [ClientAction] {
-        var actions: [ClientAction] = [.send("PRIVMSG \(to) :\(text)")]
-        // The server does not echo private messages: show what was sent, as it will read.
-        if !configuration.raw {
-            let style = configuration.style
-            actions.append(.show("you -> \(style.nick(TerminalText.sanitized(to))): \(TerminalText.sanitized(text))"))
+    /// A PRIVMSG; the user's own copy is shown once the server has taken it (see the type's
+    /// comment), as the server would render it to someone else.
+    private mutating func privateMessage(to: String, text: String) -> [ClientAction] {
+        // A message to oneself comes back from the server: no second copy.
+        if !isMe(to) {
+            pendingEcho = ServerMessage(source: nick, command: "PRIVMSG", parameters: [to, text], hasTrailing: true)
         }
-        return actions
+        return [.send("PRIVMSG \(to) :\(text)")]
     }
 }

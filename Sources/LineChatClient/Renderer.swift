@@ -1,29 +1,38 @@
 import LineProtocol
 import TerminalUI
 
-/// Turns server lines into lines for a person: `alice -> you: hi`, `alice: hello all`,
-/// `* alice has joined the chat room`, errors in words, the user list as a table. Pure: it
-/// keeps only what rendering needs (who "you" are, the server's name, a LIST being
-/// collected).
+/// Turns server lines into lines for a person: `bob: hi` in the current room, `[#lobby] bob: hi`
+/// from another, `alice -> you: hi`, `* bob waves`, `bob joined #rust`, errors in words, lists
+/// as tables. Pure: it keeps only what rendering needs (who "you" are, the current room, the
+/// server's name, replies being collected until their end line).
 public struct Renderer {
     /// How lines look.
     public var style: Style
     /// The user's own nickname once registered: private messages to it read "-> you".
     public var me: String?
-    /// Whether to add hints meant for a person at a terminal (after the MOTD).
-    public var hints: Bool
+    /// The room plain text goes to: its messages are shown without the room's name.
+    public var currentRoom: String?
     /// The server's name, learned from the source of its numerics and notices.
     public private(set) var serverName: String?
-    private var listRows: [UserTable.Row] = []
+    var listRows: [UserTable.Row] = []
+    var roomRows: [RoomTable.Row] = []
+    var listIsRooms = false
+    /// NAMES replies being collected, per room, in the order the rooms came.
+    var names: [(room: String, members: [String])] = []
+    var whoRows: [WhoTable.Row] = []
+    /// The message of the day, held until its end so the client's own commands can replace
+    /// the protocol commands it lists; nil when not in one.
+    var motd: [String]?
+    /// The message of the day's first line (375).
+    var motdHeading: String?
 
-    public init(style: Style = .plain, me: String? = nil, hints: Bool = false) {
+    public init(style: Style = .plain, me: String? = nil) {
         self.style = style
         self.me = me
-        self.hints = hints
     }
 
     /// The lines to show for one line from the server (none for lines that carry nothing a
-    /// person needs, like 004/005, or a LIST entry still being collected).
+    /// person needs, like 004/005, or a reply still being collected).
     public mutating func render(line: String) -> [String] {
         guard let message = ServerMessage(parsing: line) else { return [] }
         return render(message)
@@ -31,40 +40,70 @@ public struct Renderer {
 
     /// The lines to show for one parsed server message.
     public mutating func render(_ message: ServerMessage) -> [String] {
+        var lines: [String] = []
+        if motd != nil && !(message.numeric == .motd || message.numeric == .motdEnd) {
+            // A message of the day cut short: show what came of it.
+            lines += endMOTD()
+        }
         if message.isNumeric {
             if let source = message.source { serverName = source }
-            guard let numeric = message.numeric else { return [unknownNumeric(message)] }
-            return render(numeric, message)
+            guard let numeric = message.numeric else { return lines + [unknownNumeric(message)] }
+            return lines + render(numeric, message)
         }
-        let from = TerminalText.sanitized(message.sourceNick ?? "")
-        let text = TerminalText.sanitized(message.hasTrailing ? message.last ?? "" : "")
+        return lines + renderCommand(message)
+    }
+
+    private mutating func renderCommand(_ message: ServerMessage) -> [String] {
+        let from = IRCText.clean(message.sourceNick ?? "")
+        let room = IRCText.clean(message.parameter(0) ?? "")
+        let text = IRCText.clean(message.hasTrailing ? message.last ?? "" : "")
         switch message.command {
         case "PRIVMSG":
-            let target = TerminalText.sanitized(message.parameter(0) ?? "")
-            let text = TerminalText.sanitized(message.last ?? "")
-            if isMe(target) { return ["\(style.nick(from)) -> you: \(text)"] }
-            return ["\(style.nick(from)) -> \(style.nick(target)): \(text)"]
+            return [privateOrRoomMessage(message, from: from)]
+        case "NOTICE":
+            return [notice(message, from: from)]
         case "BROADCAST":
-            let text = TerminalText.sanitized(message.last ?? "")
+            let text = IRCText.clean(message.last ?? "")
             if isServer(message.source) { return [style.announcement("Announcement from server: \(text)")] }
             return ["\(style.nick(from)): \(text)"]
-        case "NOTICE":
-            // Only the server sends notices in this protocol (the welcome, before any numeric).
-            if serverName == nil, let source = message.source { serverName = source }
-            return [TerminalText.sanitized(message.last ?? "")]
         case "JOIN":
-            if isMe(from) { return [style.event("* You have joined the chat room")] }
-            return [style.event("* \(style.nick(from)) has joined the chat room")]
+            let joined = message.parameters.isEmpty ? "" : " " + room
+            if isMe(from) { return [style.event("You joined\(joined)")] }
+            return [style.event("\(style.nick(from)) joined\(joined)")]
+        case "PART":
+            let reason = message.parameters.count > 1 ? Self.parenthesised(IRCText.clean(message.last ?? "")) : ""
+            if isMe(from) { return [style.event("You left \(room)\(reason)")] }
+            return [style.event("\(style.nick(from)) left \(room)\(reason)")]
+        case "KICK":
+            let kicked = IRCText.clean(message.parameter(1) ?? "")
+            var reason = message.parameters.count > 2 ? IRCText.clean(message.last ?? "") : ""
+            if Nickname.fold(reason) == Nickname.fold(from) { reason = "" }
+            let who = isMe(from) ? "You" : style.nick(from)
+            let whom = isMe(kicked) ? "you" : style.nick(kicked)
+            return [style.event("\(who) kicked \(whom) from \(room)\(Self.parenthesised(reason))")]
+        case "TOPIC":
+            let who = isMe(from) ? "You" : style.nick(from)
+            let topic = IRCText.clean(message.parameter(1) ?? "")
+            if topic.isEmpty { return [style.event("\(who) cleared the topic of \(room)")] }
+            return [style.event("\(who) set the topic of \(room): \(topic)")]
+        case "MODE":
+            let who = isMe(from) ? "You" : isServer(message.source) ? "The server" : style.nick(from)
+            let change = IRCText.clean(message.parameters.dropFirst().joined(separator: " "))
+            if RoomName.isRoom(room) { return [style.event("\(who) set mode \(change) on \(room)")] }
+            return [style.event("Your user mode is now \(change)")]
+        case "INVITE":
+            let invited = IRCText.clean(message.parameter(1) ?? "")
+            return [style.event("\(style.nick(from)) invites you to \(invited) (/join \(invited) to accept)")]
         case "QUIT":
-            return [style.event("* \(style.nick(from)) has left the chat room" + Self.quitReason(text))]
+            return [style.event("\(style.nick(from)) left the chat" + Self.quitReason(text))]
         case "NICK":
-            let new = TerminalText.sanitized(message.parameter(0) ?? "")
-            if isMe(from) { return [style.event("* You are now known as \(style.nick(new))")] }
-            return [style.event("* \(style.nick(from)) is now known as \(style.nick(new))")]
+            let new = IRCText.clean(message.parameter(0) ?? "")
+            if isMe(from) { return [style.event("You are now known as \(style.nick(new))")] }
+            return [style.event("\(style.nick(from)) is now known as \(style.nick(new))")]
         case "ERROR":
-            return [style.error("Disconnected: \(TerminalText.sanitized(message.last ?? "no reason given"))")]
+            return [style.error("Disconnected: \(IRCText.clean(message.last ?? "no reason given"))")]
         case "PONG":
-            return ["PONG from \(TerminalText.sanitized(message.parameter(0) ?? from)): \(text)"]
+            return ["PONG from \(IRCText.clean(message.parameter(0) ?? from)): \(text)"]
         case "PING":
             return []
         default:
@@ -72,65 +111,51 @@ public struct Renderer {
         }
     }
 
-    private mutating func render(_ numeric: Numeric, _ message: ServerMessage) -> [String] {
-        let text = TerminalText.sanitized(message.last ?? "")
-        // The first parameter of every numeric is the user it is addressed to.
-        let subject = TerminalText.sanitized(message.parameter(1) ?? "")
-        switch numeric {
-        case .welcome, .yourHost, .created, .motdStart, .helpStart, .helpText:
-            return [text]
-        case .myInfo, .isupport, .helpEnd:
-            return []
-        case .motd:
-            return [text.hasPrefix("- ") ? String(text.dropFirst(2)) : text == "-" ? "" : text]
-        case .motdEnd:
-            return hints
-                ? [style.event("Type a message and press Enter to send it to everyone; /help shows the commands.")]
-                : []
-        case .list:
-            listRows.append(UserTable.Row(nick: subject, info: message.parameters.count > 2 ? text : ""))
-            return []
-        case .listEnd:
-            let rows = listRows
-            listRows = []
-            return UserTable.render(rows, me: me, style: style)
-        case .unknownError:
-            let refused = "Line refused: "
-            if text.hasPrefix(refused) {
-                return [style.error("The server refused that line: " + text.dropFirst(refused.count))]
+    /// A PRIVMSG to a room (`bob: hi`, `[#lobby] bob: hi`), to me (`alice -> you: hi`) or, for
+    /// my own messages, to someone else (`you -> alice: hi`); CTCP ACTION as `* bob waves`.
+    private func privateOrRoomMessage(_ message: ServerMessage, from: String) -> String {
+        let target = IRCText.clean(message.parameter(0) ?? "")
+        let content = IRCText.content(of: message.parameters.count > 1 ? message.last ?? "" : "")
+        let nick = style.nick(from)
+        if RoomName.isRoom(target) {
+            let prefix = isCurrent(target) ? "" : "[\(target)] "
+            switch content {
+            case .text(let text): return "\(prefix)\(nick): \(IRCText.clean(text))"
+            case .action(let text): return "\(prefix)* \(nick) \(IRCText.clean(text))"
+            case .ctcp(let command, _): return style.event("\(prefix)\(nick) sent a CTCP \(IRCText.clean(command))")
             }
-            return [style.error("Server error: \(text)")]
-        case .noSuchNick:
-            return [style.error("No such user: \(subject)")]
-        case .tooManyTargets:
-            return [style.error("Too many recipients" + Self.parenthetical(text, or: ""))]
-        case .invalidCapCommand:
-            return [style.error("Invalid CAP command: \(subject)")]
-        case .noRecipient:
-            return [style.error("No recipient given: say who the message is for")]
-        case .noTextToSend:
-            return [style.error("No text to send")]
-        case .inputTooLong:
-            return [style.error("That line was too long for the server" + Self.parenthetical(text, or: ""))]
-        case .unknownCommand:
-            return [style.error("Unknown command: \(subject)")]
-        case .noNicknameGiven:
-            return [style.error("No nickname given")]
-        case .erroneousNickname:
-            return [style.error(Self.nickRefusal(nick: subject, reason: text))]
-        case .nicknameInUse:
-            return [style.error("Nickname already in use: \(subject)")]
-        case .notRegistered:
-            return [style.error("You have not joined yet: pick a nickname first")]
-        case .needMoreParams:
-            return [style.error("Not enough parameters for \(subject)")]
-        case .helpNotFound:
-            return [style.error("No help on \(subject)")]
-        default:
-            // Room and query numerics: shown as the server words them until the client
-            // renders each of them.
-            return [unknownNumeric(message)]
         }
+        let toMe = isMe(target)
+        let arrow =
+            toMe ? "\(nick) -> you" : isMe(from) ? "you -> \(style.nick(target))" : "\(nick) -> \(style.nick(target))"
+        switch content {
+        case .text(let text):
+            return "\(arrow): \(IRCText.clean(text))"
+        case .action(let text):
+            return toMe ? "* \(nick) \(IRCText.clean(text)) (to you)" : "\(arrow): * \(nick) \(IRCText.clean(text))"
+        case .ctcp(let command, _):
+            return style.event("\(arrow): CTCP \(IRCText.clean(command))")
+        }
+    }
+
+    /// A server's notice (before registering: its welcome; after: an announcement) or a user's
+    /// (`-alice- text`, with the room's name when it is not the current room).
+    private mutating func notice(_ message: ServerMessage, from: String) -> String {
+        let text = IRCText.clean(message.last ?? "")
+        // Before registering only the server talks; after, its notices go to `*` (everyone).
+        if isServer(message.source) || me == nil || message.parameter(0) == "*" {
+            if serverName == nil, let source = message.source { serverName = source }
+            return me == nil ? text : style.announcement("Announcement from server: \(text)")
+        }
+        let target = IRCText.clean(message.parameter(0) ?? "")
+        let prefix = RoomName.isRoom(target) && !isCurrent(target) ? "[\(target)] " : ""
+        let stripped: String
+        switch IRCText.content(of: message.last ?? "") {
+        case .text(let plain): stripped = IRCText.clean(plain)
+        case .action(let action): stripped = "* " + IRCText.clean(action)
+        case .ctcp(let command, let rest): stripped = "CTCP \(IRCText.clean(command)) \(IRCText.clean(rest))"
+        }
+        return "\(prefix)-\(style.nick(from))- \(stripped)"
     }
 
     /// What a 432 says, in words: `Invalid nickname 9lives: it must not start with a digit or -`.
@@ -140,13 +165,13 @@ public struct Renderer {
         return why.isEmpty ? "Invalid nickname: \(nick)" : "Invalid nickname \(nick): \(why)"
     }
 
-    private func unknownNumeric(_ message: ServerMessage) -> String {
-        let words = TerminalText.sanitized(message.parameters.dropFirst().joined(separator: " "))
+    func unknownNumeric(_ message: ServerMessage) -> String {
+        let words = IRCText.clean(message.parameters.dropFirst().joined(separator: " "))
         let code = Int(message.command) ?? 0
         return (400..<600).contains(code) ? style.error("Error \(message.command): \(words)") : words
     }
 
-    /// A line we have no words for, shown as the server sent it (sanitized).
+    /// A line we have no words for, shown as the server sent it (cleaned).
     private func plain(_ message: ServerMessage) -> String {
         var parts: [String] = []
         if let source = message.source { parts.append(":" + source) }
@@ -154,17 +179,22 @@ public struct Renderer {
         for (index, parameter) in message.parameters.enumerated() {
             parts.append(index == message.parameters.count - 1 && message.hasTrailing ? ":" + parameter : parameter)
         }
-        return TerminalText.sanitized(parts.joined(separator: " "))
+        return IRCText.clean(parts.joined(separator: " "))
     }
 
-    private func isMe(_ nick: String) -> Bool {
+    func isMe(_ nick: String) -> Bool {
         guard let me else { return false }
         return Nickname.fold(me) == Nickname.fold(nick)
     }
 
+    func isCurrent(_ room: String) -> Bool {
+        guard let currentRoom else { return false }
+        return RoomName.fold(currentRoom) == RoomName.fold(room)
+    }
+
     /// Lines with no source, from the server's name, or from a name that cannot be a nickname
     /// (it has a dot) come from the server.
-    private func isServer(_ source: String?) -> Bool {
+    func isServer(_ source: String?) -> Bool {
         guard let source else { return true }
         if let serverName, Nickname.fold(serverName) == Nickname.fold(source) { return true }
         return source.contains(".") || (serverName == nil && (try? Nickname(validating: source)) == nil)
@@ -175,6 +205,11 @@ public struct Renderer {
         if reason.isEmpty || reason == "Quit" { return "" }
         if reason.hasPrefix("Quit: ") { return " (\(reason.dropFirst(6)))" }
         return " (\(reason))"
+    }
+
+    /// " (text)", or nothing for empty text.
+    static func parenthesised(_ text: String) -> String {
+        text.isEmpty ? "" : " (\(text))"
     }
 
     /// The last "(...)" part of a server's text, with a leading space, or `fallback`.
