@@ -26,6 +26,8 @@ final class Connection {
     var registeredIndex = -1
     /// The rooms this connection is in, by key, with its index in the loop's member list.
     var roomSlots: [String: Int] = [:]
+    /// The welcome notice is still to be sent (or dropped, if the first line is CAP or USER).
+    var greetingPending = false
     /// Gets the `nick!user@host` form of user-sourced lines (an IRC client): copied from the
     /// session after each line, so the fan-out reads one flag.
     var usesFullSource = false

@@ -64,7 +64,13 @@ extension EventLoop {
             return
         }
         state.logger.info("connected \(address)")
-        greeting.withUnsafeBytes { enqueue($0, to: connection) }
+        if configuration.greetingDelayMilliseconds > 0 {
+            connection.greetingPending = true
+            pendingGreetings.append(
+                (connection, context.now + Int64(configuration.greetingDelayMilliseconds) * 1_000_000))
+        } else {
+            greeting.withUnsafeBytes { enqueue($0, to: connection) }
+        }
         registrationDeadlines.append(connection, now: context.now)
     }
 }

@@ -59,6 +59,16 @@ extension EventLoop {
     /// Runs one line (or an overlong-line report) through the chat logic and carries out what
     /// it asks for.
     func handle(_ event: LineFramer.Event, from connection: Connection) {
+        if connection.greetingPending {
+            // The first line decides: an IRC client opens with CAP or USER and needs no
+            // instructions for nc users; anyone else gets the notice before the reply.
+            connection.greetingPending = false
+            var opensLikeIRCClient = false
+            if case .line(let bytes) = event, let verb = LineParser.verb(of: bytes) {
+                opensLikeIRCClient = verb == .cap || verb == .user
+            }
+            if !opensLikeIRCClient { greeting.withUnsafeBytes { enqueue($0, to: connection) } }
+        }
         connection.linesIn += 1
         connection.lastLineAt = context.now
         statistics.linesIn += 1

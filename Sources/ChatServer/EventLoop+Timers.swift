@@ -17,6 +17,18 @@ extension EventLoop {
         while let connection = lingerDeadlines.popExpired(now: now) {
             requestClose(connection, .abandon)
         }
+        while pendingGreetingsHead < pendingGreetings.count, pendingGreetings[pendingGreetingsHead].due <= now {
+            let connection = pendingGreetings[pendingGreetingsHead].connection
+            pendingGreetingsHead += 1
+            if connection.greetingPending && connection.isOpen {
+                connection.greetingPending = false
+                greeting.withUnsafeBytes { enqueue($0, to: connection) }
+            }
+        }
+        if pendingGreetingsHead == pendingGreetings.count {
+            pendingGreetings.removeAll(keepingCapacity: pendingGreetings.count < 1024)
+            pendingGreetingsHead = 0
+        }
         if let resume = listenerResumesAt, now >= resume {
             listenerResumesAt = nil
             try? epoll.add(state.listener, [.readable, .exclusive])

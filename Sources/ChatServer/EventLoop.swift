@@ -47,6 +47,9 @@ final class EventLoop {
     var registrationDeadlines: DeadlineList
     var lastLineDeadlines: DeadlineList
     var lingerDeadlines: DeadlineList
+    /// New connections waiting for their welcome notice, oldest first, with the time it is due.
+    var pendingGreetings: [(connection: Connection, due: Int64)] = []
+    var pendingGreetingsHead = 0
     /// Connections that ran out of flood tokens, to be refilled by the timer.
     var throttled: [Connection] = []
     /// Bytes queued for all of this loop's connections and not yet sent.
@@ -140,6 +143,7 @@ final class EventLoop {
         if let deadline = lingerDeadlines.firstDeadline { next = min(next, deadline) }
         if let deadline = shutdownDeadline { next = min(next, deadline) }
         if let deadline = listenerResumesAt { next = min(next, deadline) }
+        if pendingGreetingsHead < pendingGreetings.count { next = min(next, pendingGreetings[pendingGreetingsHead].due) }
         if bytesSentSinceTrim >= Self.trimAfterBytes { next = min(next, context.now + 1_000_000_000) }
         // A throttled connection is looked at again when its next token is due, and at least
         // every `backlogCheckNanoseconds` to see whether its unread backlog passed the limit.

@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     /// Replaces the default message of the day when set.
     public var motd: [String]? = nil
     public var listAddresses = false
+    /// How long a new connection waits for the welcome notice. A client that speaks first with
+    /// CAP or USER (an IRC client) does not get it; anything else (a person at nc, who cannot
+    /// type that fast) does. 0 sends it at once to everyone.
+    public var greetingDelayMilliseconds = 150
     /// The room every user joins on registering (BROADCAST talks there); nil: none.
     public var defaultRoom: RoomName? = ChatConfig.lobby
     public var registrationTimeoutSeconds = 60

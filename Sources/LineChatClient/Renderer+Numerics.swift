@@ -110,6 +110,10 @@ extension Renderer {
             return ["Modes of \(subject): " + IRCText.clean(message.parameters.dropFirst(2).joined(separator: " "))]
         case .inviting:
             return [style.event("You invited \(style.nick(subject)) to \(second)")]
+        case .banList:
+            return ["Ban on \(subject): \(second)"]
+        case .endOfBanList:
+            return []
         case .userhost, .ison:
             return [text]
 
@@ -169,6 +173,8 @@ extension Renderer {
             return [style.error("Cannot join \(subject): it is full")]
         case .unknownMode:
             return [style.error("Unknown mode: \(subject)")]
+        case .bannedFromChannel:
+            return [style.error("Cannot join \(subject): you are banned from it")]
         case .inviteOnlyChannel:
             return [style.error("Cannot join \(subject): it is invite only (an operator can /invite you)")]
         case .badChannelKey:

@@ -146,6 +146,18 @@ public enum LineParser {
         }
     }
 
+    /// The verb of a line, if it is one we know (a client's prefix skipped), without parsing
+    /// the rest.
+    public static func verb(of line: UnsafeRawBufferPointer) -> Verb? {
+        var cursor = Cursor(bytes: line)
+        cursor.skipSpaces()
+        if cursor.peek == UInt8(ascii: ":") {
+            _ = cursor.word()
+            cursor.skipSpaces()
+        }
+        return Verb(rawValue: ASCIICase.uppercased(cursor.word()))
+    }
+
     /// A comma-separated list, empty items dropped.
     static func list(_ text: String) -> [String] {
         text.utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
