@@ -1,3 +1,4 @@
+import ChatCore
 import ChatServer
 import Foundation
 import LineProtocol
@@ -113,7 +114,20 @@ struct ServerOptions {
             default: throw UsageError(description: "unknown option '\(argument)'")
             }
         }
+        if options.configuration.motd == nil {
+            options.configuration.motd = defaultMOTD(for: options.configuration.defaultRoom)
+        }
         return options
+    }
+
+    /// The default MOTD teaches `BROADCAST` as talking in #lobby: name the configured room
+    /// instead, or leave the line out when there is no default room (BROADCAST then fails).
+    static func defaultMOTD(for room: RoomName?) -> [String]? {
+        guard room?.name != ChatConfig.lobby.name else { return nil }
+        return ChatConfig.defaultMOTD.compactMap { line in
+            guard line.contains("BROADCAST <text>") else { return line }
+            return room.map { line.replacingOccurrences(of: ChatConfig.lobby.name, with: $0.name) }
+        }
     }
 
     /// `--default-room`'s value: a valid room name, or `none` (any case) for no default room.
@@ -129,7 +143,8 @@ struct ServerOptions {
                 case .tooLong: "it is longer than \(Limits.roomNameMaxLength) bytes"
                 case .invalidCharacter: "it may not contain spaces, commas or control characters"
                 }
-            throw UsageError(description: "--default-room takes a room name like #lobby, or none, not '\(text)': \(why)")
+            throw UsageError(
+                description: "--default-room takes a room name like #lobby, or none, not '\(text)': \(why)")
         }
     }
 

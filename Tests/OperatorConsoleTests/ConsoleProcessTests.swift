@@ -133,7 +133,10 @@ struct ConsoleProcessTests {
         let rows = try server.rooms()
         #expect(
             rows == [
-                ["#lobby", "2", "+nt", "@alice bob", "Welcome to LineChat! BROADCAST <text> talks here; HELP lists every command."],
+                [
+                    "#lobby", "2", "+nt", "@alice bob",
+                    "Welcome to LineChat! BROADCAST <text> talks here; HELP lists every command.",
+                ],
                 ["#Rust", "2", "+nt", "@alice +bob", "Ownership and borrowing"],
             ], "\(rows)")
         for client in [alice, bob] { client.close() }
@@ -186,7 +189,12 @@ struct ConsoleProcessTests {
     @Test func defaultRoomNoneJoinsNobodyAnywhere() throws {
         let server = try ServerProcess(["--default-room", "none"])
         let alice = try server.connect()
-        try alice.register("alice")
+        try alice.expect(where: { $0.hasPrefix(":linechat NOTICE * :") })
+        try alice.send("NICK alice")
+        var welcome: [String] = []
+        while welcome.last?.hasPrefix(":linechat 376 alice ") != true { welcome.append(try alice.readLine()) }
+        #expect(welcome.contains { $0.hasPrefix(":linechat 372 alice :-   JOIN #<room> ") })
+        #expect(!welcome.contains { $0.contains("BROADCAST") }, "the MOTD does not teach a BROADCAST that fails")
         try alice.send("PING quiet")
         try alice.expect(":linechat PONG linechat :quiet")
         #expect(try server.rooms().isEmpty)
@@ -199,7 +207,12 @@ struct ConsoleProcessTests {
     @Test func defaultRoomNamesTheRoomEveryoneJoins() throws {
         let server = try ServerProcess(["--default-room=#Welcome"])
         let alice = try server.connect()
-        try alice.register("alice")
+        try alice.expect(where: { $0.hasPrefix(":linechat NOTICE * :") })
+        try alice.send("NICK alice")
+        try alice.expect(
+            ":linechat 372 alice :-   BROADCAST <text>         talk in #Welcome, where everyone starts",
+            skippingOthers: true)
+        try alice.expect(where: { $0.hasPrefix(":linechat 376 alice ") })
         try alice.expect(":alice JOIN #Welcome")
         #expect(try server.rooms().map { Array($0.prefix(4)) } == [["#Welcome", "1", "+nt", "@alice"]])
         alice.close()
@@ -218,7 +231,8 @@ struct ConsoleProcessTests {
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 64)
-        #expect(text.hasPrefix("linechat-server: --default-room takes a room name like #lobby, or none, not '"), "\(text)")
+        #expect(
+            text.hasPrefix("linechat-server: --default-room takes a room name like #lobby, or none, not '"), "\(text)")
         #expect(text.contains("USAGE: linechat-server"))
     }
 

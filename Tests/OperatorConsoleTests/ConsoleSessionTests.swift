@@ -25,7 +25,8 @@ struct ConsoleSessionTests {
         let lines = shown(session.submit("help"))
         #expect(lines.first == "Server commands:")
         for usage in [
-            "help [command]", "list", "rooms", "announce [text]", "kick [#room] <nick> [reason]", "stats", "clear", "quit",
+            "help [command]", "list", "rooms", "announce [text]", "kick [#room] <nick> [reason]", "stats", "clear",
+            "quit",
         ] {
             let line = lines.first { $0.hasPrefix("  \(usage) ") }
             #expect(line != nil, "\(usage) is listed")
@@ -72,7 +73,8 @@ struct ConsoleSessionTests {
 
     @Test func announceWithTextSendsItAsTyped() {
         var session = session()
-        #expect(shown(session.submit("ANNOUNCE  Maintenance at  noon ")) == ["Announced to 2 users as a server notice."])
+        #expect(
+            shown(session.submit("ANNOUNCE  Maintenance at  noon ")) == ["Announced to 2 users as a server notice."])
         #expect(server.announced == ["Maintenance at  noon"])
     }
 
@@ -177,7 +179,8 @@ struct ConsoleSessionTests {
         #expect(shown(session.submit("kick #rust alice")) == ["Kicked alice from #rust: no reason given"])
         #expect(shown(session.submit("kick #rust bob")) == ["bob is not in #rust. Type 'rooms' to see who is where."])
         #expect(shown(session.submit("kick #go bob")) == ["No such room: #go. Type 'rooms' to see the rooms."])
-        #expect(shown(session.submit("kick #rust carol")) == ["No such nick: carol. Type 'list' to see who is connected."])
+        #expect(
+            shown(session.submit("kick #rust carol")) == ["No such nick: carol. Type 'list' to see who is connected."])
         #expect(shown(session.submit("kick #rust")) == ["Usage: kick [#room] <nick> [reason]"])
         #expect(server.roomKicks.count == 1)
     }
