@@ -13,6 +13,8 @@ public struct ConnectionInfo: Sendable {
     public let bytesIn: Int
     public let linesOut: Int
     public let bytesOut: Int
+    /// The rooms the user is in, by name, in the order joined (none before registration).
+    public var rooms: [String] = []
 
     public init(
         id: ConnectionID, nickname: String?, address: String, connectedSeconds: Double, idleSeconds: Double,
@@ -27,6 +29,25 @@ public struct ConnectionInfo: Sendable {
         self.bytesIn = bytesIn
         self.linesOut = linesOut
         self.bytesOut = bytesOut
+    }
+}
+
+/// One room as the operator console lists it: a copy of the directory's entry.
+public struct RoomInfo: Sendable, Equatable {
+    /// The room's name as its creator wrote it (`#Rust`).
+    public let name: String
+    /// Members in join order, each with its prefix (`@` operator, `+` voiced): `@alice`, `bob`.
+    public let members: [String]
+    /// The topic, or nil when none is set.
+    public let topic: String?
+    /// The modes with their arguments, the key shown: `+ntk secret`.
+    public let modes: String
+
+    public init(name: String, members: [String], topic: String?, modes: String) {
+        self.name = name
+        self.members = members
+        self.topic = topic
+        self.modes = modes
     }
 }
 

@@ -13,11 +13,17 @@ extension Server {
         case notRunning
         case noSuchNick(String)
         case unsafeText(String)
+        /// No room of that name (or not a valid room name).
+        case noSuchRoom(String)
+        /// The user exists but is not in the room: `(nick, room)`.
+        case notInRoom(String, String)
 
         public var description: String {
             switch self {
             case .notRunning: "the server is not running"
             case .noSuchNick(let nick): "no such nick: \(nick)"
+            case .noSuchRoom(let room): "no such room: \(room)"
+            case .notInRoom(let nick, let room): "\(nick) is not in \(room)"
             case .unsafeText(let reason): reason
             }
         }
@@ -43,8 +49,50 @@ extension Server {
         state.logger.info("kicked \(user.address) \(user.nickname) (\(reason))")
     }
 
-    /// Every open connection, registered or not, in connection order. Waits up to `timeout`
-    /// seconds for the loops to answer (a loop that does not answer is left out).
+    /// Removes a user from one room as the server: the room's members, the user included, see
+    /// `:<server> KICK <#room> <nick> :<reason>`; the user stays connected.
+    public func kick(_ nick: String, fromRoom roomName: String, reason: String) throws(OperatorError) {
+        guard let state = runningState else { throw .notRunning }
+        try Self.checkSafe(reason)
+        let outcome: KickOutcome
+        switch state.registry.kick(roomName, by: nil, target: nick) {
+        case .success(let kicked): outcome = kicked
+        case .failure(.noSuchNick): throw .noSuchNick(nick)
+        case .failure(.targetNotMember): throw .notInRoom(nick, roomName)
+        case .failure: throw .noSuchRoom(roomName)
+        }
+        let room = outcome.room.name
+        let member = outcome.member
+        let why = UTF8Prefix.of(reason, atMost: Limits.kickReasonMaxLength)
+        let line = OutboundLine(
+            ServerLine.format(
+                source: state.chatConfig.serverName, command: "KICK", parameters: [room.name, member.nickname.name],
+                trailing: why))
+        // The member's own loop first, and its KICK before it leaves the loop's member list: a
+        // line anyone sends to the room after seeing the KICK reaches that loop after both.
+        let memberLoop = state.handles[member.id.loop]
+        memberLoop.post(.toRoom(room.key, line, except: nil))
+        memberLoop.post(.leftRoom(room.key, member.id))
+        for handle in state.handles where handle.index != memberLoop.index {
+            handle.post(.toRoom(room.key, line, except: nil))
+        }
+        state.logger.info("kicked \(member.nickname.name) from \(room.name) (\(why))")
+    }
+
+    /// Every room with its members, topic and modes (the key shown), by name.
+    public func rooms() -> [RoomInfo] {
+        guard let state = runningState else { return [] }
+        return state.registry.rooms().map { room in
+            let (flags, arguments) = room.modes.modeString(showKey: true)
+            return RoomInfo(
+                name: room.name.name, members: room.orderedMembers.map { $0.prefix() + $0.nickname.name },
+                topic: room.topic?.text, modes: ([flags] + arguments).joined(separator: " "))
+        }
+    }
+
+    /// Every open connection, registered or not, in connection order, each registered user
+    /// with its rooms. Waits up to `timeout` seconds for the loops to answer (a loop that
+    /// does not answer is left out).
     public func connections(timeout: Double = 2) -> [ConnectionInfo] {
         guard let state = runningState else { return [] }
         let collected = Locked<[ConnectionInfo]>([])
@@ -58,7 +106,17 @@ extension Server {
         }
         let deadline = DispatchTime.now() + timeout
         for _ in state.handles where answered.wait(timeout: deadline) == .timedOut { break }
-        return collected.withLock { $0 }.sorted { $0.id.serial < $1.id.serial }
+        var infos = collected.withLock { $0 }.sorted { $0.id.serial < $1.id.serial }
+        // Room keys to names from one snapshot of the directory, so each name is looked up once.
+        var roomNames: [String: String] = [:]
+        for room in state.registry.rooms() { roomNames[room.name.key] = room.name.name }
+        for index in infos.indices {
+            guard let nickname = infos[index].nickname, let user = state.registry.user(named: nickname),
+                user.id == infos[index].id
+            else { continue }
+            infos[index].rooms = user.rooms.compactMap { roomNames[$0] }
+        }
+        return infos
     }
 
     /// The server's counters now.

@@ -16,14 +16,18 @@ struct ConsoleCommand: Sendable {
             run: { session, arguments in session.help(arguments) }),
         ConsoleCommand(
             name: "list", usage: "list",
-            summary: "List every connection: nick, address, time connected and idle, traffic",
+            summary: "List every connection: nick, address, rooms, time connected and idle, traffic",
             run: { session, _ in session.list() }),
         ConsoleCommand(
+            name: "rooms", usage: "rooms", summary: "List every room: name, members, topic and modes",
+            run: { session, _ in session.rooms() }),
+        ConsoleCommand(
             name: "announce", usage: "announce [text]",
-            summary: "Send a message to every user (asks for it when not given)",
+            summary: "Send every user a server notice (asks for the text when not given)",
             run: { session, arguments in session.announce(arguments) }),
         ConsoleCommand(
-            name: "kick", usage: "kick <nick> [reason]", summary: "Disconnect a user; everyone sees the reason",
+            name: "kick", usage: "kick [#room] <nick> [reason]",
+            summary: "Disconnect a user, or with a room remove them from it; they see the reason",
             run: { session, arguments in session.kick(arguments) }),
         ConsoleCommand(
             name: "stats", usage: "stats",

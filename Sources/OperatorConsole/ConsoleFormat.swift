@@ -41,16 +41,37 @@ public enum ConsoleFormat {
             .init(header: "CONNECTED", alignRight: true), .init(header: "IDLE", alignRight: true),
             .init(header: "LINES IN", alignRight: true), .init(header: "BYTES IN", alignRight: true),
             .init(header: "LINES OUT", alignRight: true), .init(header: "BYTES OUT", alignRight: true),
+            .init(header: "ROOMS"),
         ])
         let rows = infos.map { info in
             [
                 TerminalText.sanitized(info.nickname ?? "-"), info.address,
                 duration(info.connectedSeconds), duration(info.idleSeconds),
                 "\(info.linesIn)", bytes(info.bytesIn), "\(info.linesOut)", bytes(info.bytesOut),
+                info.rooms.isEmpty ? "-" : TerminalText.sanitized(info.rooms.joined(separator: " ")),
             ]
         }
         let registered = infos.filter { $0.nickname != nil }.count
         return table.lines(rows) + ["\(count(infos.count, "connection")), \(registered) registered."]
+    }
+
+    /// The `rooms` output: one row per room (members with their `@`/`+` prefixes, in join
+    /// order), then a summary line. Names and topics are users' text: shown sanitized.
+    public static func rooms(_ rooms: [RoomInfo]) -> [String] {
+        guard !rooms.isEmpty else { return ["No rooms."] }
+        let table = TextTable(columns: [
+            .init(header: "ROOM"), .init(header: "USERS", alignRight: true), .init(header: "MODES"),
+            .init(header: "MEMBERS"), .init(header: "TOPIC"),
+        ])
+        let rows = rooms.map { room in
+            [
+                TerminalText.sanitized(room.name), "\(room.members.count)", TerminalText.sanitized(room.modes),
+                TerminalText.sanitized(room.members.joined(separator: " ")),
+                room.topic.map(TerminalText.sanitized) ?? "-",
+            ]
+        }
+        let members = rooms.reduce(0) { $0 + $1.members.count }
+        return table.lines(rows) + ["\(count(rooms.count, "room")), \(count(members, "member")) in all."]
     }
 
     /// The `stats` output: one aligned "name  value" line per figure, with the log lines

@@ -18,6 +18,11 @@ extension ConsoleSession {
         ConsoleFormat.connections(server.connections(timeout: 2)).map(ConsoleAction.show)
     }
 
+    /// rooms
+    func rooms() -> [ConsoleAction] {
+        ConsoleFormat.rooms(server.rooms()).map(ConsoleAction.show)
+    }
+
     /// announce [text]
     mutating func announce(_ text: String) -> [ConsoleAction] {
         guard !text.isEmpty else {
@@ -34,19 +39,30 @@ extension ConsoleSession {
             return [.show(Self.describe(error))]
         }
         let users = server.statisticsSnapshot()?.registeredUsers ?? 0
-        return [.show("Announced to \(ConsoleFormat.count(users, "user")).")]
+        return [.show("Announced to \(ConsoleFormat.count(users, "user")) as a server notice.")]
     }
 
-    /// kick <nick> [reason]
+    /// kick [#room] <nick> [reason]
     func kick(_ arguments: String) -> [ConsoleAction] {
-        guard let (nick, rest) = ConsoleCommand.split(arguments) else { return [.show("Usage: kick <nick> [reason]")] }
-        let reason = rest.isEmpty ? "no reason given" : rest
+        let usage = [ConsoleAction.show("Usage: kick [#room] <nick> [reason]")]
+        guard let (first, rest) = ConsoleCommand.split(arguments) else { return usage }
+        guard first.hasPrefix("#") else {
+            let reason = rest.isEmpty ? "no reason given" : rest
+            do {
+                try server.kick(first, reason: reason)
+            } catch {
+                return [.show(Self.describe(error))]
+            }
+            return [.show("Kicked \(first): \(reason)")]
+        }
+        guard let (nick, text) = ConsoleCommand.split(rest) else { return usage }
+        let reason = text.isEmpty ? "no reason given" : text
         do {
-            try server.kick(nick, reason: reason)
+            try server.kick(nick, fromRoom: first, reason: reason)
         } catch {
             return [.show(Self.describe(error))]
         }
-        return [.show("Kicked \(nick): \(reason)")]
+        return [.show("Kicked \(nick) from \(first): \(reason)")]
     }
 
     /// stats
@@ -65,6 +81,8 @@ extension ConsoleSession {
         case .notRunning: "The server is not running."
         case .noSuchNick(let nick): "No such nick: \(nick). Type 'list' to see who is connected."
         case .unsafeText(let reason): "Not sent. \(reason)."
+        case .noSuchRoom(let room): "No such room: \(room). Type 'rooms' to see the rooms."
+        case .notInRoom(let nick, let room): "\(nick) is not in \(room). Type 'rooms' to see who is where."
         }
     }
 }

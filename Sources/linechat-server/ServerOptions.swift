@@ -1,3 +1,4 @@
+import ChatCore
 import ChatServer
 import Foundation
 import LineProtocol
@@ -32,6 +33,8 @@ struct ServerOptions {
           --event-loops <n>           Event-loop threads (default: one per CPU available)
           --motd-file <path>          Message of the day, one line per line of the file
           --list-addresses            Show users' addresses in LIST (off: addresses are private)
+          --default-room <#room|none> The room every user joins on arrival and BROADCAST talks
+                                      in (default: #lobby; none: no auto-join, no BROADCAST)
           --registration-timeout <s>  Seconds to pick a nickname before being dropped (default: 60)
           --sendq-bytes <n>           Output queued for one client before it is dropped (default: 1048576)
           --max-output-bytes <n>      Output queued for all clients together before the largest
@@ -90,6 +93,7 @@ struct ServerOptions {
                 }
                 options.configuration.motd = try motdLines(text, path: path)
             case "--list-addresses": options.configuration.listAddresses = true
+            case "--default-room": options.configuration.defaultRoom = try defaultRoom(try value())
             case "--registration-timeout": options.configuration.registrationTimeoutSeconds = try integer(1...86400)
             case "--sendq-bytes": options.configuration.sendQueueBytes = try integer(4096...(1 << 30))
             case "--max-output-bytes": options.configuration.maxOutputBytes = try integer((1 << 20)...(1 << 40))
@@ -110,7 +114,38 @@ struct ServerOptions {
             default: throw UsageError(description: "unknown option '\(argument)'")
             }
         }
+        if options.configuration.motd == nil {
+            options.configuration.motd = defaultMOTD(for: options.configuration.defaultRoom)
+        }
         return options
+    }
+
+    /// The default MOTD teaches `BROADCAST` as talking in #lobby: name the configured room
+    /// instead, or leave the line out when there is no default room (BROADCAST then fails).
+    static func defaultMOTD(for room: RoomName?) -> [String]? {
+        guard room?.name != ChatConfig.lobby.name else { return nil }
+        return ChatConfig.defaultMOTD.compactMap { line in
+            guard line.contains("BROADCAST <text>") else { return line }
+            return room.map { line.replacingOccurrences(of: ChatConfig.lobby.name, with: $0.name) }
+        }
+    }
+
+    /// `--default-room`'s value: a valid room name, or `none` (any case) for no default room.
+    static func defaultRoom(_ text: String) throws(UsageError) -> RoomName? {
+        if text.lowercased() == "none" { return nil }
+        do {
+            return try RoomName(validating: text)
+        } catch {
+            let why =
+                switch error {
+                case .noPrefix: "it must start with #"
+                case .empty: "it needs a name after the #"
+                case .tooLong: "it is longer than \(Limits.roomNameMaxLength) bytes"
+                case .invalidCharacter: "it may not contain spaces, commas or control characters"
+                }
+            throw UsageError(
+                description: "--default-room takes a room name like #lobby, or none, not '\(text)': \(why)")
+        }
     }
 
     /// MOTD lines must be text a terminal can show safely and fit in a reply line.

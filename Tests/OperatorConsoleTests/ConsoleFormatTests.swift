@@ -30,14 +30,14 @@ struct ConsoleFormatTests {
         let lines = ConsoleFormat.connections([
             FakeServer.info(
                 1, "alice", "127.0.0.1:50412", connected: 192, idle: 5, linesIn: 12, bytesIn: 340, linesOut: 40,
-                bytesOut: 2150),
+                bytesOut: 2150, rooms: ["#lobby"]),
             FakeServer.info(2, nil, "[::1]:50418", connected: 2, idle: 2, linesOut: 1, bytesOut: 98),
         ])
         #expect(
             lines == [
-                "NICK   ADDRESS          CONNECTED  IDLE  LINES IN  BYTES IN  LINES OUT  BYTES OUT",
-                "alice  127.0.0.1:50412     3m 12s    5s        12     340 B         40    2.1 KiB",
-                "-      [::1]:50418             2s    2s         0       0 B          1       98 B",
+                "NICK   ADDRESS          CONNECTED  IDLE  LINES IN  BYTES IN  LINES OUT  BYTES OUT  ROOMS",
+                "alice  127.0.0.1:50412     3m 12s    5s        12     340 B         40    2.1 KiB  #lobby",
+                "-      [::1]:50418             2s    2s         0       0 B          1       98 B  -",
                 "2 connections, 1 registered.",
             ])
     }

@@ -1,3 +1,4 @@
+import ChatServer
 import OperatorConsole
 import Testing
 
@@ -23,12 +24,15 @@ struct ConsoleSessionTests {
         var session = session()
         let lines = shown(session.submit("help"))
         #expect(lines.first == "Server commands:")
-        for usage in ["help [command]", "list", "announce [text]", "kick <nick> [reason]", "stats", "clear", "quit"] {
+        for usage in [
+            "help [command]", "list", "rooms", "announce [text]", "kick [#room] <nick> [reason]", "stats", "clear",
+            "quit",
+        ] {
             let line = lines.first { $0.hasPrefix("  \(usage) ") }
             #expect(line != nil, "\(usage) is listed")
             #expect((line?.count ?? 0) > usage.count + 10, "\(usage) has a description")
         }
-        #expect(lines.count == 8)
+        #expect(lines.count == 9)
         // The descriptions start in one column.
         let columns = Set(
             lines.dropFirst().map { line in
@@ -40,8 +44,9 @@ struct ConsoleSessionTests {
     @Test func helpForOneCommandShowsItsUsage() {
         var session = session()
         #expect(
-            shown(session.submit("help KICK")) == ["kick <nick> [reason]: Disconnect a user; everyone sees the reason."]
-        )
+            shown(session.submit("help KICK")) == [
+                "kick [#room] <nick> [reason]: Disconnect a user, or with a room remove them from it; they see the reason."
+            ])
         #expect(shown(session.submit("help nope")) == [ConsoleSession.notACommand])
     }
 
@@ -68,7 +73,8 @@ struct ConsoleSessionTests {
 
     @Test func announceWithTextSendsItAsTyped() {
         var session = session()
-        #expect(shown(session.submit("ANNOUNCE  Maintenance at  noon ")) == ["Announced to 2 users."])
+        #expect(
+            shown(session.submit("ANNOUNCE  Maintenance at  noon ")) == ["Announced to 2 users as a server notice."])
         #expect(server.announced == ["Maintenance at  noon"])
     }
 
@@ -77,7 +83,7 @@ struct ConsoleSessionTests {
         #expect(session.submit("announce") == [.show("What would you like to announce?")])
         #expect(session.isAwaitingAnnouncement)
         // The next line is the text, even when it looks like a command.
-        #expect(shown(session.submit("help")) == ["Announced to 2 users."])
+        #expect(shown(session.submit("help")) == ["Announced to 2 users as a server notice."])
         #expect(server.announced == ["help"])
         #expect(!session.isAwaitingAnnouncement)
         #expect(shown(session.submit("help")).first == "Server commands:")
@@ -97,7 +103,7 @@ struct ConsoleSessionTests {
         #expect(server.announced == [])
         server.refusal = nil
         server.users = ["alice"]
-        #expect(shown(session.submit("announce hi")) == ["Announced to 1 user."])
+        #expect(shown(session.submit("announce hi")) == ["Announced to 1 user as a server notice."])
     }
 
     @Test func kickTakesANickAndAReason() {
@@ -116,8 +122,67 @@ struct ConsoleSessionTests {
     @Test func kickNamesAnUnknownNick() {
         var session = session()
         #expect(shown(session.submit("kick carol")) == ["No such nick: carol. Type 'list' to see who is connected."])
-        #expect(shown(session.submit("kick")) == ["Usage: kick <nick> [reason]"])
+        #expect(shown(session.submit("kick")) == ["Usage: kick [#room] <nick> [reason]"])
         #expect(server.kicked.isEmpty)
+    }
+
+    @Test func roomsShowsEachRoomsMembersTopicAndModes() {
+        server.roomList = [
+            RoomInfo(name: "#lobby", members: ["@alice", "bob"], topic: "Welcome", modes: "+nt"),
+            RoomInfo(name: "#Rust", members: ["@bob", "+carol", "dave"], topic: nil, modes: "+ntkl s3cret 10"),
+        ]
+        var session = session()
+        #expect(
+            shown(session.submit("ROOMS")) == [
+                "ROOM    USERS  MODES            MEMBERS           TOPIC",
+                "#lobby      2  +nt              @alice bob        Welcome",
+                "#Rust       3  +ntkl s3cret 10  @bob +carol dave  -",
+                "2 rooms, 5 members in all.",
+            ])
+        server.roomList = []
+        #expect(shown(session.submit("rooms")) == ["No rooms."])
+    }
+
+    @Test func roomsShowsTopicsSafely() {
+        server.roomList = [RoomInfo(name: "#a", members: ["@x"], topic: "\u{2}bold\u{2} \u{1B}[2J", modes: "+nt")]
+        var session = session()
+        let row = shown(session.submit("rooms")).dropFirst().first ?? ""
+        #expect(row.hasPrefix("#a ") && row.hasSuffix("  @x       \u{FFFD}bold\u{FFFD} \u{FFFD}[2J"), "\(row)")
+    }
+
+    @Test func listShowsEachUsersRooms() {
+        server.infos = [
+            FakeServer.info(1, "alice", "127.0.0.1:50412", connected: 60, idle: 1, rooms: ["#lobby", "#Rust"]),
+            FakeServer.info(2, nil, "127.0.0.1:50413", connected: 1, idle: 1),
+        ]
+        var session = session()
+        let lines = shown(session.submit("list"))
+        #expect(lines.first?.hasSuffix("  BYTES OUT  ROOMS") == true)
+        #expect(lines.dropFirst().first?.hasSuffix("  #lobby #Rust") == true)
+        #expect(lines.dropFirst(2).first?.hasSuffix(" B  -") == true)
+    }
+
+    @Test func kickWithARoomRemovesTheUserFromThatRoom() {
+        server.roomList = [RoomInfo(name: "#rust", members: ["@alice", "+bob"], topic: nil, modes: "+nt")]
+        var session = session()
+        #expect(shown(session.submit("kick #Rust  BOB  spamming  links")) == ["Kicked BOB from #Rust: spamming  links"])
+        #expect(server.roomKicks.map(\.room) == ["#Rust"])
+        #expect(server.roomKicks.map(\.nick) == ["BOB"])
+        #expect(server.roomKicks.map(\.reason) == ["spamming  links"])
+        #expect(server.kicked.isEmpty, "nobody is disconnected")
+        #expect(server.roomList.first?.members == ["@alice"])
+    }
+
+    @Test func kickWithARoomSaysWhatIsWrong() {
+        server.roomList = [RoomInfo(name: "#rust", members: ["@alice"], topic: nil, modes: "+nt")]
+        var session = session()
+        #expect(shown(session.submit("kick #rust alice")) == ["Kicked alice from #rust: no reason given"])
+        #expect(shown(session.submit("kick #rust bob")) == ["bob is not in #rust. Type 'rooms' to see who is where."])
+        #expect(shown(session.submit("kick #go bob")) == ["No such room: #go. Type 'rooms' to see the rooms."])
+        #expect(
+            shown(session.submit("kick #rust carol")) == ["No such nick: carol. Type 'list' to see who is connected."])
+        #expect(shown(session.submit("kick #rust")) == ["Usage: kick [#room] <nick> [reason]"])
+        #expect(server.roomKicks.count == 1)
     }
 
     @Test func statsShowsEveryFigure() {
@@ -162,5 +227,7 @@ struct ConsoleSessionTests {
         #expect(shown(session.submit("stats")) == ["The server is not running."])
         #expect(shown(session.submit("announce hi")) == ["The server is not running."])
         #expect(shown(session.submit("kick bob")) == ["The server is not running."])
+        #expect(shown(session.submit("kick #lobby bob")) == ["The server is not running."])
+        #expect(shown(session.submit("rooms")) == ["No rooms."])
     }
 }

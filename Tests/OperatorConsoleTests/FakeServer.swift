@@ -7,6 +7,9 @@ final class FakeServer: OperatorServer {
     var users: [String] = ["alice", "bob"]
     var announced: [String] = []
     var kicked: [(nick: String, reason: String)] = []
+    /// Room memberships by room name; `kick #room nick` removes the nick.
+    var roomList: [RoomInfo] = []
+    var roomKicks: [(room: String, nick: String, reason: String)] = []
     var infos: [ConnectionInfo] = []
     var running = true
 
@@ -29,7 +32,26 @@ final class FakeServer: OperatorServer {
         kicked.append((nick, reason))
     }
 
+    func kick(_ nick: String, fromRoom room: String, reason: String) throws(Server.OperatorError) {
+        guard running else { throw .notRunning }
+        guard let index = roomList.firstIndex(where: { $0.name.lowercased() == room.lowercased() }) else {
+            throw .noSuchRoom(room)
+        }
+        let entry = roomList[index]
+        let bare = entry.members.map { $0.trimmingPrefix(while: { $0 == "@" || $0 == "+" }) }
+        guard let member = bare.firstIndex(where: { $0.lowercased() == nick.lowercased() }) else {
+            if users.contains(where: { $0.lowercased() == nick.lowercased() }) { throw .notInRoom(nick, room) }
+            throw .noSuchNick(nick)
+        }
+        var members = entry.members
+        members.remove(at: member)
+        roomList[index] = RoomInfo(name: entry.name, members: members, topic: entry.topic, modes: entry.modes)
+        roomKicks.append((room, nick, reason))
+    }
+
     func connections(timeout: Double) -> [ConnectionInfo] { infos }
+
+    func rooms() -> [RoomInfo] { running ? roomList : [] }
 
     func statisticsSnapshot() -> StatisticsSnapshot? {
         guard running else { return nil }
@@ -45,11 +67,13 @@ final class FakeServer: OperatorServer {
 
     static func info(
         _ serial: UInt64, _ nick: String?, _ address: String, connected: Double, idle: Double,
-        linesIn: Int = 0, bytesIn: Int = 0, linesOut: Int = 0, bytesOut: Int = 0
+        linesIn: Int = 0, bytesIn: Int = 0, linesOut: Int = 0, bytesOut: Int = 0, rooms: [String] = []
     ) -> ConnectionInfo {
-        ConnectionInfo(
+        var info = ConnectionInfo(
             id: ConnectionID(loop: 0, descriptor: Int32(serial) + 10, serial: serial), nickname: nick,
             address: address, connectedSeconds: connected, idleSeconds: idle, linesIn: linesIn, bytesIn: bytesIn,
             linesOut: linesOut, bytesOut: bytesOut)
+        info.rooms = rooms
+        return info
     }
 }

@@ -13,7 +13,7 @@ struct RealServerConsoleTests {
     func unsafeAnnouncementIsRefused() throws {
         let server = try TestServer.start()
         defer { server.stop() }
-        let alice = try server.registeredClients("alice")[0]
+        let alice = try server.lobbyClients("alice")[0]
         var session = ConsoleSession(server: server.server, banner: "")
         let refusals: [(String, String)] = [
             ("a\u{1B}[2Jb", "Not sent. Line refused: control character 0x1B (ESC) is not allowed."),
@@ -24,7 +24,7 @@ struct RealServerConsoleTests {
             #expect(shown(session.submit("announce \(text)")) == [answer])
         }
         try alice.expectSilence(for: 0.3)
-        #expect(shown(session.submit("announce all\tclear")) == ["Announced to 1 user."])
-        try alice.expect(":linechat BROADCAST :all\tclear")
+        #expect(shown(session.submit("announce all\tclear")) == ["Announced to 1 user as a server notice."])
+        try alice.expect(":linechat NOTICE * :all\tclear")
     }
 }
