@@ -1,6 +1,6 @@
 /// What a line a client receives must look like: literal text, `{*}` wildcards (each matching
 /// any run of characters, none included) and placeholders for values a transcript cannot know
-/// but whose shape it can: `{duration}`, `{date}`, `{time}`, `{address}`. `{server}` and `{{`
+/// but whose shape it can: `{duration}`, `{date}`, `{time}`, `{address}`, `{number}`. `{server}` and `{{`
 /// were already replaced by the parser.
 public struct Pattern: Equatable, Sendable, CustomStringConvertible {
     /// One piece of a pattern.
@@ -22,6 +22,9 @@ public struct Pattern: Equatable, Sendable, CustomStringConvertible {
         case time
         /// `<IPv4 address>:<port>` or `[<IPv6 address>]:<port>`.
         case address
+        /// A decimal number without leading zeros, at most 10 digits: a Unix time (333, 329),
+        /// seconds idle (317).
+        case number
 
         /// How a transcript writes it: `{duration}`.
         public var written: String { "{\(rawValue)}" }
@@ -154,6 +157,7 @@ public struct Pattern: Equatable, Sendable, CustomStringConvertible {
         case .date: matched = reader.date()
         case .time: matched = reader.time()
         case .address: matched = reader.address()
+        case .number: matched = reader.number(0...9_999_999_999)
         }
         return matched ? reader.position : nil
     }

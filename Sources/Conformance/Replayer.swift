@@ -19,14 +19,18 @@ public struct Replayer: Sendable {
     public var quietPeriod: Double
     /// Seconds to wait, after the last step, for the server to close each half-closed connection.
     public var teardownTimeout: Double
+    /// The room every user joins when it registers, whose JOIN, topic and member list `register`
+    /// reads through; nil for a server without a default room.
+    public var defaultRoom: String?
 
     public init(
         host: String, port: Int, serverName: String = "linechat", timeout: Double = 5, quietPeriod: Double = 0.3,
-        teardownTimeout: Double = 2
+        teardownTimeout: Double = 2, defaultRoom: String? = "#lobby"
     ) {
         self.host = host
         self.port = port
         self.serverName = serverName
+        self.defaultRoom = defaultRoom
         self.timeout = timeout
         self.quietPeriod = quietPeriod
         self.teardownTimeout = teardownTimeout
@@ -106,7 +110,8 @@ public struct Replayer: Sendable {
         }
     }
 
-    /// NICK, then: any welcome notice, 001 next, and everything through 376.
+    /// NICK, then: any welcome notice, 001 next, everything through 376 and, with a default room,
+    /// the JOIN of it next and everything through its 366 (topic and member list).
     private func register(
         _ nick: String, _ client: LineClient, _ fail: (String, String) -> ReplayFailure
     ) throws(ReplayFailure) {
@@ -127,6 +132,21 @@ public struct Replayer: Sendable {
         try skip(
             until: end, client, expected: "a line matching \(ReplayFailure.quoted(end.description)) (register \(nick))",
             fail)
+        guard let defaultRoom else { return }
+        // The nc form, or the IRC-client form for a connection that sent USER first.
+        let join = Pattern(parts: [.literal(":\(nick) JOIN \(defaultRoom)")])
+        let fullJoin = Pattern(parts: [
+            .literal(":\(nick)!"), .wildcard, .literal("@\(serverName) JOIN \(defaultRoom)"),
+        ])
+        let expectedJoin = "\(ReplayFailure.quoted(join.description)) (register \(nick))"
+        line = try read(client, timeout, orFail: { fail(expectedJoin, $0) })
+        guard join.matches(line) || fullJoin.matches(line) else {
+            throw fail(expectedJoin, ReplayFailure.quoted(line))
+        }
+        let names = Pattern(parts: [.literal(":\(serverName) 366 \(nick) \(defaultRoom) "), .wildcard])
+        try skip(
+            until: names, client,
+            expected: "a line matching \(ReplayFailure.quoted(names.description)) (register \(nick))", fail)
     }
 
     private func skip(

@@ -65,8 +65,9 @@ import Testing
         for suffix in suffixes { _ = try NickSuffix(suffix) }
     }
 
-    /// Users called alice, bob and carol are already on the server, except for transcripts
-    /// that LIST or keep their nicknames, which need to be alone on it (conformance/README.md).
+    /// Users called alice, bob and carol are already on the server, in no room (the transcripts
+    /// need #lobby to themselves), except for transcripts that LIST or keep their nicknames,
+    /// which need to be alone on it (conformance/README.md).
     @Test(
         "a suffixed transcript replays on a server where its nicknames are taken",
         arguments: TranscriptFilesFixture.names)
@@ -79,7 +80,7 @@ import Testing
             return String(decoding: bytes.prefix(4), as: UTF8.self).uppercased() == "LIST"
         }
         let squatters =
-            lists || parsed.keepNicksReason != nil ? [] : try server.registeredClients("alice", "bob", "carol")
+            lists || parsed.keepNicksReason != nil ? [] : try squattersOutsideAnyRoom(server, "alice", "bob", "carol")
         let transcript = try NickSuffix("-t9").apply(to: parsed)
         do {
             try Replayer(host: "127.0.0.1", port: server.port).replay(transcript)
@@ -89,6 +90,19 @@ import Testing
         for squatter in squatters { try squatter.send("PING still-here") }
         for squatter in squatters {
             try squatter.expect(":linechat PONG linechat :still-here", skippingOthers: true)
+        }
+    }
+
+    /// Registered users who left the default room, each before the next registers: nobody
+    /// hears of them and they hear nothing of the transcript's users.
+    private func squattersOutsideAnyRoom(_ server: TestServer, _ nicks: String...) throws -> [TestClient] {
+        try nicks.map { nick in
+            let client = try server.connect()
+            try client.register(nick)
+            try client.expect("the end of #lobby's NAMES") { $0.hasPrefix(":linechat 366 \(nick) #lobby ") }
+            try client.send("PART #lobby")
+            try client.expect(":\(nick) PART #lobby")
+            return client
         }
     }
 

@@ -46,6 +46,13 @@ import Testing
             pattern: ":{server} 322 me bob :connected {duration}, idle {duration}",
             line: ":linechat 322 me bob :connected 3s, idle 1s, from 127.0.0.1:5000", matches: false),
         Case(pattern: "{duration}", line: "45s", matches: true),
+        // A Unix time or a count of seconds: digits only, no leading zero, at most 10 digits.
+        Case(pattern: ":s 333 me #r s {number}", line: ":s 333 me #r s 1796000000", matches: true),
+        Case(pattern: "{number}", line: "0", matches: true),
+        Case(pattern: "{number}", line: "042", matches: false),
+        Case(pattern: "{number}", line: "12345678901", matches: false),
+        Case(pattern: "{number}", line: "-1", matches: false),
+        Case(pattern: "{number} x", line: " x", matches: false),
         Case(pattern: "{duration}", line: "2h 5m", matches: true),
         Case(pattern: "{duration}", line: "3d 4h", matches: true),
         Case(pattern: "{duration}", line: "400d 23h", matches: true),

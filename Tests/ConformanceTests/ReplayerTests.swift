@@ -63,6 +63,41 @@ import Testing
         #expect(failure.got == #"":linechat 433 * ALICE :Nickname is already in use""#)
     }
 
+    @Test func registerReadsThroughTheDefaultRoomsJoinBurst() throws {
+        let server = try TestServer.start()
+        defer { server.stop() }
+        // After register the next line is news: here, bob's JOIN, then the PONG.
+        let failure = try replay(
+            """
+            alice: register alice
+            irc> USER bob 0 * :Bob
+            irc: register bob
+            alice< :bob JOIN #lobby
+            irc> PING x
+            irc< :{server} PONG {server} :x
+            alice: nothing-more
+            """, port: server.port)
+        #expect(failure == nil, "\(failure.map(String.init(describing:)) ?? "")")
+    }
+
+    @Test func registerFailsWhenTheDefaultRoomsJoinDoesNotCome() throws {
+        let server = try TestServer.start { $0.defaultRoom = nil }
+        defer { server.stop() }
+        let failure = try #require(try replay("alice: register alice", port: server.port, timeout: 0.3))
+        #expect(failure.line == 1)
+        #expect(failure.expected == #"":alice JOIN #lobby" (register alice)"#)
+        #expect(failure.got == "nothing within 300 ms")
+    }
+
+    @Test func registerWithoutADefaultRoomStopsAtTheEndOfTheMOTD() throws {
+        let server = try TestServer.start { $0.defaultRoom = nil }
+        defer { server.stop() }
+        let transcript = try TranscriptParser().parse("alice: register alice\nalice: nothing-more", path: "t.txt")
+        #expect(throws: Never.self) {
+            try Replayer(host: "127.0.0.1", port: server.port, defaultRoom: nil).replay(transcript)
+        }
+    }
+
     @Test func closedFailsWhileTheServerKeepsTheConnection() throws {
         let server = try TestServer.start()
         defer { server.stop() }
