@@ -23,10 +23,12 @@ public protocol ChatDirectory: AnyObject, Sendable {
     /// User mode +i: WHOIS shows an invisible user's rooms only to those who share them.
     func setInvisible(_ nickname: Nickname, _ invisible: Bool)
 
-    /// Joins a room, creating it (with the joiner as operator) if it does not exist.
-    /// `hostmask` (`nick!user@host`) is checked against the room's bans.
+    /// Joins a room, creating it if it does not exist, with the joiner as its operator unless
+    /// `founderIsOperator` is false (the default room belongs to no one). `hostmask`
+    /// (`nick!user@host`) is checked against the room's bans.
     func join(
-        _ name: RoomName, nickname: Nickname, hostmask: String, id: ConnectionID, key: String?, wallClock: Int64
+        _ name: RoomName, nickname: Nickname, hostmask: String, id: ConnectionID, key: String?,
+        founderIsOperator: Bool, wallClock: Int64
     ) -> Result<JoinOutcome, RoomRefusal>
     /// Leaves a room; returns it as it was before (a room left empty is gone).
     func part(_ roomName: String, nickname: Nickname) -> Result<Room, RoomRefusal>

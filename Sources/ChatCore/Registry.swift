@@ -105,7 +105,8 @@ public final class Registry: ChatDirectory {
     // MARK: Rooms
 
     public func join(
-        _ name: RoomName, nickname: Nickname, hostmask: String, id: ConnectionID, key: String?, wallClock: Int64
+        _ name: RoomName, nickname: Nickname, hostmask: String, id: ConnectionID, key: String?,
+        founderIsOperator: Bool, wallClock: Int64
     ) -> Result<JoinOutcome, RoomRefusal> {
         state.withLock { state in
             guard var user = state.users[nickname.key] else { return .failure(.notRegistered) }
@@ -128,7 +129,8 @@ public final class Registry: ChatDirectory {
             room.nextJoin += 1
             room.addMember(
                 Room.Member(
-                    nickname: nickname, id: id, isOperator: created, isVoiced: false, joinOrder: room.nextJoin,
+                    nickname: nickname, id: id, isOperator: created && founderIsOperator, isVoiced: false,
+                    joinOrder: room.nextJoin,
                     usesFullSource: user.isIRCClient))
             room.invited.remove(nickname.key)
             state.rooms[name.key] = room

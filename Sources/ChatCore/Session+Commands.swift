@@ -48,16 +48,15 @@ extension Session {
             return
         }
         guard let old = nickname else {
-            if capNegotiating {
-                // Registration waits for CAP END; say now if the nickname is taken.
+            if capNegotiating || (isIRCClient && username == nil) {
+                // Registration waits for CAP END and USER; say now if the nickname is taken.
                 if context.directory.user(named: new.name) != nil {
                     reply(&effects, context, .nicknameInUse, [new.name], trailing: "Nickname is already in use")
-                } else {
-                    pendingNickname = new.name
+                    return
                 }
-                return
             }
-            register(new, context, &effects)
+            pendingNickname = new.name
+            registerIfReady(context, &effects)
             return
         }
         if old.name == new.name { return }
@@ -75,6 +74,17 @@ extension Session {
             }
             effects.events.append(.renamed(from: old, to: new))
         }
+    }
+
+    /// Registers the pending nickname once nothing else is awaited: an nc user registers with
+    /// NICK alone; an IRC client (it sent CAP or USER) also needs USER and, if it started
+    /// capability negotiation, CAP END.
+    private mutating func registerIfReady(_ context: ChatContext, _ effects: inout Effects) {
+        guard !isRegistered, !capNegotiating, let pending = pendingNickname,
+            let new = try? Nickname(validating: pending)
+        else { return }
+        if isIRCClient && username == nil { return }
+        register(new, context, &effects)
     }
 
     mutating func register(_ new: Nickname, _ context: ChatContext, _ effects: inout Effects) {
@@ -98,13 +108,13 @@ extension Session {
         reply(&effects, context, .welcome, trailing: "Welcome to the chat room, \(new.name)!")
         reply(&effects, context, .yourHost, trailing: "Your host is \(server), running LineChat \(ChatConfig.version)")
         reply(&effects, context, .created, trailing: "This server was created \(config.createdText)")
-        reply(&effects, context, .myInfo, [server, "LineChat-\(ChatConfig.version)", "i", "Cbiklmnostv", "bklov"])
+        reply(&effects, context, .myInfo, [server, "LineChat-\(ChatConfig.version)", "i", "biklmnostv", "bklov"])
         reply(
             &effects, context, .isupport,
             [
                 "NICKLEN=\(Limits.nicknameMaxLength)", "CASEMAPPING=ascii", "LINELEN=\(config.maxLineBytes)",
                 "TARGMAX=PRIVMSG:\(Limits.maxTargets),NOTICE:\(Limits.maxTargets),JOIN:,PART:,KICK:1",
-                "NETWORK=\(server)", "CHANTYPES=#", "PREFIX=(ov)@+", "CHANMODES=b,k,l,Cimnst",
+                "NETWORK=\(server)", "CHANTYPES=#", "PREFIX=(ov)@+", "CHANMODES=b,k,l,imnst",
             ], trailing: "are supported by this server")
         reply(
             &effects, context, .isupport,
@@ -132,6 +142,7 @@ extension Session {
             isIRCClient = true
             self.username = "~" + name
             self.realname = UTF8Prefix.of(realname, atMost: 100)
+            registerIfReady(context, &effects)
             return
         }
         // A client that sends NICK then USER registers at NICK: take the USER that follows it.
@@ -166,7 +177,11 @@ extension Session {
                 if !isNotice { reply(&effects, context, .noSuchNick, [target], trailing: "No such nick") }
                 continue
             }
-            guard fits(text, command, to: recipient.nickname.name, context, &effects, quiet: isNotice) else { continue }
+            guard
+                fits(
+                    text, command, to: recipient.nickname.name, fullForm: recipient.isIRCClient, context, &effects,
+                    quiet: isNotice)
+            else { continue }
             let line = userLine(context, command: command, parameters: [recipient.nickname.name], trailing: text)
             if recipient.id == id {
                 echo(&effects, line)
@@ -211,7 +226,9 @@ extension Session {
             }
             return
         }
-        guard fits(text, command, to: room.name, context, &effects, quiet: isNotice) else { return }
+        guard fits(text, command, to: room.name, fullForm: forms.full, context, &effects, quiet: isNotice) else {
+            return
+        }
         let line = userLine(context, command: command, parameters: [room.name], trailing: text, forms: forms)
         effects.outbound.append(.toRoom(room.key, line: line, except: echoToSender ? nil : id))
     }
@@ -230,11 +247,13 @@ extension Session {
 
     /// Whether the relayed line `:<nick> <command> <target> :<text>` fits in 512 bytes; if not,
     /// 417 says so (IRC clients, whose `nick!user@host` form is longer, get the text cut to fit).
+    /// `fullForm`: some recipient gets the longer `nick!user@host` form, so that is what must fit.
     private func fits(
-        _ text: String, _ command: String, to target: String, _ context: ChatContext, _ effects: inout Effects,
-        quiet: Bool
+        _ text: String, _ command: String, to target: String, fullForm: Bool, _ context: ChatContext,
+        _ effects: inout Effects, quiet: Bool
     ) -> Bool {
-        let limit = Limits.messageTextBytes(source: nickname?.name ?? "*", command: command, target: target)
+        let source = fullForm ? fullSource(context) : nickname?.name ?? "*"
+        let limit = Limits.messageTextBytes(source: source, command: command, target: target)
         guard text.utf8.count > limit else { return true }
         if !quiet { reply(&effects, context, .inputTooLong, trailing: Replies.textTooLong(max: limit)) }
         return false
@@ -311,9 +330,7 @@ extension Session {
                 trailing: parameters.first ?? "")
         case "END":
             capNegotiating = false
-            if !isRegistered, let pending = pendingNickname, let new = try? Nickname(validating: pending) {
-                register(new, context, &effects)
-            }
+            registerIfReady(context, &effects)
         default:
             reply(&effects, context, .invalidCapCommand, [subcommand], trailing: "Invalid CAP command")
         }

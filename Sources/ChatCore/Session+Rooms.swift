@@ -26,7 +26,8 @@ extension Session {
     mutating func join(_ name: RoomName, key: String?, _ context: ChatContext, _ effects: inout Effects) {
         guard let nickname else { return }
         switch context.directory.join(
-            name, nickname: nickname, hostmask: fullSource(context), id: id, key: key, wallClock: context.wallClock)
+            name, nickname: nickname, hostmask: fullSource(context), id: id, key: key,
+            founderIsOperator: name != context.config.defaultRoom, wallClock: context.wallClock)
         {
         case .failure(let refusal):
             switch refusal {

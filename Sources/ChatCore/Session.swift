@@ -71,6 +71,8 @@ public struct Session {
                 return
             }
             if isRegistered { linesSinceRegistration += 1 }
+            // A NOTICE never gets an error back (so that two automatons cannot loop).
+            if error.verb == .notice { return }
             replyTo(error, line: line, context, &effects)
         }
     }
@@ -155,11 +157,18 @@ public struct Session {
         case .controlCharacter(let value):
             reply(&effects, context, .unknownError, trailing: LineContent.Problem.controlCharacter(value).reason)
         case .unknownCommand(let verb):
+            let verb = verb.utf8.count > 64 ? UTF8Prefix.of(verb, atMost: 61) + "..." : verb
             if isIRCClient {
                 reply(&effects, context, .unknownCommand, [verb], trailing: "Unknown command")
             } else {
                 // An nc user who typed plain text: say how to talk.
-                let text = String(decoding: line, as: UTF8.self).trimmingSpaces
+                // What they typed, without a client's prefix, kept short enough that the reply's
+                // own words survive the 512-byte cut.
+                var text = String(decoding: line, as: UTF8.self).trimmingSpaces
+                if text.hasPrefix(":"), let space = text.firstIndex(of: " ") {
+                    text = String(text[space...]).trimmingSpaces
+                }
+                if text.utf8.count > 60 { text = UTF8Prefix.of(text, atMost: 57) + "..." }
                 reply(
                     &effects, context, .unknownCommand, [verb],
                     trailing: "Unknown command (type HELP for the list; to talk to everyone: BROADCAST \(text))")

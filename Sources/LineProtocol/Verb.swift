@@ -64,7 +64,7 @@ public enum Verb: String, CaseIterable, Sendable {
         switch self {
         case .nick: "Pick your nickname, or change it."
         case .privmsg: "Send a message to users or rooms."
-        case .broadcast: "Send a message to the default room (#lobby)."
+        case .broadcast: "Send a message to the default room (where everyone starts)."
         case .list: "List the users (IRC clients: the rooms; LIST #* lists rooms)."
         case .quit: "Leave the chat."
         case .ping: "Check the server is there; it answers PONG."
