@@ -84,17 +84,36 @@ struct ReplyLengthTests {
         }
     }
 
-    @Test("a 421 for a 510-byte verb keeps its numeric, target and text and cuts the verb")
+    @Test("a 421 for a 510-byte verb keeps its numeric, target and the server's words and cuts the echoes")
     func unknownVerb() {
         var alice = session(1)
         _ = handle("NICK alice", &alice)
         let reply = Self.text(handle(String(repeating: "v", count: 510), &alice).reply)
-        let kept = 512 - ":linechat 421 alice  :Unknown command (type HELP for the list)\r\n".utf8.count
+        #expect(reply.utf8.count <= 512)
+        #expect(reply.hasPrefix(":linechat 421 alice VVVVVVVVVV"), "\(reply)")
+        // The nc user still learns how to talk: the text is cut in the echoed line, not before.
+        // Server bug (rooms): the echo in the new 421 text is the longest parameter, and cutting
+        // it leaves the text empty: ":linechat 421 alice VVV...V :". Remove withKnownIssue once
+        // fixed; it fails when the issue is gone.
+        withKnownIssue("the 421 text is cut to nothing when the typed line is one long word") {
+            #expect(
+                reply.contains(" :Unknown command (type HELP for the list; to talk to everyone: BROADCAST vvvvvvvvvv"),
+                "\(reply.suffix(120))")
+        }
+    }
+
+    @Test("an nc user's long plain-text line gets a 421 that still says how to talk, within 512 bytes")
+    func longPlainText() {
+        var alice = session(1)
+        _ = handle("NICK alice", &alice)
+        let typed = Array(repeating: "hello", count: 80).joined(separator: " ")  // 479 bytes
+        let reply = Self.text(handle(typed, &alice).reply)
+        #expect(reply.utf8.count <= 512)
         #expect(
-            reply
-                == ":linechat 421 alice \(String(repeating: "V", count: kept)) :Unknown command (type HELP for the list)\r\n"
-        )
-        #expect(reply.utf8.count == 512)
+            reply.hasPrefix(
+                ":linechat 421 alice HELLO :Unknown command (type HELP for the list; to talk to everyone: BROADCAST hello hello"
+            ), "\(reply)")
+        #expect(reply.hasSuffix("\r\n"))
     }
 
     @Test("before registration the echoes fit too", arguments: long)
