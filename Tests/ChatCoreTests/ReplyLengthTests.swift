@@ -156,6 +156,47 @@ struct ReplyLengthTests {
         }
     }
 
+    @Test("a text the server accepts reaches every room member whole, in both source forms, or is refused with 417")
+    func roomTextIsNeverCut() {
+        // The longest names there are: 30-character nicknames and user names, a 50-byte room.
+        let aliceName = String(repeating: "a", count: Limits.nicknameMaxLength)
+        let bobName = String(repeating: "b", count: Limits.nicknameMaxLength)
+        let room = "#" + String(repeating: "r", count: Limits.roomNameMaxLength - 1)
+        var alice = session(1)
+        var bob = session(2)
+        _ = handle("USER \(aliceName) 0 * :Alice", &alice)
+        _ = handle("NICK \(aliceName)", &alice)
+        _ = handle("NICK \(bobName)", &bob)
+        _ = handle("JOIN \(room)", &alice)
+        _ = handle("JOIN \(room)", &bob)
+        var cut: [String] = []
+        for target in [room, "#lobby", bobName] {
+            let text = String(repeating: "t", count: Limits.maxMessageTextBytes)
+            let effects = handle("PRIVMSG \(target) :\(text)", &alice)
+            if Self.text(effects.reply).contains(" 417 ") { continue }  // refused: the sender knows
+            for outbound in effects.outbound {
+                let line: OutboundLine
+                switch outbound {
+                case .toRoom(_, let relayed, _), .send(_, let relayed): line = relayed
+                default: continue
+                }
+                for (form, bytes) in [("plain", line.plain), ("full", line.full)]
+                where !Self.text(bytes).hasSuffix(" :\(text)\r\n") {
+                    cut.append("to \(target.prefix(8)), \(form) form")
+                }
+            }
+            Self.expectFit(effects, "PRIVMSG \(target.prefix(8))")
+        }
+        // Server bug (rooms): Limits.maxMessageTextBytes (438) was worked out for
+        // `:<nick> PRIVMSG <nick> :<text>`; a 50-byte room name and the IRC-client source
+        // `nick!~user@linechat` make the relayed line longer than 512 bytes, and ServerLine cuts
+        // the text without telling the sender. Remove withKnownIssue once fixed; it fails when
+        // the issue is gone.
+        withKnownIssue("accepted room and IRC-client texts are cut silently to fit 512 bytes") {
+            #expect(cut.isEmpty, "cut on the way: \(cut)")
+        }
+    }
+
     @Test("before registration an over-long PRIVMSG is 451, like any PRIVMSG")
     func overlongTextBeforeRegistration() {
         var s = session(1)

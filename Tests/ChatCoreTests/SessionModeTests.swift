@@ -111,6 +111,30 @@ struct SessionModeTests {
         #expect(registry.room(named: "#r")?.modes.moderated == true)
     }
 
+    @Test("every room mode 004 and 005 advertise is one MODE accepts")
+    func advertisedModesAreKnown() {
+        var alice = session(9)
+        let burst = text(handle("NICK advertiser", &alice).reply)
+        let myInfo = burst.split(separator: "\r\n").first { $0.hasPrefix(":linechat 004 ") }.map(String.init) ?? ""
+        let roomModes = myInfo.split(separator: " ").dropFirst(6).first.map(String.init) ?? ""
+        #expect(!roomModes.isEmpty, "004: \(myInfo)")
+        let chanModes = burst.split(separator: " ").first { $0.hasPrefix("CHANMODES=") }.map(String.init) ?? ""
+        _ = handle("JOIN #modes", &alice)
+        var unknown: [Character] = []
+        for letter in Set(roomModes + chanModes.dropFirst("CHANMODES=".count)) where letter != "," {
+            // Each with an argument it may take; an unknown letter is 472 whatever follows.
+            let reply = reply("MODE #modes +\(letter) advertiser", &alice)
+            if reply.contains(" 472 ") { unknown.append(letter) }
+            _ = handle("MODE #modes -\(letter) advertiser", &alice)
+            _ = handle("MODE #modes +o advertiser", &alice)
+        }
+        // Server bug (rooms): 004 lists the room modes as "imnstklov", but there is no +s: MODE
+        // answers it with 472. Remove withKnownIssue once fixed; it fails when the issue is gone.
+        withKnownIssue("004 advertises room mode s, which MODE does not know") {
+            #expect(unknown.isEmpty, "advertised but unknown: \(unknown.sorted())")
+        }
+    }
+
     @Test("list queries IRC clients send on joining get empty lists")
     func listQueries() {
         var (alice, _, _) = roomWithMembers()
