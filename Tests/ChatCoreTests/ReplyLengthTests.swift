@@ -111,7 +111,8 @@ struct ReplyLengthTests {
         #expect(reply.utf8.count <= 512)
         #expect(
             reply.hasPrefix(
-                ":linechat 421 alice HELLO :Unknown command (type HELP for the list; to talk to everyone: BROADCAST hello hello"
+                ":linechat 421 alice HELLO :Unknown command (type HELP for the list; "
+                    + "to talk to everyone: BROADCAST hello hello"
             ), "\(reply)")
         #expect(reply.hasSuffix("\r\n"))
     }

@@ -107,7 +107,9 @@ struct SessionModeTests {
         #expect(reply("MODE #r +k", &alice) == ":linechat 696 alice #r k * :Key is missing or invalid\r\n")
         #expect(reply("MODE #r +o carol", &alice) == ":linechat 441 alice carol #r :They aren't on that channel\r\n")
         // A refused letter does not stop the valid ones beside it.
-        #expect(reply("MODE #r +xm", &alice) == ":linechat 472 alice x :is unknown mode char to me\r\n:alice MODE #r +m\r\n")
+        #expect(
+            reply("MODE #r +xm", &alice)
+                == ":linechat 472 alice x :is unknown mode char to me\r\n:alice MODE #r +m\r\n")
         #expect(registry.room(named: "#r")?.modes.moderated == true)
     }
 

@@ -126,8 +126,8 @@ struct RobustnessTests {
         }
         let others = lines.filter { !$0.hasPrefix(":b0 PRIVMSG slow :") && !$0.hasPrefix(":linechat ") }
         #expect(
-            others.allSatisfy { $0.hasSuffix(" JOIN #lobby") || $0 == "ERROR :SendQ exceeded" }, "\(others.prefix(3))",
-            sourceLocation: sourceLocation)
+            others.allSatisfy { $0.hasSuffix(" JOIN #lobby") || $0 == "ERROR :SendQ exceeded" },
+            "\(others.prefix(3))", sourceLocation: sourceLocation)
     }
 
     private func slowReaderSetup() throws -> (TestServer, slow: TestClient, sender: TestClient) {

@@ -90,7 +90,8 @@ struct ServerOptionTests {
         // The default room's topic is set by the server, under its name.
         try alice.expect(":alice JOIN #lobby")
         try alice.expect(
-            ":chat.example 332 alice #lobby :Welcome to LineChat! BROADCAST <text> talks here; HELP lists every command.")
+            ":chat.example 332 alice #lobby :Welcome to LineChat! BROADCAST <text> talks here; "
+                + "HELP lists every command.")
         try alice.expect(where: { $0.hasPrefix(":chat.example 333 alice #lobby chat.example ") })
         try alice.expect(":chat.example 353 alice = #lobby :@alice")
         try alice.expect(":chat.example 366 alice #lobby :End of /NAMES list")
@@ -98,7 +99,8 @@ struct ServerOptionTests {
         try alice.expect(":chat.example PONG chat.example :x")
         try alice.send("FROB")
         try alice.expect(
-            ":chat.example 421 alice FROB :Unknown command (type HELP for the list; to talk to everyone: BROADCAST FROB)")
+            ":chat.example 421 alice FROB :Unknown command (type HELP for the list; "
+                + "to talk to everyone: BROADCAST FROB)")
     }
 
     @Test("--max-line-bytes is the longest line accepted, terminator included, and 005's LINELEN")

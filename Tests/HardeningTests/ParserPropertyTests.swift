@@ -116,7 +116,9 @@ struct ParserPropertyTests {
     /// and a space followed by a combining accent (U+0301) is one Character. The word " \u{301}b"
     /// keeps its space and formats back as two words. Fails (and should lose withKnownIssue)
     /// once the parser splits at the space byte.
-    @Test("USERHOST and ISON words are split at every space byte", arguments: ["USERHOST A  :  \u{301}b c", "ISON :a \u{301}b"])
+    @Test(
+        "USERHOST and ISON words are split at every space byte",
+        arguments: ["USERHOST A  :  \u{301}b c", "ISON :a \u{301}b"])
     func wordsSplitAtSpaceBytes(_ text: String) throws {
         let command = try LineParser.parse(text).get()
         withKnownIssue("LineParser splits USERHOST/ISON words at Characters") {
@@ -373,7 +375,8 @@ enum ProtocolSamples {
             // Rooms and the commands IRC clients send.
             "JOIN #a,#b key1,key2", "JOIN #rust", "join 0", "JOIN", "PART #a :bye  now", "PART #a,#b", "PART",
             "TOPIC #a :new  topic", "TOPIC #a", "TOPIC #a :", "NAMES #a,#b", "NAMES", "LIST #*", "LIST #a,#b",
-            "ROOMS", "rooms  extra", ":x!y@z ROOMS :", "WHO #a", "WHO bob", "WHO", "WHOIS bob", "WHOIS server bob", "AWAY :out to lunch", "AWAY",
+            "ROOMS", "rooms  extra", ":x!y@z ROOMS :", "WHO #a", "WHO bob", "WHO", "WHOIS bob", "WHOIS server bob",
+            "AWAY :out to lunch", "AWAY",
             "INVITE bob #a", "INVITE bob", "KICK #a bob :spam  spam", "KICK #a bob,carol", "KICK #a",
             "MODE #a +kl key 5", "MODE #a", "MODE alice +i", "MODE #a -o+v bob carol", "MODE #a b", "MODE",
             "NOTICE #a :psst", "NOTICE bob hi  there", "NOTICE", "USERHOST a b c", "USERHOST", "ISON a b :c d",
