@@ -112,6 +112,53 @@ struct RoomTests {
         for user in users { try user.client.expectQuiet() }
     }
 
+    @Test("INVITE reaches a user on the other loop and lets it into a +i room; TOPIC goes to the room's members")
+    func inviteAndTopicAcrossLoops() throws {
+        let server = try TestServer.start { $0.defaultRoom = nil }
+        defer { server.stop() }
+        let users = try Self.users(server, [("host", 0), ("guest", 1), ("member", 1), ("outsider", 0)], room: nil)
+        let (host, guest, member, outsider) = (users[0], users[1], users[2], users[3])
+        try Self.join("#club", [host, member])
+        try host.client.send("MODE #club +i")
+        for user in [host, member] { try user.client.expect(":host MODE #club +i") }
+        try guest.client.send("JOIN #club")
+        try guest.client.expect(":linechat 473 guest #club :Cannot join channel (+i): invite only")
+        try member.client.send("INVITE guest #club")
+        try member.client.expect(":linechat 482 member #club :You're not channel operator")
+        try host.client.send("INVITE guest #club")
+        try host.client.expect(":linechat 341 host guest #club")
+        try guest.client.expect(":host INVITE guest #club")
+        try Self.join("#club", [guest])
+        for user in [host, member] { try user.client.expect(":guest JOIN #club") }
+        try host.client.send("TOPIC #club :members  only")
+        for user in [host, member, guest] { try user.client.expect(":host TOPIC #club :members  only") }
+        try member.client.send("TOPIC #club :mine")
+        try member.client.expect(":linechat 482 member #club :You're not channel operator")
+        try outsider.client.send("TOPIC #club")
+        try outsider.client.expect(":linechat 332 outsider #club :members  only")
+        try outsider.client.expect(where: { $0.hasPrefix(":linechat 333 outsider #club host ") })
+        for user in users { try user.client.expectQuiet() }
+    }
+
+    @Test("a room that vanished with its last member comes back with only its new members, on both loops")
+    func roomComesBackEmpty() throws {
+        let server = try TestServer.start { $0.defaultRoom = nil }
+        defer { server.stop() }
+        let users = try Self.users(server, [("first", 1), ("second", 0), ("third", 1)], room: nil)
+        let (first, second, third) = (users[0], users[1], users[2])
+        try Self.join("#v", [first])
+        try first.client.send("MODE #v +k key")
+        try first.client.expect(":first MODE #v +k key")
+        try first.client.send("PART #v")
+        try first.client.expect(":first PART #v")
+        #expect(server.server.registry?.room(named: "#v") == nil)
+        // A fresh room: no key, the new creator its operator, and the old member not on any list.
+        #expect(try Self.join("#v", [second, third]) == ["@second third"])
+        try second.client.send("PRIVMSG #v :new room")
+        try third.client.expect(":second PRIVMSG #v :new room")
+        for user in users { try user.client.expectQuiet() }
+    }
+
     @Test("QUIT reaches those who share a room with the user, once each; a stranger hears nothing")
     func quitScoping() throws {
         let server = try TestServer.start { $0.defaultRoom = nil }
