@@ -91,14 +91,13 @@ public enum Command: Equatable, Sendable {
         case .user(let username, let realname): "USER \(username) 0 * :\(realname)"
         case .join(let rooms, let keys):
             keys.isEmpty
-                ? "JOIN \(Self.last(rooms.joined(separator: ",")))"
-                : "JOIN \(Self.middle(rooms.joined(separator: ","))) \(Self.last(keys.joined(separator: ",")))"
+                ? "JOIN \(Self.last(Self.list(rooms)))"
+                : "JOIN \(Self.middle(Self.list(rooms))) \(Self.last(keys.joined(separator: ",")))"
         case .part(let rooms, let reason):
-            reason.map { "PART \(Self.middle(rooms.joined(separator: ","))) :\($0)" }
-                ?? "PART \(Self.last(rooms.joined(separator: ",")))"
+            reason.map { "PART \(Self.middle(Self.list(rooms))) :\($0)" } ?? "PART \(Self.last(Self.list(rooms)))"
         case .topic(let room, let text):
             text.map { "TOPIC \(Self.middle(room)) :\($0)" } ?? "TOPIC \(Self.last(room))"
-        case .names(let rooms): rooms.map { "NAMES \(Self.last($0.joined(separator: ",")))" } ?? "NAMES"
+        case .names(let rooms): rooms.map { "NAMES \(Self.last(Self.list($0)))" } ?? "NAMES"
         case .rooms: "ROOMS"
         case .listRooms(let mask): "LIST \(Self.last(mask))"
         case .who(let mask, let fields):
@@ -107,15 +106,29 @@ public enum Command: Equatable, Sendable {
         case .away(let text): text.map { "AWAY :\($0)" } ?? "AWAY"
         case .invite(let nick, let room): "INVITE \(Self.middle(nick)) \(Self.last(room))"
         case .kick(let room, let nicks, let reason):
-            reason.map { "KICK \(Self.middle(room)) \(Self.middle(nicks.joined(separator: ","))) :\($0)" }
-                ?? "KICK \(Self.middle(room)) \(Self.last(nicks.joined(separator: ",")))"
+            reason.map { "KICK \(Self.middle(room)) \(Self.middle(Self.list(nicks))) :\($0)" }
+                ?? "KICK \(Self.middle(room)) \(Self.last(Self.list(nicks)))"
         case .mode(let target, let modes, let arguments):
             Self.joined(["MODE", target] + (modes.map { [$0] } ?? []) + arguments)
         case .notice(let targets, let text):
             "NOTICE \(targets.first?.utf8.first == UInt8(ascii: ":") ? "," : "")\(targets.joined(separator: ",")) :\(text)"
-        case .userhost(let nicks): Self.joined(["USERHOST"] + nicks)
-        case .ison(let nicks): Self.joined(["ISON"] + nicks)
+        case .userhost(let nicks): Self.words("USERHOST", nicks)
+        case .ison(let nicks): Self.words("ISON", nicks)
         }
+    }
+
+    /// A comma-separated list as a parameter. An empty list (the parser drops empty items, so
+    /// `JOIN ,` has no rooms) is a lone comma, which parses back to an empty list.
+    private static func list(_ items: [String]) -> String {
+        items.isEmpty ? "," : items.joined(separator: ",")
+    }
+
+    /// USERHOST and ISON: the parser splits every parameter, the trailing one too, at spaces, so
+    /// a word that starts with ':' (only possible inside the trailing parameter) is written
+    /// there, with the words after it.
+    private static func words(_ verb: String, _ words: [String]) -> String {
+        words.dropLast().contains { $0.utf8.first == UInt8(ascii: ":") }
+            ? "\(verb) :" + words.joined(separator: " ") : joined([verb] + words)
     }
 
     /// Words joined by spaces, the last one written as a last parameter must be.

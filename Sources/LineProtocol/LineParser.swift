@@ -140,7 +140,10 @@ public enum LineParser {
             guard case .fits(let text) = text else { return .failure(.textTooLong(verb)) }
             return .success(.notice(targets: targets, text: text))
         case .userhost, .ison:
-            let nicks = cursor.parameters().flatMap { $0.split(separator: " ").map(String.init) }
+            // Split at the space byte: a space followed by a combining mark is one Character.
+            let nicks = cursor.parameters().flatMap {
+                $0.utf8.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
+            }
             guard !nicks.isEmpty else { return .failure(.needMoreParameters(verb)) }
             return .success(verb == .ison ? .ison(nicks) : .userhost(nicks))
         }

@@ -84,17 +84,37 @@ struct ReplyLengthTests {
         }
     }
 
-    @Test("a 421 for a 510-byte verb keeps its numeric, target and text and cuts the verb")
+    @Test("a 421 for a 510-byte verb keeps its numeric, target and the server's words and cuts the echoes")
     func unknownVerb() {
         var alice = session(1)
         _ = handle("NICK alice", &alice)
         let reply = Self.text(handle(String(repeating: "v", count: 510), &alice).reply)
-        let kept = 512 - ":linechat 421 alice  :Unknown command (type HELP for the list)\r\n".utf8.count
+        #expect(reply.utf8.count <= 512)
+        #expect(reply.hasPrefix(":linechat 421 alice VVVVVVVVVV"), "\(reply)")
+        // The nc user still learns how to talk: the text is cut in the echoed line, not before.
+        // Server bug (rooms): the echo in the new 421 text is the longest parameter, and cutting
+        // it leaves the text empty: ":linechat 421 alice VVV...V :". Remove withKnownIssue once
+        // fixed; it fails when the issue is gone.
+        withKnownIssue("the 421 text is cut to nothing when the typed line is one long word") {
+            #expect(
+                reply.contains(" :Unknown command (type HELP for the list; to talk to everyone: BROADCAST vvvvvvvvvv"),
+                "\(reply.suffix(120))")
+        }
+    }
+
+    @Test("an nc user's long plain-text line gets a 421 that still says how to talk, within 512 bytes")
+    func longPlainText() {
+        var alice = session(1)
+        _ = handle("NICK alice", &alice)
+        let typed = Array(repeating: "hello", count: 80).joined(separator: " ")  // 479 bytes
+        let reply = Self.text(handle(typed, &alice).reply)
+        #expect(reply.utf8.count <= 512)
         #expect(
-            reply
-                == ":linechat 421 alice \(String(repeating: "V", count: kept)) :Unknown command (type HELP for the list)\r\n"
-        )
-        #expect(reply.utf8.count == 512)
+            reply.hasPrefix(
+                ":linechat 421 alice HELLO :Unknown command (type HELP for the list; "
+                    + "to talk to everyone: BROADCAST hello hello"
+            ), "\(reply)")
+        #expect(reply.hasSuffix("\r\n"))
     }
 
     @Test("before registration the echoes fit too", arguments: long)
@@ -134,6 +154,47 @@ struct ReplyLengthTests {
             let effects = handle(line, &alice)
             #expect(Self.text(effects.reply) == refusal)
             #expect(effects.outbound.isEmpty, "nothing is delivered")
+        }
+    }
+
+    @Test("a text the server accepts reaches every room member whole, in both source forms, or is refused with 417")
+    func roomTextIsNeverCut() {
+        // The longest names there are: 30-character nicknames and user names, a 50-byte room.
+        let aliceName = String(repeating: "a", count: Limits.nicknameMaxLength)
+        let bobName = String(repeating: "b", count: Limits.nicknameMaxLength)
+        let room = "#" + String(repeating: "r", count: Limits.roomNameMaxLength - 1)
+        var alice = session(1)
+        var bob = session(2)
+        _ = handle("USER \(aliceName) 0 * :Alice", &alice)
+        _ = handle("NICK \(aliceName)", &alice)
+        _ = handle("NICK \(bobName)", &bob)
+        _ = handle("JOIN \(room)", &alice)
+        _ = handle("JOIN \(room)", &bob)
+        var cut: [String] = []
+        for target in [room, "#lobby", bobName] {
+            let text = String(repeating: "t", count: Limits.maxMessageTextBytes)
+            let effects = handle("PRIVMSG \(target) :\(text)", &alice)
+            if Self.text(effects.reply).contains(" 417 ") { continue }  // refused: the sender knows
+            for outbound in effects.outbound {
+                let line: OutboundLine
+                switch outbound {
+                case .toRoom(_, let relayed, _), .send(_, let relayed): line = relayed
+                default: continue
+                }
+                for (form, bytes) in [("plain", line.plain), ("full", line.full)]
+                where !Self.text(bytes).hasSuffix(" :\(text)\r\n") {
+                    cut.append("to \(target.prefix(8)), \(form) form")
+                }
+            }
+            Self.expectFit(effects, "PRIVMSG \(target.prefix(8))")
+        }
+        // Server bug (rooms): Limits.maxMessageTextBytes (438) was worked out for
+        // `:<nick> PRIVMSG <nick> :<text>`; a 50-byte room name and the IRC-client source
+        // `nick!~user@linechat` make the relayed line longer than 512 bytes, and ServerLine cuts
+        // the text without telling the sender. Remove withKnownIssue once fixed; it fails when
+        // the issue is gone.
+        withKnownIssue("accepted room and IRC-client texts are cut silently to fit 512 bytes") {
+            #expect(cut.isEmpty, "cut on the way: \(cut)")
         }
     }
 

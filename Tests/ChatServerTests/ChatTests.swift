@@ -14,8 +14,9 @@ struct ChatTests {
         let users = try server.registeredClients("alice", "bob", "carol")
         let (alice, bob, carol) = (users[0], users[1], users[2])
 
+        // BROADCAST talks in #lobby, where everyone starts; the sender gets it back.
         try alice.send("BROADCAST hello  everyone")
-        for user in [alice, bob, carol] { try user.expect(":alice BROADCAST :hello  everyone") }
+        for user in [alice, bob, carol] { try user.expect(":alice PRIVMSG #lobby :hello  everyone") }
 
         try bob.send("PRIVMSG alice,carol :psst")
         try alice.expect(":bob PRIVMSG alice :psst")
@@ -48,7 +49,7 @@ struct ChatTests {
         let users = try server.registeredClients("alice", "bob")
         let (alice, bob) = (users[0], users[1])
         try alice.send(":bob!bob@host BROADCAST I am bob")
-        try bob.expect(":alice BROADCAST :I am bob")
+        try bob.expect(":alice PRIVMSG #lobby :I am bob")
         try alice.send(":linechat PRIVMSG bob :official notice")
         try bob.expect(":alice PRIVMSG bob :official notice")
     }
@@ -80,15 +81,15 @@ struct ChatTests {
             var nextPrivate = 10
             while next < count {
                 let line = try reader.readLine()
-                if line.hasPrefix(":sender BROADCAST :message ") {
-                    #expect(line == ":sender BROADCAST :message \(next)")
+                if line.hasPrefix(":sender PRIVMSG #lobby :message ") {
+                    #expect(line == ":sender PRIVMSG #lobby :message \(next)")
                     next += 1
                 } else if line.hasPrefix(":sender PRIVMSG reader0 :private ") {
                     #expect(index == 0)
                     #expect(line == ":sender PRIVMSG reader0 :private \(nextPrivate)")
                     nextPrivate += 10
                 } else {
-                    #expect(line.hasSuffix(" JOIN"), "unexpected \(line)")
+                    #expect(line.hasPrefix(":reader") && line.hasSuffix(" JOIN #lobby"), "unexpected \(line)")
                 }
             }
         }
@@ -107,6 +108,13 @@ struct ChatTests {
         try client.send("CAP END")
         try client.expect(":linechat 001 irc :Welcome to the chat room, irc!")
         try client.expect(where: { $0.hasPrefix(":linechat 376 irc ") })
+        // Then #lobby, with the IRC client's source form on its own JOIN.
+        try client.expect(":irc!~irc@linechat JOIN #lobby")
+        try client.expect(
+            ":linechat 332 irc #lobby :Welcome to LineChat! BROADCAST <text> talks here; HELP lists every command.")
+        try client.expect(where: { $0.hasPrefix(":linechat 333 irc #lobby linechat ") })
+        try client.expect(":linechat 353 irc = #lobby :@irc")
+        try client.expect(":linechat 366 irc #lobby :End of /NAMES list")
         try client.expectSilence()
     }
 }

@@ -114,7 +114,7 @@ struct ConnectionLifecycleTests {
             try mallory.expect(where: { $0.hasPrefix(":linechat 400 mallory :Line refused: \(reason)") })
         }
         try mallory.send("BROADCAST clean")
-        try victim.expect(":mallory BROADCAST :clean")
+        try victim.expect(":mallory PRIVMSG #lobby :clean")
     }
 
     @Test("telnet negotiation is stripped and never echoed")

@@ -57,7 +57,7 @@ struct LimitsTests {
         try alice.send("BROADCAST " + String(repeating: "x", count: 600))
         try alice.expect(":linechat 417 alice :Input line was too long (max 512 bytes)")
         try alice.send("BROADCAST short")
-        try alice.expect(":alice BROADCAST :short")
+        try alice.expect(":alice PRIVMSG #lobby :short")
     }
 
     @Test("a 32 KiB line with no LF gets one 417 and nothing else, then the connection is usable")
@@ -70,8 +70,8 @@ struct LimitsTests {
         try alice.sendRaw(Array("BROADCAST ".utf8) + [UInt8](repeating: 0x41, count: 32 << 10))
         try alice.expect(":linechat 417 alice :Input line was too long (max 512 bytes)")
         try alice.sendRaw(Array("\r\nBROADCAST after\r\n".utf8))
-        try alice.expect(":alice BROADCAST :after")
-        try bob.expect(":alice BROADCAST :after")
+        try alice.expect(":alice PRIVMSG #lobby :after")
+        try bob.expect(":alice PRIVMSG #lobby :after")
     }
 
     @Test("a reader that never reads is dropped with SendQ exceeded; everyone else gets every message in order")
@@ -84,9 +84,9 @@ struct LimitsTests {
         try reader.register("reader")
         let sleeper = try server.connect()
         try sleeper.register("sleeper")  // never reads again
-        try sender.expect(":reader JOIN")
-        try sender.expect(":sleeper JOIN")
-        try reader.expect(":sleeper JOIN")
+        try sender.expect(":reader JOIN #lobby")
+        try sender.expect(":sleeper JOIN #lobby")
+        try reader.expect(":sleeper JOIN #lobby")
         let payload = String(repeating: "p", count: 430)  // with its number, within the 438-byte text limit
         let count = 24000  // about 12 MB: far past loopback's kernel buffers and the 64 KiB sendq
         var next = [0, 0]
@@ -103,7 +103,7 @@ struct LimitsTests {
                         sawQuit[index] = true
                         continue
                     }
-                    #expect(line == ":sender BROADCAST :\(next[index]) \(payload)")
+                    #expect(line == ":sender PRIVMSG #lobby :\(next[index]) \(payload)")
                     next[index] += 1
                 }
             }

@@ -60,7 +60,9 @@ struct ServerBehaviourTests {
             }
             #expect(lines.contains { $0.hasSuffix(" 376 \(who) :End of /MOTD command.") })
         }
-        #expect(String(decoding: aliceMore, as: UTF8.self).hasPrefix(":bob JOIN\r\n:bob PRIVMSG alice :hi\r\n"))
+        #expect(
+            String(decoding: aliceMore, as: UTF8.self).hasPrefix(
+                ":bob JOIN #lobby\r\n:bob PRIVMSG alice :hi\r\n:bob PRIVMSG #lobby :all\r\n"))
     }
 
     @Test("003 gives the start-up time as yyyy-MM-dd at HH:mm:ss UTC")
@@ -107,6 +109,7 @@ struct ServerBehaviourTests {
         #expect(elapsed < 4, "the timeout fired after \(elapsed) s")
         #expect(idle.waitForClose())
         try late.expect(where: { $0.hasPrefix(":linechat 376 late ") })
+        try late.readJoinBurst("late", room: TestClient.defaultRoom)
         try late.expectSilence(for: 0.5)  // registered in time: no timeout for late
     }
 

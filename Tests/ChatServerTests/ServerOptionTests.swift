@@ -84,12 +84,23 @@ struct ServerOptionTests {
         try alice.expect(where: { $0.hasPrefix(":chat.example 003 alice :This server was created ") })
         try alice.expect(where: { $0.hasPrefix(":chat.example 004 alice chat.example LineChat-") })
         try alice.expect(where: { $0.hasPrefix(":chat.example 005 alice ") && $0.contains(" NETWORK=chat.example ") })
+        try alice.expect(where: { $0.hasPrefix(":chat.example 005 alice CHANLIMIT=") })
         try alice.expect(":chat.example 375 alice :- chat.example Message of the day -")
         try alice.expect(":chat.example 376 alice :End of /MOTD command.", skippingOthers: true)
+        // The default room's topic is set by the server, under its name.
+        try alice.expect(":alice JOIN #lobby")
+        try alice.expect(
+            ":chat.example 332 alice #lobby :Welcome to LineChat! BROADCAST <text> talks here; "
+                + "HELP lists every command.")
+        try alice.expect(where: { $0.hasPrefix(":chat.example 333 alice #lobby chat.example ") })
+        try alice.expect(":chat.example 353 alice = #lobby :@alice")
+        try alice.expect(":chat.example 366 alice #lobby :End of /NAMES list")
         try alice.send("PING x")
         try alice.expect(":chat.example PONG chat.example :x")
         try alice.send("FROB")
-        try alice.expect(":chat.example 421 alice FROB :Unknown command (type HELP for the list)")
+        try alice.expect(
+            ":chat.example 421 alice FROB :Unknown command (type HELP for the list; "
+                + "to talk to everyone: BROADCAST FROB)")
     }
 
     @Test("--max-line-bytes is the longest line accepted, terminator included, and 005's LINELEN")
@@ -100,6 +111,7 @@ struct ServerOptionTests {
         try alice.send("NICK alice")
         try alice.expect(where: { $0.hasPrefix(":linechat 005 alice ") && $0.contains(" LINELEN=600 ") })
         try alice.expect(where: { $0.hasPrefix(":linechat 376 alice ") })
+        try alice.readJoinBurst("alice", room: TestClient.defaultRoom)
         // "PING " + token + CRLF: exactly 600 bytes, then 601.
         let fits = String(repeating: "a", count: 600 - 7)
         try alice.sendRaw(Array("PING \(fits)\r\n".utf8))

@@ -18,6 +18,7 @@ struct TelnetInputTests {
         try bob.sendRaw(Array("NICK bob".utf8) + terminator)
         try bob.expect(":linechat 001 bob :Welcome to the chat room, bob!")
         try bob.expect(where: { $0.hasPrefix(":linechat 376 bob ") })
+        try bob.readJoinBurst("bob", room: TestClient.defaultRoom)
         // The terminator's second byte may come in a write of its own.
         try bob.sendRaw(Array("PING x".utf8) + [13])
         try bob.expect(":linechat PONG linechat :x")

@@ -24,14 +24,14 @@ struct AbuseTests {
         try alice.register("alice")
         let bob = try server.connect()
         try bob.register("bob")
-        try mallory.expect(":alice JOIN", skippingOthers: true)
-        try mallory.expect(":bob JOIN")
-        try alice.expect(":bob JOIN")
+        try mallory.expect(":alice JOIN #lobby", skippingOthers: true)
+        try mallory.expect(":bob JOIN #lobby")
+        try alice.expect(":bob JOIN #lobby")
 
         try mallory.send(":alice!alice@example.org PRIVMSG bob :send me your password")
         try bob.expect(":mallory PRIVMSG bob :send me your password")
         try mallory.send("   :alice   BROADCAST spaced prefix")
-        for user in [mallory, alice, bob] { try user.expect(":mallory BROADCAST :spaced prefix") }
+        for user in [mallory, alice, bob] { try user.expect(":mallory PRIVMSG #lobby :spaced prefix") }
         try mallory.send(":bob NICK bob2")  // renames mallory, not bob
         for user in [mallory, alice, bob] { try user.expect(":mallory NICK bob2") }
         try mallory.send(":alice QUIT :alice leaves")  // mallory (now bob2) leaves, alice stays
@@ -60,12 +60,12 @@ struct AbuseTests {
         let (mallory, victim) = (users[0], users[1])
         try mallory.sendRaw(Array(text.utf8) + [10])
         for message in delivered {
-            try victim.expect(":mallory BROADCAST :\(message)")  // the source is always the sender
-            try mallory.expect(":mallory BROADCAST :\(message)")
+            try victim.expect(":mallory PRIVMSG #lobby :\(message)")  // the source is always the sender
+            try mallory.expect(":mallory PRIVMSG #lobby :\(message)")
         }
         try mallory.send("BROADCAST clean")
-        try victim.expect(":mallory BROADCAST :clean")  // and nothing else before it
-        try mallory.expect(":mallory BROADCAST :clean")
+        try victim.expect(":mallory PRIVMSG #lobby :clean")  // and nothing else before it
+        try mallory.expect(":mallory PRIVMSG #lobby :clean")
     }
 
     // MARK: Telnet IAC in every position
@@ -179,7 +179,7 @@ struct AbuseTests {
             let sleeper = try server.connect()
             try? Posix.setOption(sleeper.connection.fd, SOL_SOCKET, SO_RCVBUF, 4096)
             try sleeper.register("sleeper\(i)")
-            try sender.expect(":sleeper\(i) JOIN")
+            try sender.expect(":sleeper\(i) JOIN #lobby")
             sleepers.append(sleeper)
         }
         log.drain()
@@ -198,7 +198,7 @@ struct AbuseTests {
                 if line.hasSuffix(" QUIT :SendQ exceeded") {
                     quits += 1
                 } else {
-                    #expect(line == ":sender BROADCAST :\(received) \(payload)")
+                    #expect(line == ":sender PRIVMSG #lobby :\(received) \(payload)")
                     received += 1
                 }
             }
@@ -244,7 +244,7 @@ struct AbuseTests {
             let client = try server.connect()
             try? Posix.setOption(client.connection.fd, SOL_SOCKET, SO_RCVBUF, 4096)
             try client.register(name)
-            try watcher.expect(":\(name) JOIN", skippingOthers: true)
+            try watcher.expect(":\(name) JOIN #lobby", skippingOthers: true)
             stalled.append(client)
         }
         let before = try server.residentMemoryBytes
@@ -378,7 +378,7 @@ struct AbuseTests {
         for i in 0..<100 { burst += "BROADCAST \(i) \(payload)\r\n" }
         try sender.sendRaw(Array(burst.utf8))
         for client in [reader, sender] {
-            for i in 0..<100 { try client.expect(":sender BROADCAST :\(i) \(payload)") }
+            for i in 0..<100 { try client.expect(":sender PRIVMSG #lobby :\(i) \(payload)") }
         }
         try reader.expectSilence()
     }

@@ -22,7 +22,7 @@ struct LineParserTests {
         ("BROADCAST héllo wörld ✓", .broadcast("héllo wörld ✓")),
         ("BROADCAST a\tb", .broadcast("a\tb")),
         ("LIST", .list),
-        ("list extra", .list),
+        ("list extra", .listRooms(mask: "extra")),
         ("QUIT", .quit(nil)),
         ("QUIT :", .quit(nil)),
         ("QUIT bye now", .quit("bye now")),

@@ -47,3 +47,23 @@ public final class TestServer: Sendable, ChatServerUnderTest {
 
     public func stop() { server.shutdown() }
 }
+
+extension TestServer {
+    /// A new client whose connection is owned by event loop `loop`. The loops take connections
+    /// as they come, so this connects until one lands there (the others are closed before they
+    /// register: nobody hears of them). For tests that need users on different loops.
+    public func connect(onLoop loop: Int, attempts: Int = 200) throws -> TestClient {
+        for _ in 0..<attempts {
+            let client = try connect()
+            let port = client.connection.localPort
+            var owner: Int?
+            _ = waitUntil {
+                owner = server.connections().first { $0.address.hasSuffix(":\(port)") }?.id.loop
+                return owner != nil
+            }
+            if owner == loop { return client }
+            client.close()
+        }
+        throw TestClient.Mismatch(description: "no connection landed on event loop \(loop) in \(attempts) attempts")
+    }
+}
