@@ -157,7 +157,6 @@ public struct Session {
         case .controlCharacter(let value):
             reply(&effects, context, .unknownError, trailing: LineContent.Problem.controlCharacter(value).reason)
         case .unknownCommand(let verb):
-            let verb = verb.utf8.count > 64 ? UTF8Prefix.of(verb, atMost: 61) + "..." : verb
             if isIRCClient {
                 reply(&effects, context, .unknownCommand, [verb], trailing: "Unknown command")
             } else {

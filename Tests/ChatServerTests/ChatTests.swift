@@ -113,7 +113,7 @@ struct ChatTests {
         try client.expect(
             ":linechat 332 irc #lobby :Welcome to LineChat! BROADCAST <text> talks here; HELP lists every command.")
         try client.expect(where: { $0.hasPrefix(":linechat 333 irc #lobby linechat ") })
-        try client.expect(":linechat 353 irc = #lobby :@irc")
+        try client.expect(":linechat 353 irc = #lobby :irc")
         try client.expect(":linechat 366 irc #lobby :End of /NAMES list")
         try client.expectSilence()
     }

@@ -93,7 +93,7 @@ struct ServerOptionTests {
             ":chat.example 332 alice #lobby :Welcome to LineChat! BROADCAST <text> talks here; "
                 + "HELP lists every command.")
         try alice.expect(where: { $0.hasPrefix(":chat.example 333 alice #lobby chat.example ") })
-        try alice.expect(":chat.example 353 alice = #lobby :@alice")
+        try alice.expect(":chat.example 353 alice = #lobby :alice")
         try alice.expect(":chat.example 366 alice #lobby :End of /NAMES list")
         try alice.send("PING x")
         try alice.expect(":chat.example PONG chat.example :x")

@@ -516,7 +516,7 @@ private func inRust() -> Renderer {
                 "Members of #rust (4): @alice +carol bob dave"
             ])
         _ = renderer.render(line: ":linechat 353 bob = #rust :@alice")
-        _ = renderer.render(line: ":linechat 353 bob = #lobby :@first bob")
+        _ = renderer.render(line: ":linechat 353 bob = #lobby :first bob")
         #expect(
             renderer.render(line: ":linechat 366 bob * :End of /NAMES list") == [
                 "Members of #rust (1): @alice", "Members of #lobby (2): @first bob",
