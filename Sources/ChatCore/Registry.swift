@@ -40,12 +40,18 @@ public final class Registry: ChatDirectory {
             guard var user = state.users.removeValue(forKey: old.key) else { return .failure(.nicknameInUse) }
             user.nickname = new
             state.users[new.key] = user
+            // Invitations follow the user (they are held by rooms it is not in yet).
+            if new.key != old.key {
+                for (key, room) in state.rooms where room.invited.contains(old.key) {
+                    state.rooms[key]?.invited.remove(old.key)
+                    state.rooms[key]?.invited.insert(new.key)
+                }
+            }
             var rooms: [RoomName] = []
             for roomKey in user.rooms {
                 guard var room = state.rooms[roomKey], var member = room.removeMember(old.key) else { continue }
                 member.nickname = new
                 room.addMember(member)
-                if room.invited.remove(old.key) != nil { room.invited.insert(new.key) }
                 state.rooms[roomKey] = room
                 rooms.append(room.name)
             }
@@ -250,6 +256,7 @@ public final class Registry: ChatDirectory {
                     case .inviteOnly:
                         guard room.modes.inviteOnly != on else { continue }
                         room.modes.inviteOnly = on
+                        if !on { room.invited.removeAll() }
                     case .secret:
                         guard room.modes.secret != on else { continue }
                         room.modes.secret = on

@@ -182,7 +182,9 @@ extension Session {
                     text, command, to: recipient.nickname.name, fullForm: recipient.isIRCClient, context, &effects,
                     quiet: isNotice)
             else { continue }
-            let line = userLine(context, command: command, parameters: [recipient.nickname.name], trailing: text)
+            let line = userLine(
+                context, command: command, parameters: [recipient.nickname.name], trailing: text,
+                forms: LineForms(plain: !recipient.isIRCClient, full: recipient.isIRCClient))
             if recipient.id == id {
                 echo(&effects, line)
             } else {
@@ -208,6 +210,12 @@ extension Session {
         case .allowed(let name, let needed):
             room = name
             forms = needed
+        case .noSuchRoom where echoToSender:
+            // BROADCAST to a default room that is gone (its last member left): say how to get in.
+            reply(
+                &effects, context, .cannotSendToChannel, [target],
+                trailing: "Cannot send to channel (you are not in it: JOIN \(target) first)")
+            return
         case .noSuchRoom:
             if !isNotice { reply(&effects, context, .noSuchChannel, [target], trailing: "No such channel") }
             return

@@ -92,14 +92,9 @@ struct ReplyLengthTests {
         #expect(reply.utf8.count <= 512)
         #expect(reply.hasPrefix(":linechat 421 alice VVVVVVVVVV"), "\(reply)")
         // The nc user still learns how to talk: the text is cut in the echoed line, not before.
-        // Server bug (rooms): the echo in the new 421 text is the longest parameter, and cutting
-        // it leaves the text empty: ":linechat 421 alice VVV...V :". Remove withKnownIssue once
-        // fixed; it fails when the issue is gone.
-        withKnownIssue("the 421 text is cut to nothing when the typed line is one long word") {
-            #expect(
-                reply.contains(" :Unknown command (type HELP for the list; to talk to everyone: BROADCAST vvvvvvvvvv"),
-                "\(reply.suffix(120))")
-        }
+        #expect(
+            reply.contains(" :Unknown command (type HELP for the list; to talk to everyone: BROADCAST vvvvvvvvvv"),
+            "\(reply.suffix(120))")
     }
 
     @Test("an nc user's long plain-text line gets a 421 that still says how to talk, within 512 bytes")
@@ -150,7 +145,8 @@ struct ReplyLengthTests {
             Self.lines(of: handle("PRIVMSG \(bobName) :" + String(repeating: "t", count: 438), &alice))[0].count == 512)
         let over = String(repeating: "t", count: Limits.maxMessageTextBytes + 1)
         let refusal = ":linechat 417 \(aliceName) :Text too long (max 438 bytes): nothing was sent\r\n"
-        for line in ["PRIVMSG \(bobName) :\(over)", "PRIVMSG \(bobName),nobody \(over)", "BROADCAST :\(over)"] {
+        // (BROADCAST goes to #lobby, a shorter target than a 30-character nickname: more fits.)
+        for line in ["PRIVMSG \(bobName) :\(over)", "PRIVMSG \(bobName),\(bobName) \(over)"] {
             let effects = handle(line, &alice)
             #expect(Self.text(effects.reply) == refusal)
             #expect(effects.outbound.isEmpty, "nothing is delivered")
@@ -188,14 +184,7 @@ struct ReplyLengthTests {
             }
             Self.expectFit(effects, "PRIVMSG \(target.prefix(8))")
         }
-        // Server bug (rooms): Limits.maxMessageTextBytes (438) was worked out for
-        // `:<nick> PRIVMSG <nick> :<text>`; a 50-byte room name and the IRC-client source
-        // `nick!~user@linechat` make the relayed line longer than 512 bytes, and ServerLine cuts
-        // the text without telling the sender. Remove withKnownIssue once fixed; it fails when
-        // the issue is gone.
-        withKnownIssue("accepted room and IRC-client texts are cut silently to fit 512 bytes") {
-            #expect(cut.isEmpty, "cut on the way: \(cut)")
-        }
+        #expect(cut.isEmpty, "cut on the way: \(cut)")
     }
 
     @Test("before registration an over-long PRIVMSG is 451, like any PRIVMSG")

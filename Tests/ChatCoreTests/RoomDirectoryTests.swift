@@ -218,18 +218,12 @@ struct RoomDirectoryTests {
         _ = try registry.invite("#c", by: bob, target: "alice").get()
         _ = try registry.rename(alice, to: try nick("alicia")).get()
         let impostor = try user("alice", 3)
-        // Server bug (rooms): Registry.rename moves invitations only in rooms the user is a
-        // member of, where it has none (joining uses them up), so the invitation stays with the
-        // old name: the renamed user is refused and a newcomer who takes the old name gets in.
-        // Remove withKnownIssue once fixed; it fails when the issue is gone.
         let invited = registry.room(named: "#c")?.invited
         let impostorJoin = try join("#c", impostor, 3).refusal
         let aliciaJoin = try join("#c", try nick("alicia"), 1).refusal
-        withKnownIssue("Registry.rename leaves invitations under the old nickname") {
-            #expect(invited == ["alicia"])
-            #expect(impostorJoin == .inviteOnly)
-            #expect(aliciaJoin == nil)
-        }
+        #expect(invited == ["alicia"])
+        #expect(impostorJoin == .inviteOnly)
+        #expect(aliciaJoin == nil)
     }
 
     @Test("remove returns the rooms the user was in, ends the rooms it leaves empty, and checks the connection")

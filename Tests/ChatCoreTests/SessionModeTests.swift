@@ -130,11 +130,7 @@ struct SessionModeTests {
             _ = handle("MODE #modes -\(letter) advertiser", &alice)
             _ = handle("MODE #modes +o advertiser", &alice)
         }
-        // Server bug (rooms): 004 lists the room modes as "imnstklov", but there is no +s: MODE
-        // answers it with 472. Remove withKnownIssue once fixed; it fails when the issue is gone.
-        withKnownIssue("004 advertises room mode s, which MODE does not know") {
-            #expect(unknown.isEmpty, "advertised but unknown: \(unknown.sorted())")
-        }
+        #expect(unknown.isEmpty, "advertised but unknown: \(unknown.sorted())")
     }
 
     @Test("list queries IRC clients send on joining get empty lists")

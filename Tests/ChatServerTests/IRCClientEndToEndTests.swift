@@ -82,7 +82,7 @@ struct IRCClientEndToEndTests {
         try step("PUBMSG #rust ncuser!ncuser@linechat hi  python")
         try nc.expect(":pyirc PRIVMSG #rust :\u{1}ACTION waves\u{1}")
         try step("WHOISUSER ncuser ncuser linechat ncuser")
-        try step("WHOISCHANNELS ncuser @#lobby @#rust")
+        try step("WHOISCHANNELS ncuser #lobby @#rust")
         try step("WHOISSERVER ncuser linechat")
         try step("ENDOFWHOIS ncuser")
         try nc.expect(":pyirc PART #rust :bye now")

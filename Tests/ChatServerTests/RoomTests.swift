@@ -233,12 +233,12 @@ struct RoomTests {
         // the nickname it registered with, kept across NICK as IRC keeps it) and never an address.
         try irc.send("WHOIS plainer")
         try irc.expect(":linechat 311 ircy plainer plain linechat * :plain")
-        try irc.expect(":linechat 319 ircy plainer :@#lobby")
+        try irc.expect(":linechat 319 ircy plainer :#lobby")
         try irc.expect(":linechat 312 ircy plainer linechat :LineChat")
         try irc.expect(where: { $0.hasPrefix(":linechat 317 ircy plainer ") })
         try irc.expect(":linechat 318 ircy plainer :End of /WHOIS list")
         try nc.client.send("WHO #lobby")
-        try nc.client.expect(":linechat 352 plainer #lobby plain linechat linechat plainer H@ :0 plain")
+        try nc.client.expect(":linechat 352 plainer #lobby plain linechat linechat plainer H :0 plain")
         try nc.client.expect(":linechat 352 plainer #lobby ~ircuser linechat linechat ircy H :0 Real Name")
         try nc.client.expect(":linechat 315 plainer #lobby :End of /WHO list")
         try irc.send("QUIT :bye")
@@ -269,13 +269,7 @@ struct RoomTests {
         try late.expect(":late!~lateuser@linechat MODE late :+i")
         try watcher.client.send("WHOIS late")
         let whois = try watcher.client.expect(where: { $0.hasPrefix(":linechat 311 watcher late ") })
-        // Server bug (rooms): USER after registration changes only the session; the directory
-        // keeps the nickname as user name, so WHOIS, WHO and USERHOST disagree with the source
-        // (`late!~lateuser@linechat`) the user's own lines carry. Remove withKnownIssue once
-        // fixed; it fails when the issue is gone.
-        withKnownIssue("a USER after NICK does not reach the directory") {
-            #expect(whois == ":linechat 311 watcher late ~lateuser linechat * :Late Comer")
-        }
+        #expect(whois == ":linechat 311 watcher late ~lateuser linechat * :Late Comer")
         try watcher.client.send("USER again 0 * :Again")
         try watcher.client.expect(":linechat 318 watcher late :End of /WHOIS list", skippingOthers: true)
         try watcher.client.expect(":linechat 462 watcher :You may not reregister")

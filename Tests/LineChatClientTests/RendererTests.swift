@@ -323,6 +323,12 @@ private func render(_ line: String, me: String? = "bob") -> [String] {
         (.topic, ":linechat 332 bob #rust :All about Rust", ["Topic of #rust: All about Rust"]),
         (.topicWhoTime, ":linechat 333 bob #rust alice 1764000000", []),
         (.inviting, ":linechat 341 bob carol #rust", ["You invited carol to #rust"]),
+        (.banList, ":linechat 367 bob #rust bad!*@* alice 1796000000", ["Ban on #rust: bad!*@*"]),
+        (.endOfBanList, ":linechat 368 bob #rust :End of channel ban list", []),
+        (
+            .bannedFromChannel, ":linechat 474 bob #rust :Cannot join channel (+b): you are banned",
+            ["Cannot join #rust: you are banned from it"]
+        ),
         (.whoReply, ":linechat 352 bob #rust ~alice linechat linechat alice H@ :0 Alice", []),
         (.namesReply, ":linechat 353 bob = #rust :@alice bob", []),
         (.endOfNames, ":linechat 366 bob #rust :End of /NAMES list", ["Nobody is in #rust"]),
@@ -519,7 +525,7 @@ private func inRust() -> Renderer {
         _ = renderer.render(line: ":linechat 353 bob = #lobby :first bob")
         #expect(
             renderer.render(line: ":linechat 366 bob * :End of /NAMES list") == [
-                "Members of #rust (1): @alice", "Members of #lobby (2): @first bob",
+                "Members of #rust (1): @alice", "Members of #lobby (2): first bob",
             ])
     }
 

@@ -138,7 +138,7 @@ struct LineParserTests {
     func messageTextLimit() {
         #expect(Limits.maxMessageTextBytes == 438)
         #expect(Limits.maxParsedTextBytes == 496)
-        #expect(Limits.messageTextBytes(source: "alice", command: "PRIVMSG", target: "#lobby") == 512 - 27)
+        #expect(Limits.messageTextBytes(source: "alice", command: "PRIVMSG", target: "#lobby") == 512 - 25)
         let fits = String(repeating: "t", count: Limits.maxParsedTextBytes)
         let over = fits + "t"
         #expect(LineParser.parse("PRIVMSG bob :\(fits)") == .success(.privmsg(targets: ["bob"], text: fits)))

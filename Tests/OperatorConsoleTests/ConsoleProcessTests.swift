@@ -134,7 +134,7 @@ struct ConsoleProcessTests {
         #expect(
             rows == [
                 [
-                    "#lobby", "2", "+nt", "@alice bob",
+                    "#lobby", "2", "+nt", "alice bob",
                     "Welcome to LineChat! BROADCAST <text> talks here; HELP lists every command.",
                 ],
                 ["#Rust", "2", "+nt", "@alice +bob", "Ownership and borrowing"],
@@ -214,7 +214,7 @@ struct ConsoleProcessTests {
             skippingOthers: true)
         try alice.expect(where: { $0.hasPrefix(":linechat 376 alice ") })
         try alice.expect(":alice JOIN #Welcome")
-        #expect(try server.rooms().map { Array($0.prefix(4)) } == [["#Welcome", "1", "+nt", "@alice"]])
+        #expect(try server.rooms().map { Array($0.prefix(4)) } == [["#Welcome", "1", "+nt", "alice"]])
         alice.close()
         #expect(server.terminate() == 0)
     }

@@ -8,8 +8,7 @@ extension ChatServerUnderTest {
         var clients: [TestClient] = []
         for nick in nicks {
             let client = try connect()
-            try client.register(nick)
-            try client.expect(":linechat 366 \(nick) #lobby :End of /NAMES list", skippingOthers: true)
+            try client.register(nick)  // reads through #lobby's 366
             for earlier in clients { try earlier.expect(":\(nick) JOIN #lobby") }
             clients.append(client)
         }
