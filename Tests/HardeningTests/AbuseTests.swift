@@ -330,7 +330,7 @@ struct AbuseTests {
         .enabled(
             if: TCPRepair.isAvailable || NetworkNamespace.canCreate,
             "needs CAP_NET_ADMIN for TCP_REPAIR, or user namespaces to have it in a network namespace of its own"),
-        .timeLimit(.minutes(1)))
+        .timeLimit(.minutes(3)))
     func halfOpenConnection() throws {
         try NetworkNamespace.bringLoopbackUpIfInside()
         guard TCPRepair.isAvailable else {
