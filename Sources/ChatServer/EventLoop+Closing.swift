@@ -50,6 +50,9 @@ extension EventLoop {
         registrationDeadlines.remove(connection)
         connection.flood.held.removeAll()
         connection.session.disconnect(reason: quitReason, context, &effects)
+        // A peer that is gone is closed (its slot released) before the others hear its QUIT,
+        // so that whoever sees the QUIT finds the slot free.
+        if case .gone = cause { finalClose(connection) }
         if shutdownDeadline != nil {
             effects.removeAll()  // everyone is being told the server is going; no QUIT notices
         } else if !effects.isEmpty {
@@ -61,7 +64,7 @@ extension EventLoop {
         case .sendQueueExceeded:
             discardOutput(of: connection, keepingPartialLine: true)
             sendLastLine(connection, error: "SendQ exceeded")
-        case .gone, .abandon: finalClose(connection)
+        case .gone, .abandon: break
         }
     }
 
