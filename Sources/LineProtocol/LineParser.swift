@@ -14,11 +14,7 @@ public enum LineParser {
             }
         }
         var cursor = Cursor(bytes: line)
-        cursor.skipSpaces()
-        if cursor.peek == UInt8(ascii: ":") {
-            _ = cursor.word()
-            cursor.skipSpaces()
-        }
+        cursor.skipPrefix()
         guard !cursor.atEnd else { return .failure(.emptyLine) }
         let verbText = ASCIICase.uppercased(cursor.word())
         guard let verb = Verb(rawValue: verbText) else { return .failure(.unknownCommand(verbText)) }
@@ -28,7 +24,8 @@ public enum LineParser {
         case .nick:
             guard let nick = cursor.parameter(), !nick.isEmpty else { return .failure(.noNicknameGiven) }
             return .success(.nick(nick))
-        case .privmsg:
+        case .privmsg, .notice:
+            // The same grammar: <target>[,<target>...] <text>.
             guard let targetList = cursor.parameter(), !targetList.isEmpty else {
                 return .failure(.noRecipient(verb))
             }
@@ -40,7 +37,7 @@ public enum LineParser {
                 return .failure(.noTextToSend(verb))
             }
             guard case .fits(let text) = text else { return .failure(.textTooLong(verb)) }
-            return .success(.privmsg(targets: targets, text: text))
+            return .success(verb == .notice ? .notice(targets: targets, text: text) : .privmsg(targets: targets, text: text))
         case .broadcast:
             guard let text = cursor.text(atMost: Limits.maxParsedTextBytes) else {
                 return .failure(.noTextToSend(verb))
@@ -126,19 +123,6 @@ public enum LineParser {
             return .success(
                 .mode(target: target, modes: parameters.count > 1 ? parameters[1] : nil,
                     arguments: Array(parameters.dropFirst(2))))
-        case .notice:
-            guard let targetList = cursor.parameter(), !targetList.isEmpty else {
-                return .failure(.noRecipient(verb))
-            }
-            let targets = Self.list(targetList)
-            guard !targets.isEmpty else { return .failure(.noRecipient(verb)) }
-            guard targets.count <= Limits.maxTargets else { return .failure(.tooManyTargets(verb)) }
-            cursor.skipSpaces()
-            guard let text = cursor.text(atMost: Limits.maxParsedTextBytes) else {
-                return .failure(.noTextToSend(verb))
-            }
-            guard case .fits(let text) = text else { return .failure(.textTooLong(verb)) }
-            return .success(.notice(targets: targets, text: text))
         case .userhost, .ison:
             // Split at the space byte: a space followed by a combining mark is one Character.
             let nicks = cursor.parameters().flatMap {
@@ -153,11 +137,7 @@ public enum LineParser {
     /// the rest.
     public static func verb(of line: UnsafeRawBufferPointer) -> Verb? {
         var cursor = Cursor(bytes: line)
-        cursor.skipSpaces()
-        if cursor.peek == UInt8(ascii: ":") {
-            _ = cursor.word()
-            cursor.skipSpaces()
-        }
+        cursor.skipPrefix()
         return Verb(rawValue: ASCIICase.uppercased(cursor.word()))
     }
 
@@ -185,6 +165,15 @@ private struct Cursor {
 
     var atEnd: Bool { index >= bytes.count }
     var peek: UInt8? { atEnd ? nil : bytes[index] }
+
+    /// Skips leading spaces and a client's `:prefix` (ignored: the server knows who sent it).
+    mutating func skipPrefix() {
+        skipSpaces()
+        if peek == UInt8(ascii: ":") {
+            _ = word()
+            skipSpaces()
+        }
+    }
 
     mutating func skipSpaces() {
         while index < bytes.count && bytes[index] == UInt8(ascii: " ") { index += 1 }
