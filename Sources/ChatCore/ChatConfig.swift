@@ -16,6 +16,10 @@ public struct ChatConfig: Sendable {
     public var defaultRoom: RoomName?
     /// The default room's topic when it is created.
     public var defaultTopic: String
+    /// How many of a room's latest messages a joiner gets (0: none).
+    public var joinReplay = 25
+    /// The most lines one HISTORY or CHATHISTORY returns (advertised as CHATHISTORY=).
+    public static let historyMaxLines = 500
 
     /// The default room unless `--default-room` says otherwise.
     public static let lobby = try! RoomName(validating: "#lobby")
@@ -29,6 +33,7 @@ public struct ChatConfig: Sendable {
         "  PRIVMSG <nick> <text>    send a private message",
         "  JOIN #<room>             join or create a room; PRIVMSG #<room> <text> talks there",
         "  LIST                     see who is here; ROOMS lists the rooms",
+        "  HISTORY #<room>          what was said in a room before you came",
         "  NICK <new nick>          change your nickname",
         "  HELP                     every command; HELP <command> for one",
         "  QUIT [<reason>]          leave the chat",

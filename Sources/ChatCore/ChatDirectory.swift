@@ -20,6 +20,9 @@ public protocol ChatDirectory: AnyObject, Sendable {
     func setAway(_ nickname: Nickname, message: String?)
     /// Records the USER details a client sent just after registering with NICK alone.
     func setIdentity(_ nickname: Nickname, username: String, realname: String, isIRCClient: Bool)
+    /// Records the line form a user gets and whether it wants AWAY notices (both change with
+    /// CAP after registration).
+    func setLineForm(_ nickname: Nickname, _ form: LineForm, awayNotify: Bool)
     /// User mode +i: WHOIS shows an invisible user's rooms only to those who share them.
     func setInvisible(_ nickname: Nickname, _ invisible: Bool)
 
@@ -62,11 +65,15 @@ public struct Registration: Sendable {
     public var username: String
     public var realname: String
     public var isIRCClient: Bool
+    public var form: LineForm
+    public var awayNotify: Bool
 
     public init(
         nickname: Nickname, id: ConnectionID, address: String, connectedAt: Int64, activity: UserActivity,
-        username: String, realname: String, isIRCClient: Bool
+        username: String, realname: String, isIRCClient: Bool, form: LineForm? = nil, awayNotify: Bool = false
     ) {
+        self.form = form ?? (isIRCClient ? .full : .plain)
+        self.awayNotify = awayNotify
         self.nickname = nickname
         self.id = id
         self.address = address
@@ -93,6 +100,9 @@ public struct User: Sendable {
     public internal(set) var username: String
     public internal(set) var realname: String
     public internal(set) var isIRCClient: Bool
+    /// The form of user-sourced lines this user gets.
+    public internal(set) var form: LineForm
+    public internal(set) var awayNotify: Bool
     /// User mode +i.
     public internal(set) var isInvisible = false
     /// The AWAY message, if away.
@@ -102,8 +112,10 @@ public struct User: Sendable {
 
     init(
         nickname: Nickname, id: ConnectionID, address: String, connectedAt: Int64, activity: UserActivity,
-        sequence: UInt64, username: String, realname: String, isIRCClient: Bool
+        sequence: UInt64, username: String, realname: String, isIRCClient: Bool, form: LineForm, awayNotify: Bool
     ) {
+        self.form = form
+        self.awayNotify = awayNotify
         self.nickname = nickname
         self.id = id
         self.address = address
@@ -136,12 +148,6 @@ public enum RoomRefusal: Error, Equatable, Sendable {
     case banned
     case badKey
     case full
-}
-
-/// Which forms of a user-sourced line a room's members need (see `OutboundLine`).
-public struct LineForms: Sendable, Equatable {
-    public var plain: Bool
-    public var full: Bool
 }
 
 /// May a user send to a room?

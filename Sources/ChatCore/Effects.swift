@@ -12,44 +12,23 @@ public struct Effects {
     public var close: CloseRequest?
     /// What to log.
     public var events: [ChatEvent] = []
+    /// History reads for the connection whose line was handled: answered later, on the
+    /// store's thread, and sent to the connection when they arrive.
+    public var historyReads: [HistoryRead] = []
 
     public init() {}
 
-    public var isEmpty: Bool { reply.isEmpty && outbound.isEmpty && close == nil && events.isEmpty }
+    public var isEmpty: Bool {
+        reply.isEmpty && outbound.isEmpty && close == nil && events.isEmpty && historyReads.isEmpty
+    }
 
     public mutating func removeAll() {
         reply.removeAll(keepingCapacity: true)
         outbound.removeAll(keepingCapacity: true)
         close = nil
         events.removeAll(keepingCapacity: true)
+        historyReads.removeAll(keepingCapacity: true)
     }
-}
-
-/// A line for other connections, formatted once in the two forms clients get: `plain`, with
-/// the bare nickname as source (`:alice PRIVMSG #lobby :hi`, what nc users and the transcripts
-/// see), and `full`, with the IRC client form `:alice!alice@linechat PRIVMSG ...` that IRC
-/// clients need. Server-sourced lines are the same bytes in both (one array, shared).
-public struct OutboundLine: Sendable {
-    public let plain: [UInt8]
-    public let full: [UInt8]
-    /// Both forms are the same bytes: a fan-out need not look at who gets which.
-    public let isOneForm: Bool
-
-    public init(plain: [UInt8], full: [UInt8]) {
-        self.plain = plain
-        self.full = full
-        isOneForm = false
-    }
-
-    /// One form for everyone.
-    public init(_ bytes: [UInt8]) {
-        plain = bytes
-        full = bytes
-        isOneForm = true
-    }
-
-    /// The form for a connection.
-    @inline(__always) public func bytes(full useFull: Bool) -> [UInt8] { useFull ? full : plain }
 }
 
 /// What must happen for connections other than the one being handled (or to its room lists),
@@ -60,6 +39,8 @@ public enum Outbound: Sendable {
     case toRoom(String, line: OutboundLine, except: ConnectionID?)
     /// To everyone who is in at least one of these rooms, once each, except `except`.
     case toRooms([String], line: OutboundLine, except: ConnectionID?)
+    /// To everyone in at least one of these rooms who negotiated away-notify, once each.
+    case toRoomsAwayNotify([String], line: OutboundLine, except: ConnectionID?)
     /// To every registered user except `except`.
     case toEveryone(line: OutboundLine, except: ConnectionID?)
     /// The handled connection joined a room: its loop adds it to its member list.

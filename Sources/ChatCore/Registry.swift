@@ -29,7 +29,7 @@ public final class Registry: ChatDirectory {
                 nickname: registration.nickname, id: registration.id, address: registration.address,
                 connectedAt: registration.connectedAt, activity: registration.activity,
                 sequence: state.nextSequence, username: registration.username, realname: registration.realname,
-                isIRCClient: registration.isIRCClient)
+                isIRCClient: registration.isIRCClient, form: registration.form, awayNotify: registration.awayNotify)
             return .success(())
         }
     }
@@ -93,12 +93,23 @@ public final class Registry: ChatDirectory {
         state.withLock { state in
             state.users[nickname.key]?.username = username
             state.users[nickname.key]?.realname = realname
-            let was = state.users[nickname.key]?.isIRCClient ?? false
             state.users[nickname.key]?.isIRCClient = isIRCClient
-            guard was != isIRCClient, let rooms = state.users[nickname.key]?.rooms else { return }
-            for key in rooms {
+        }
+        if isIRCClient, let user = user(named: nickname.name), user.form == .plain {
+            setLineForm(nickname, .full, awayNotify: user.awayNotify)
+        }
+    }
+
+    public func setLineForm(_ nickname: Nickname, _ form: LineForm, awayNotify: Bool) {
+        state.withLock { state in
+            guard var user = state.users[nickname.key] else { return }
+            user.form = form
+            user.awayNotify = awayNotify
+            state.users[nickname.key] = user
+            for key in user.rooms {
                 guard var member = state.rooms[key]?.removeMember(nickname.key) else { continue }
-                member.usesFullSource = isIRCClient
+                member.form = form
+                member.wantsAwayNotify = awayNotify
                 state.rooms[key]?.addMember(member)
             }
         }
@@ -137,7 +148,7 @@ public final class Registry: ChatDirectory {
                 Room.Member(
                     nickname: nickname, id: id, isOperator: created && founderIsOperator, isVoiced: false,
                     joinOrder: room.nextJoin,
-                    usesFullSource: user.isIRCClient))
+                    form: user.form, wantsAwayNotify: user.awayNotify))
             room.invited.remove(nickname.key)
             state.rooms[name.key] = room
             user.rooms.append(name.key)

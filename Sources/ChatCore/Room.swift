@@ -14,9 +14,9 @@ public struct Room: Sendable {
     public var invited: Set<String> = []
     /// Increases with each join: member order for NAMES.
     var nextJoin: UInt64 = 0
-    /// Members that get the `nick!user@host` form (IRC clients): a message is formatted only
-    /// in the forms its room needs.
-    var fullSourceMembers = 0
+    /// Members by the line form they get (indexed by `LineForm.rawValue`): a message is
+    /// formatted only in the forms its room needs.
+    var formCounts: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
 
     /// A room's topic and who set it when (332, 333).
     public struct Topic: Sendable, Equatable {
@@ -33,7 +33,9 @@ public struct Room: Sendable {
         public var isOperator: Bool
         public var isVoiced: Bool
         let joinOrder: UInt64
-        var usesFullSource = false
+        var form: LineForm = .plain
+        /// Negotiated away-notify (AWAY changes are sent only to those).
+        var wantsAwayNotify = false
 
         /// The NAMES/WHO prefix: `@` for operators, `+` for voiced, or nothing. With
         /// `all` (multi-prefix), both.
@@ -53,18 +55,32 @@ public struct Room: Sendable {
 
     /// The line forms this room's members need.
     var forms: LineForms {
-        LineForms(plain: fullSourceMembers < members.count, full: fullSourceMembers > 0)
+        var forms: LineForms = []
+        if formCounts.0 > 0 { forms.insert(.plain) }
+        if formCounts.1 > 0 { forms.insert(.full) }
+        if formCounts.2 > 0 { forms.insert(.timed) }
+        if formCounts.3 > 0 { forms.insert(.tagged) }
+        return forms
+    }
+
+    private mutating func count(_ form: LineForm, _ change: Int32) {
+        switch form {
+        case .plain: formCounts.0 += change
+        case .full: formCounts.1 += change
+        case .timed: formCounts.2 += change
+        case .tagged: formCounts.3 += change
+        }
     }
 
     mutating func addMember(_ member: Member) {
         members[member.nickname.key] = member
-        if member.usesFullSource { fullSourceMembers += 1 }
+        count(member.form, 1)
     }
 
     @discardableResult
     mutating func removeMember(_ key: String) -> Member? {
         guard let member = members.removeValue(forKey: key) else { return nil }
-        if member.usesFullSource { fullSourceMembers -= 1 }
+        count(member.form, -1)
         return member
     }
 

@@ -31,6 +31,9 @@ extension Session {
         case .mode(let target, let modes, let arguments): handleMode(target, modes, arguments, context, &effects)
         case .userhost(let nicks): handleUserhost(nicks, context, &effects)
         case .ison(let nicks): handleIson(nicks, context, &effects)
+        case .history(let room, let count): handleHistory(room, count, context, &effects)
+        case .chathistory(let subcommand, let parameters): handleChathistory(subcommand, parameters, context, &effects)
+        case .tagmsg(let targets): handleTagmsg(targets, context, &effects)
         }
     }
 
@@ -60,11 +63,18 @@ extension Session {
             return
         }
         if old.name == new.name { return }
-        let line = userLine(context, command: "NICK", parameters: [new.name])
+        let stamp = context.stamp()
+        let line = userLine(context, command: "NICK", parameters: [new.name], stamp: stamp)
+        let oldSource = fullSource(context)
         switch context.directory.rename(old, to: new) {
         case .failure:
             reply(&effects, context, .nicknameInUse, [new.name], trailing: "Nickname is already in use")
         case .success(let rooms):
+            for (index, room) in rooms.enumerated() {
+                record(
+                    .nick, room, index == 0 ? stamp : context.stamp(), context, text: new.name, nick: old.name,
+                    source: oldSource)
+            }
             nickname = new
             // Those who share a room with the user see it; the user always does.
             if rooms.isEmpty {
@@ -91,7 +101,8 @@ extension Session {
         let activity = UserActivity(now: context.now)
         let registration = Registration(
             nickname: new, id: id, address: address, connectedAt: connectedAt, activity: activity,
-            username: username ?? new.name, realname: realname ?? new.name, isIRCClient: isIRCClient)
+            username: username ?? new.name, realname: realname ?? new.name, isIRCClient: isIRCClient, form: lineForm,
+            awayNotify: capabilities.contains(.awayNotify))
         switch context.directory.register(registration) {
         case .failure:
             reply(&effects, context, .nicknameInUse, [new.name], trailing: "Nickname is already in use")
@@ -122,7 +133,9 @@ extension Session {
                 "CHANLIMIT=#:\(Limits.roomsPerUser)", "CHANNELLEN=\(Limits.roomNameMaxLength)",
                 "TOPICLEN=\(Limits.topicMaxLength)", "KICKLEN=\(Limits.kickReasonMaxLength)",
                 "AWAYLEN=\(Limits.awayMaxLength)", "MODES=\(Limits.modesPerCommand)", "UTF8ONLY", "WHOX",
-            ], trailing: "are supported by this server")
+            ] + (context.history == nil
+                ? [] : ["CHATHISTORY=\(ChatConfig.historyMaxLines)", "MSGREFTYPES=msgid,timestamp"]),
+            trailing: "are supported by this server")
         reply(&effects, context, .motdStart, trailing: "- \(server) Message of the day -")
         for line in config.motd {
             reply(&effects, context, .motd, trailing: "- " + line)
@@ -177,18 +190,21 @@ extension Session {
                 if !isNotice { reply(&effects, context, .noSuchNick, [target], trailing: "No such nick") }
                 continue
             }
+            let echoes = capabilities.contains(.echoMessage) && recipient.id != id
+            var forms = LineForms(recipient.form)
+            if echoes { forms.insert(LineForms(lineForm)) }
             guard
                 fits(
-                    text, command, to: recipient.nickname.name, fullForm: recipient.isIRCClient, context, &effects,
+                    text, command, to: recipient.nickname.name, fullForm: forms.needsFullSource, context, &effects,
                     quiet: isNotice)
             else { continue }
             let line = userLine(
-                context, command: command, parameters: [recipient.nickname.name], trailing: text,
-                forms: LineForms(plain: !recipient.isIRCClient, full: recipient.isIRCClient))
+                context, command: command, parameters: [recipient.nickname.name], trailing: text, forms: forms)
             if recipient.id == id {
                 echo(&effects, line)
             } else {
                 effects.outbound.append(.send(to: recipient.id, line: line))
+                if echoes { echo(&effects, line) }
             }
             if !isNotice, let away = recipient.away {
                 reply(&effects, context, .away, [recipient.nickname.name], trailing: away)
@@ -205,7 +221,7 @@ extension Session {
         guard let nickname else { return }
         let isNotice = command == "NOTICE"
         let room: RoomName
-        let forms: LineForms
+        var forms: LineForms
         switch context.directory.speakCheck(room: RoomName.fold(target), nickname: nickname.key) {
         case .allowed(let name, let needed):
             room = name
@@ -234,11 +250,16 @@ extension Session {
             }
             return
         }
-        guard fits(text, command, to: room.name, fullForm: forms.full, context, &effects, quiet: isNotice) else {
-            return
-        }
-        let line = userLine(context, command: command, parameters: [room.name], trailing: text, forms: forms)
-        effects.outbound.append(.toRoom(room.key, line: line, except: echoToSender ? nil : id))
+        let echoes = echoToSender || capabilities.contains(.echoMessage)
+        var needed = forms
+        if echoes { needed.insert(LineForms(lineForm)) }
+        guard fits(text, command, to: room.name, fullForm: needed.needsFullSource, context, &effects, quiet: isNotice)
+        else { return }
+        let stamp = context.stamp()
+        let line = userLine(context, command: command, parameters: [room.name], trailing: text, forms: needed, stamp: stamp)
+        if echoes { echo(&effects, line) }
+        effects.outbound.append(.toRoom(room.key, line: line, except: id))
+        record(isNotice ? .notice : .privmsg, room, stamp, context, text: text)
     }
 
     /// BROADCAST <text>: a message to the default room that the sender also gets back.
@@ -299,7 +320,9 @@ extension Session {
     private func handleHelp(_ topic: String?, _ context: ChatContext, _ effects: inout Effects) {
         guard let topic else {
             reply(&effects, context, .helpStart, ["*"], trailing: "LineChat commands (HELP <command> for one):")
-            for verb in Verb.allCases where verb != .pong && verb != .user && verb != .cap && verb != .helpop {
+            // The IRC-client-only verbs (CAP, USER, PONG, CHATHISTORY, TAGMSG) are not listed.
+            let unlisted: Set<Verb> = [.pong, .user, .cap, .helpop, .chathistory, .tagmsg]
+            for verb in Verb.allCases where !unlisted.contains(verb) {
                 reply(&effects, context, .helpText, ["*"], trailing: Self.helpLine(verb))
             }
             reply(&effects, context, .helpEnd, ["*"], trailing: "End of HELP")
@@ -327,20 +350,60 @@ extension Session {
         let server = context.config.serverName
         if !isRegistered { isIRCClient = true }
         switch subcommand {
-        case "LS", "LIST":
-            if subcommand == "LS" && !isRegistered { capNegotiating = true }
+        case "LS":
+            if !isRegistered { capNegotiating = true }
+            // 302 and later imply cap-notify.
+            if let version = parameters.first.flatMap({ Int($0) }), version >= 302 { capabilities.insert(.capNotify) }
             ServerLine.append(
-                to: &effects.reply, source: server, command: "CAP", parameters: [target, subcommand], trailing: "")
+                to: &effects.reply, source: server, command: "CAP", parameters: [target, "LS"],
+                trailing: offeredCapabilities(context).wireNames)
+        case "LIST":
+            ServerLine.append(
+                to: &effects.reply, source: server, command: "CAP", parameters: [target, "LIST"],
+                trailing: capabilities.wireNames)
         case "REQ":
             if !isRegistered { capNegotiating = true }
+            let requested = parameters.first ?? ""
+            // All or nothing: every name must be offered (a leading '-' asks to remove it).
+            var enabled = capabilities
+            var acceptable = !requested.isEmpty
+            for name in requested.split(separator: " ") {
+                let removing = name.hasPrefix("-")
+                guard let capability = Capabilities.named(String(removing ? name.dropFirst() : name)),
+                    offeredCapabilities(context).contains(capability)
+                else {
+                    acceptable = false
+                    break
+                }
+                if removing { enabled.remove(capability) } else { enabled.insert(capability) }
+            }
             ServerLine.append(
-                to: &effects.reply, source: server, command: "CAP", parameters: [target, "NAK"],
-                trailing: parameters.first ?? "")
+                to: &effects.reply, source: server, command: "CAP", parameters: [target, acceptable ? "ACK" : "NAK"],
+                trailing: requested)
+            if acceptable { setCapabilities(enabled, context) }
         case "END":
             capNegotiating = false
             registerIfReady(context, &effects)
         default:
             reply(&effects, context, .invalidCapCommand, [subcommand], trailing: "Invalid CAP command")
+        }
+    }
+}
+
+extension Session {
+    /// What CAP LS offers: the history capabilities only when the server keeps history.
+    func offeredCapabilities(_ context: ChatContext) -> Capabilities {
+        var offered = Capabilities(Capabilities.names.map(\.capability))
+        if context.history == nil { offered.subtract([.chathistory, .eventPlayback]) }
+        return offered
+    }
+
+    /// Takes new capabilities; a registered user's line form changes in the directory too.
+    mutating func setCapabilities(_ new: Capabilities, _ context: ChatContext) {
+        let before = (lineForm, capabilities.contains(.awayNotify))
+        capabilities = new
+        if let nickname, before != (lineForm, capabilities.contains(.awayNotify)) {
+            context.directory.setLineForm(nickname, lineForm, awayNotify: capabilities.contains(.awayNotify))
         }
     }
 }

@@ -175,7 +175,7 @@ extension Session {
         if unknown { reply(&effects, context, .userModeUnknownFlag, trailing: "Unknown MODE flag") }
         if !changed.isEmpty {
             ServerLine.append(
-                to: &effects.reply, source: wantsFullSource ? fullSource(context) : nickname.name, command: "MODE",
+                to: &effects.reply, source: lineForm.isFullSource ? fullSource(context) : nickname.name, command: "MODE",
                 parameters: [nickname.name], trailing: changed)
         }
     }

@@ -12,7 +12,7 @@ extension Session {
             {
                 for member in room.orderedMembers {
                     guard let user = context.directory.user(named: member.nickname.name) else { continue }
-                    found.append((user, room.name.name, member.prefix()))
+                    found.append((user, room.name.name, member.prefix(all: capabilities.contains(.multiPrefix))))
                 }
             }
         } else if mask.contains("*") || mask.contains("?") {
@@ -95,7 +95,7 @@ extension Session {
             // An invisible user's rooms show only to those who share them.
             let hidden = user.isInvisible || room.modes.secret
             if hidden && room.members[asker] == nil && asker != user.nickname.key { continue }
-            rooms.append(member.prefix() + room.name.name)
+            rooms.append(member.prefix(all: capabilities.contains(.multiPrefix)) + room.name.name)
         }
         if !rooms.isEmpty { reply(&effects, context, .whoisChannels, [name], trailing: rooms.joined(separator: " ")) }
         reply(&effects, context, .whoisServer, [name, context.config.serverName], trailing: "LineChat")
@@ -111,6 +111,11 @@ extension Session {
         guard let nickname else { return }
         let message = text.map { UTF8Prefix.of($0, atMost: Limits.awayMaxLength) }
         context.directory.setAway(nickname, message: message)
+        if let user = context.directory.user(named: nickname.name), !user.rooms.isEmpty {
+            // away-notify: those sharing a room who asked for it.
+            let line = userLine(context, command: "AWAY", trailing: message, forms: [.full, .timed, .tagged])
+            effects.outbound.append(.toRoomsAwayNotify(user.rooms, line: line, except: id))
+        }
         if message == nil {
             reply(&effects, context, .unaway, trailing: "You are no longer marked as being away")
         } else {

@@ -54,12 +54,15 @@ extension Session {
             {
                 room = updated
             }
-            let line = userLine(context, command: "JOIN", parameters: [room.name.name])
+            let stamp = context.stamp()
+            let line = userLine(context, command: "JOIN", parameters: [room.name.name], stamp: stamp)
             effects.outbound.append(.joinedRoom(room.name.key))
             echo(&effects, line)
             effects.outbound.append(.toRoom(room.name.key, line: line, except: id))
             if let topic = room.topic { replyTopic(room.name, topic, context, &effects) }
             replyNames(room, context, &effects)
+            replayOnJoin(room.name, context, &effects)
+            record(.join, room.name, stamp, context, text: "")
         }
     }
 
@@ -83,9 +86,10 @@ extension Session {
             case .failure:
                 reply(&effects, context, .noSuchChannel, [name], trailing: "No such channel")
             case .success(let room):
-                let line = userLine(
-                    context, command: "PART", parameters: [room.name.name],
-                    trailing: reason.map { UTF8Prefix.of($0, atMost: Limits.maxQuitReasonBytes) })
+                let why = reason.map { UTF8Prefix.of($0, atMost: Limits.maxQuitReasonBytes) }
+                let stamp = context.stamp()
+                let line = userLine(context, command: "PART", parameters: [room.name.name], trailing: why, stamp: stamp)
+                record(.part, room.name, stamp, context, text: why ?? "")
                 echo(&effects, line)
                 effects.outbound.append(.toRoom(room.name.key, line: line, except: id))
                 effects.outbound.append(.leftRoom(room.name.key, id: id))
@@ -115,7 +119,9 @@ extension Session {
         case .failure(let refusal):
             replyRefusal(refusal, room: name, context, &effects)
         case .success(let room):
-            let line = userLine(context, command: "TOPIC", parameters: [room.name.name], trailing: topic)
+            let stamp = context.stamp()
+            let line = userLine(context, command: "TOPIC", parameters: [room.name.name], trailing: topic, stamp: stamp)
+            record(.topic, room.name, stamp, context, text: topic)
             echo(&effects, line)
             effects.outbound.append(.toRoom(room.name.key, line: line, except: id))
         }
@@ -193,9 +199,11 @@ extension Session {
                 replyRefusal(refusal, room: roomName, context, &effects)
                 return
             case .success(let outcome):
+                let stamp = context.stamp()
                 let line = userLine(
                     context, command: "KICK", parameters: [outcome.room.name.name, outcome.member.nickname.name],
-                    trailing: why)
+                    trailing: why, stamp: stamp)
+                record(.kick, outcome.room.name, stamp, context, text: why, target: outcome.member.nickname.name)
                 echo(&effects, line)
                 // The kicked member is still on its loop's member list: it sees the KICK too.
                 effects.outbound.append(.toRoom(outcome.room.name.key, line: line, except: id))
@@ -219,7 +227,7 @@ extension Session {
         var names: [String] = []
         var length = fixed
         for member in room.orderedMembers {
-            let name = member.prefix() + member.nickname.name
+            let name = member.prefix(all: capabilities.contains(.multiPrefix)) + member.nickname.name
             if !names.isEmpty && length + 1 + name.utf8.count > ServerLine.maxBytes {
                 reply(&effects, context, .namesReply, [kind, room.name.name], trailing: names.joined(separator: " "))
                 names.removeAll()

@@ -26,6 +26,12 @@ public struct Session {
     var linesSinceRegistration = 0
     /// User mode +i (accepted and shown; it hides nothing yet).
     var isInvisible = false
+    /// IRCv3 capabilities negotiated with CAP REQ.
+    public internal(set) var capabilities: Capabilities = []
+    /// The client-only tags (`+key=value`, escaped) of the line being handled, for relay.
+    var clientTags: String?
+    /// History batches sent so far (their ids).
+    var batchCount: UInt32 = 0
 
     public init(id: ConnectionID, address: String, connectedAt: Int64) {
         self.id = id
@@ -35,8 +41,8 @@ public struct Session {
 
     public var isRegistered: Bool { nickname != nil }
 
-    /// Whether this connection gets the `nick!user@host` form of user-sourced lines.
-    public var wantsFullSource: Bool { isIRCClient }
+    /// The form of user-sourced lines this connection gets.
+    public var lineForm: LineForm { capabilities.lineForm(isIRCClient: isIRCClient) }
 
     /// Whom numerics are addressed to: the nickname, or `*` before registration.
     public var target: String { nickname?.name ?? "*" }
@@ -51,7 +57,21 @@ public struct Session {
 
     /// Handles one complete inbound line.
     public mutating func handle(line: UnsafeRawBufferPointer, _ context: ChatContext, _ effects: inout Effects) {
-        switch LineParser.parse(line) {
+        let split = MessageTags.split(line)
+        clientTags = nil
+        if !split.tags.isEmpty {
+            // Tags have their own allowance; the rest of the line has the usual limit.
+            if split.rest.count + 2 > context.config.maxLineBytes {
+                handleOverlong(context, &effects)
+                return
+            }
+            if split.tags.count > MessageTags.maxClientTagBytes {
+                reply(&effects, context, .inputTooLong, trailing: "Input line was too long (tags over 4094 bytes)")
+                return
+            }
+            if capabilities.contains(.messageTags) { clientTags = MessageTags.clientOnly(split.tags) }
+        }
+        switch LineParser.parse(split.rest) {
         case .success(let command):
             if !isRegistered && !command.verb.allowedBeforeRegistration {
                 reply(&effects, context, .notRegistered, trailing: Replies.notRegistered)
@@ -88,10 +108,17 @@ public struct Session {
     /// connection goes away.
     public mutating func disconnect(reason: String, _ context: ChatContext, _ effects: inout Effects) {
         guard let nickname else { return }
+        let source = fullSource(context)
         let rooms = context.directory.remove(nickname, id: id)
         if !rooms.isEmpty {
+            let stamp = context.stamp()
             effects.outbound.append(
-                .toRooms(rooms.map(\.key), line: userLine(context, command: "QUIT", trailing: reason), except: id))
+                .toRooms(
+                    rooms.map(\.key), line: userLine(context, command: "QUIT", trailing: reason, stamp: stamp),
+                    except: id))
+            for (index, room) in rooms.enumerated() {
+                record(.quit, room, index == 0 ? stamp : context.stamp(), context, text: reason, source: source)
+            }
         }
         self.nickname = nil
         activity = nil
@@ -104,28 +131,47 @@ public struct Session {
         return "\(nickname.name)!\(username ?? nickname.name)@\(context.config.serverName)"
     }
 
-    /// A line from this user, in both forms.
-    /// With `forms`, only the forms the recipients need are formatted (the other is a copy,
-    /// harmless should a recipient of the other kind join meanwhile).
+    /// A line from this user in the forms `forms` (by default all of them). With one form
+    /// only, the line is one-form: everyone gets those bytes (harmless should a recipient of
+    /// another kind join meanwhile). The tagged forms carry `stamp` (a new one if nil) and
+    /// the client-only tags of the line being handled.
     func userLine(
         _ context: ChatContext, command: String, parameters: [String] = [], trailing: String? = nil,
-        forms: LineForms = LineForms(plain: true, full: true)
+        forms: LineForms = [.plain, .full, .timed, .tagged], stamp: MessageStamp? = nil
     ) -> OutboundLine {
         let plain =
-            forms.plain || !forms.full
+            forms.contains(.plain)
             ? ServerLine.format(source: nickname?.name ?? "*", command: command, parameters: parameters, trailing: trailing)
-            : nil
-        let full =
-            forms.full
-            ? ServerLine.format(source: fullSource(context), command: command, parameters: parameters, trailing: trailing)
-            : nil
-        guard let plain, let full else { return OutboundLine(plain ?? full ?? []) }
-        return OutboundLine(plain: plain, full: full)
+            : []
+        guard forms.needsFullSource else { return OutboundLine(plain) }
+        let full = ServerLine.format(
+            source: fullSource(context), command: command, parameters: parameters, trailing: trailing)
+        if forms == .full { return OutboundLine(full) }
+        let stamp = stamp ?? context.stamp()
+        let time = ServerTime.format(milliseconds: stamp.time)
+        let timed = forms.contains(.timed) ? Self.tagged("time=" + time, full) : []
+        let tagged =
+            forms.contains(.tagged)
+            ? Self.tagged("time=\(time);msgid=\(stamp.msgid)" + (clientTags.map { ";" + $0 } ?? ""), full) : []
+        if forms == .timed { return OutboundLine(timed) }
+        if forms == .tagged { return OutboundLine(tagged) }
+        return OutboundLine(plain: plain, full: full, timed: timed, tagged: tagged)
+    }
+
+    /// `@<tags> ` then a formatted line.
+    static func tagged(_ tags: String, _ line: [UInt8]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(tags.utf8.count + 2 + line.count)
+        bytes.append(UInt8(ascii: "@"))
+        bytes.append(contentsOf: tags.utf8)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: line)
+        return bytes
     }
 
     /// Appends a line from this user to its own reply, in the form it gets.
     func echo(_ effects: inout Effects, _ line: OutboundLine) {
-        effects.reply.append(contentsOf: line.bytes(full: wantsFullSource))
+        effects.reply.append(contentsOf: line.bytes(lineForm))
     }
 
     func reply(

@@ -30,7 +30,9 @@ final class Connection {
     var greetingPending = false
     /// Gets the `nick!user@host` form of user-sourced lines (an IRC client): copied from the
     /// session after each line, so the fan-out reads one flag.
-    var usesFullSource = false
+    /// The session's line form and capabilities, copied after each line for the fan-outs.
+    var lineForm: LineForm = .plain
+    var capabilities: Capabilities = []
     /// The fan-out that last reached this connection (`EventLoop.fanOut(toRooms:)` sends a
     /// line once to someone in several of the rooms).
     var fanoutMark: UInt64 = 0

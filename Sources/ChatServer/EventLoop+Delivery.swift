@@ -30,6 +30,12 @@ extension EventLoop {
                 for other in state.handles where other.index != handle.index {
                     other.post(.toRooms(keys, line, except: except))
                 }
+            case .toRoomsAwayNotify(let keys, let line, let except):
+                statistics.messagesRelayed += 1
+                fanOut(line, toRooms: keys, except: except, awayNotifyOnly: true)
+                for other in state.handles where other.index != handle.index {
+                    other.post(.toRoomsAwayNotify(keys, line, except: except))
+                }
             case .toEveryone(let line, let except):
                 statistics.messagesRelayed += 1
                 broadcastLocally(line, except: except)
@@ -45,6 +51,9 @@ extension EventLoop {
                     state.handles[id.loop].post(.leftRoom(key, id))
                 }
             }
+        }
+        for read in effects.historyReads {
+            readHistory(read, for: connection)
         }
         for event in effects.events {
             switch event {
@@ -62,8 +71,10 @@ extension EventLoop {
     /// Queues a line for one connection of this loop, if it is still open.
     func deliver(_ line: OutboundLine, to id: ConnectionID) {
         guard let recipient = openConnection(id) else { return }
+        let bytes = line.bytes(recipient.lineForm)
+        guard !bytes.isEmpty else { return }
         statistics.deliveries += 1
-        line.bytes(full: recipient.usesFullSource).withUnsafeBytes { enqueue($0, to: recipient) }
+        bytes.withUnsafeBytes { enqueue($0, to: recipient) }
     }
 
     func addRegistered(_ connection: Connection) {

@@ -12,6 +12,12 @@ extension EventLoop {
                 fanOut(line, toRoom: key, except: except)
             case .toRooms(let keys, let line, let except):
                 fanOut(line, toRooms: keys, except: except)
+            case .toRoomsAwayNotify(let keys, let line, let except):
+                fanOut(line, toRooms: keys, except: except, awayNotifyOnly: true)
+            case .historyReply(let id, let bytes):
+                if let connection = openConnection(id) {
+                    bytes.withUnsafeBytes { enqueue($0, to: connection) }
+                }
             case .broadcast(let line, let except):
                 broadcastLocally(line, except: except)
             case .leftRoom(let key, let id):

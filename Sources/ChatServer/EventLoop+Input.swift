@@ -77,7 +77,13 @@ extension EventLoop {
         case .line(let bytes): connection.session.handle(line: bytes, context, &effects)
         case .overlong: connection.session.handleOverlong(context, &effects)
         }
-        connection.usesFullSource = connection.session.wantsFullSource
+        if connection.capabilities != connection.session.capabilities {
+            connection.capabilities = connection.session.capabilities
+            connection.framer.maxLineBytes =
+                configuration.maxLineBytes
+                + (connection.capabilities.contains(.messageTags) ? Limits.tagAllowanceBytes : 0)
+        }
+        connection.lineForm = connection.session.lineForm
         if connection.session.isRegistered != wasRegistered {
             if wasRegistered {
                 removeRegistered(connection)

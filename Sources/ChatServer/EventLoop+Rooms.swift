@@ -52,15 +52,14 @@ extension EventLoop {
             statistics.deliveries += delivered
             return
         }
-        line.plain.withUnsafeBytes { plain in
-            line.full.withUnsafeBytes { full in
-                room.members.withUnsafeBufferPointer { members in
-                    for member in members {
-                        member._withUnsafeGuaranteedRef { connection in
-                            if connection.id.serial != skipped {
-                                enqueue(connection.usesFullSource ? full : plain, to: connection)
-                                delivered &+= 1
-                            }
+        line.withUnsafeForms { forms in
+            room.members.withUnsafeBufferPointer { members in
+                for member in members {
+                    member._withUnsafeGuaranteedRef { connection in
+                        let bytes = forms[connection.lineForm]
+                        if connection.id.serial != skipped && !bytes.isEmpty {
+                            enqueue(bytes, to: connection)
+                            delivered &+= 1
                         }
                     }
                 }
@@ -71,8 +70,8 @@ extension EventLoop {
 
     /// Queues a line once for each of this loop's connections in any of the rooms but `except`
     /// (QUIT and NICK reach everyone who shares a room with the user, once).
-    func fanOut(_ line: OutboundLine, toRooms keys: [String], except: ConnectionID?) {
-        if keys.count == 1 {
+    func fanOut(_ line: OutboundLine, toRooms keys: [String], except: ConnectionID?, awayNotifyOnly: Bool = false) {
+        if keys.count == 1 && !awayNotifyOnly {
             fanOut(line, toRoom: keys[0], except: except)
             return
         }
@@ -86,7 +85,10 @@ extension EventLoop {
                 let connection = member.takeUnretainedValue()
                 guard connection.fanoutMark != mark, connection.id.serial != skipped else { continue }
                 connection.fanoutMark = mark
-                line.bytes(full: connection.usesFullSource).withUnsafeBytes { enqueue($0, to: connection) }
+                if awayNotifyOnly && !connection.capabilities.contains(.awayNotify) { continue }
+                let bytes = line.bytes(connection.lineForm)
+                if bytes.isEmpty { continue }
+                bytes.withUnsafeBytes { enqueue($0, to: connection) }
                 delivered += 1
             }
         }
@@ -97,15 +99,14 @@ extension EventLoop {
     func broadcastLocally(_ line: OutboundLine, except: ConnectionID?) {
         let skipped = except?.loop == handle.index ? except?.serial : nil
         var delivered = 0
-        line.plain.withUnsafeBytes { plain in
-            line.full.withUnsafeBytes { full in
-                registered.withUnsafeBufferPointer { recipients in
-                    for recipient in recipients {
-                        recipient._withUnsafeGuaranteedRef { connection in
-                            if connection.id.serial != skipped {
-                                enqueue(connection.usesFullSource ? full : plain, to: connection)
-                                delivered &+= 1
-                            }
+        line.withUnsafeForms { forms in
+            registered.withUnsafeBufferPointer { recipients in
+                for recipient in recipients {
+                    recipient._withUnsafeGuaranteedRef { connection in
+                        let bytes = forms[connection.lineForm]
+                        if connection.id.serial != skipped && !bytes.isEmpty {
+                            enqueue(bytes, to: connection)
+                            delivered &+= 1
                         }
                     }
                 }

@@ -80,8 +80,11 @@ final class EventLoop {
         self.configuration = state.configuration
         epoll = try Epoll()
         let now = Posix.monotonicNanoseconds()
+        let wallClockMilliseconds = Posix.wallClockMilliseconds()
         context = ChatContext(
-            directory: state.registry, config: state.chatConfig, now: now, wallClock: Posix.wallClockSeconds())
+            directory: state.registry, config: state.chatConfig, now: now, wallClock: wallClockMilliseconds / 1000,
+            wallClockMilliseconds: wallClockMilliseconds, history: state.configuration.history,
+            messageIDs: MessageIDSource(startMilliseconds: state.startedAtMilliseconds, loop: handle.index))
         greeting = Session(id: ConnectionID(loop: 0, descriptor: 0, serial: 0), address: "", connectedAt: 0)
             .greeting(context)
         registrationDeadlines = DeadlineList(
@@ -106,7 +109,8 @@ final class EventLoop {
                 break
             }
             context.now = Posix.monotonicNanoseconds()
-            context.wallClock = Posix.wallClockSeconds()
+            context.wallClockMilliseconds = Posix.wallClockMilliseconds()
+            context.wallClock = context.wallClockMilliseconds / 1000
             if events.count == 0 && bytesSentSinceTrim >= Self.trimAfterBytes {
                 bytesSentSinceTrim = 0
                 Posix.releaseFreeMemory()

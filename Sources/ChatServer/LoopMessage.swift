@@ -8,6 +8,10 @@ enum LoopMessage: Sendable {
     case toRoom(String, OutboundLine, except: ConnectionID?)
     /// Queue a line once for each of the loop's connections in any of these rooms, except one.
     case toRooms([String], OutboundLine, except: ConnectionID?)
+    /// Like `toRooms`, only for connections that negotiated away-notify.
+    case toRoomsAwayNotify([String], OutboundLine, except: ConnectionID?)
+    /// Hand a history answer's lines to one connection, if it is still there.
+    case historyReply(ConnectionID, [UInt8])
     /// Queue a line for every registered connection on the loop except one.
     case broadcast(OutboundLine, except: ConnectionID?)
     /// A connection of this loop left a room (kicked by a user on another loop).

@@ -39,6 +39,10 @@ public struct ServerConfiguration: Sendable {
     /// Seconds a closing connection may take to read its last line (the ERROR) before it is
     /// closed anyway.
     public var lastLineTimeoutSeconds = 30
+    /// Where room messages and events are kept (the executable opens the store); nil: no history.
+    public var history: (any ChatHistory)? = nil
+    /// How many of a room's latest messages a joiner gets (0: none).
+    public var joinReplay = 25
 
     /// Seconds between keepalive probes, and probes before the peer is declared gone.
     public static let keepaliveIntervalSeconds: Int32 = 10
@@ -55,8 +59,10 @@ public struct ServerConfiguration: Sendable {
 
     /// The chat-level view of this configuration.
     public func chatConfig(createdText: String) -> ChatConfig {
-        ChatConfig(
+        var config = ChatConfig(
             serverName: serverName, maxLineBytes: maxLineBytes, motd: motd ?? ChatConfig.defaultMOTD,
             listAddresses: listAddresses, createdText: createdText, defaultRoom: defaultRoom)
+        config.joinReplay = joinReplay
+        return config
     }
 }

@@ -37,6 +37,12 @@ public enum Command: Equatable, Sendable {
     case notice(targets: [String], text: String)
     case userhost([String])
     case ison([String])
+    /// HISTORY <#room> [<count>]; the count as typed (the session checks it).
+    case history(room: String, count: String?)
+    /// CHATHISTORY <subcommand> <target> <parameters...>; the subcommand upper-cased.
+    case chathistory(subcommand: String, parameters: [String])
+    /// TAGMSG <target>[,...]: only tags (which the session reads from the line).
+    case tagmsg(targets: [String])
 
     /// The verb this command was sent with.
     public var verb: Verb {
@@ -66,6 +72,9 @@ public enum Command: Equatable, Sendable {
         case .notice: .notice
         case .userhost: .userhost
         case .ison: .ison
+        case .history: .history
+        case .chathistory: .chathistory
+        case .tagmsg: .tagmsg
         }
     }
 
@@ -114,6 +123,10 @@ public enum Command: Equatable, Sendable {
             "NOTICE \(targets.first?.utf8.first == UInt8(ascii: ":") ? "," : "")\(targets.joined(separator: ",")) :\(text)"
         case .userhost(let nicks): Self.words("USERHOST", nicks)
         case .ison(let nicks): Self.words("ISON", nicks)
+        case .history(let room, let count):
+            count.map { "HISTORY \(Self.middle(room)) \(Self.last($0))" } ?? "HISTORY \(Self.last(room))"
+        case .chathistory(let subcommand, let parameters): Self.joined(["CHATHISTORY", subcommand] + parameters)
+        case .tagmsg(let targets): "TAGMSG \(Self.last(Self.list(targets)))"
         }
     }
 

@@ -39,6 +39,9 @@ public enum Limits {
     public static let awayMaxLength = 200
     /// Rooms one user may be in at once. Advertised as CHANLIMIT=#:<n>.
     public static let roomsPerUser = 50
+    /// What a message-tags client's lines may hold beyond `--max-line-bytes`: `@`, 4094 bytes of
+    /// tags and the space after them (IRCv3 message-tags).
+    public static let tagAllowanceBytes = 4096
     /// Mode changes with a parameter in one MODE command. Advertised as MODES.
     public static let modesPerCommand = 4
 

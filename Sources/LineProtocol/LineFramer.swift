@@ -21,8 +21,9 @@ public struct LineFramer: Sendable {
         case overlong
     }
 
-    /// The longest line accepted, in bytes, terminator included.
-    public let maxLineBytes: Int
+    /// The longest line accepted, in bytes, terminator included. The server raises it by
+    /// `Limits.tagAllowanceBytes` for a client that negotiated message-tags.
+    public var maxLineBytes: Int
     /// The running total of input bytes thrown away rather than handed out in a line: every byte
     /// of a telnet command, option negotiation or subnegotiation, and every byte of an overlong
     /// line except its terminator. Line terminators are never counted. It only grows, so a

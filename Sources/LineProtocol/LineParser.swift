@@ -1,5 +1,5 @@
 /// Turns the bytes of one line (terminator already removed) into a `Command`, in one linear
-/// pass. Grammar: `[":" prefix SP] VERB *(SP param) [SP ":" trailing]`. Verbs are
+/// pass. Grammar: `["@" tags SP] [":" prefix SP] VERB *(SP param) [SP ":" trailing]`. Verbs are
 /// case-insensitive, runs of spaces separate parameters and a client's prefix is ignored. For
 /// PRIVMSG, BROADCAST and QUIT the last parameter is the rest of the line, with or without a
 /// leading ':', inner spacing kept; PRIVMSG and BROADCAST text longer than
@@ -130,6 +130,24 @@ public enum LineParser {
             }
             guard !nicks.isEmpty else { return .failure(.needMoreParameters(verb)) }
             return .success(verb == .ison ? .ison(nicks) : .userhost(nicks))
+        case .history:
+            let parameters = cursor.parameters()
+            guard let room = parameters.first, !room.isEmpty else { return .failure(.needMoreParameters(verb)) }
+            return .success(.history(room: room, count: parameters.count > 1 ? parameters[1] : nil))
+        case .chathistory:
+            guard let subcommand = cursor.parameter(), !subcommand.isEmpty else {
+                return .failure(.needMoreParameters(verb))
+            }
+            cursor.skipSpaces()
+            return .success(.chathistory(subcommand: ASCIICase.uppercased(subcommand), parameters: cursor.parameters()))
+        case .tagmsg:
+            guard let targetList = cursor.parameter(), !targetList.isEmpty else {
+                return .failure(.noRecipient(verb))
+            }
+            let targets = Self.list(targetList)
+            guard !targets.isEmpty else { return .failure(.noRecipient(verb)) }
+            guard targets.count <= Limits.maxTargets else { return .failure(.tooManyTargets(verb)) }
+            return .success(.tagmsg(targets: targets))
         }
     }
 
@@ -166,8 +184,12 @@ private struct Cursor {
     var atEnd: Bool { index >= bytes.count }
     var peek: UInt8? { atEnd ? nil : bytes[index] }
 
-    /// Skips leading spaces and a client's `:prefix` (ignored: the server knows who sent it).
+    /// Skips leading spaces, IRCv3 `@tags` (the session reads them separately) and a client's
+    /// `:prefix` (ignored: the server knows who sent it).
     mutating func skipPrefix() {
+        if peek == UInt8(ascii: "@") {
+            _ = word()
+        }
         skipSpaces()
         if peek == UInt8(ascii: ":") {
             _ = word()

@@ -25,6 +25,9 @@ public enum Verb: String, CaseIterable, Sendable {
     case notice = "NOTICE"
     case userhost = "USERHOST"
     case ison = "ISON"
+    case history = "HISTORY"
+    case chathistory = "CHATHISTORY"
+    case tagmsg = "TAGMSG"
     /// HELP's other name, which IRC clients send for /help.
     case helpop = "HELPOP"
 
@@ -55,6 +58,9 @@ public enum Verb: String, CaseIterable, Sendable {
         case .notice: "NOTICE <nick|#room>[,...] <text>"
         case .userhost: "USERHOST <nick> [<nick>...]"
         case .ison: "ISON <nick> [<nick>...]"
+        case .history: "HISTORY <#room> [<count>]"
+        case .chathistory: "CHATHISTORY <LATEST|BEFORE|AFTER|AROUND|BETWEEN|TARGETS> ..."
+        case .tagmsg: "TAGMSG <nick|#room>"
         case .helpop: "HELPOP [<command>]"
         }
     }
@@ -70,7 +76,7 @@ public enum Verb: String, CaseIterable, Sendable {
         case .ping: "Check the server is there; it answers PONG."
         case .pong: "Answer a PING (accepted and ignored)."
         case .help: "Show this help, or the help for one command."
-        case .cap: "IRC capability negotiation (no capabilities are offered)."
+        case .cap: "IRC capability negotiation (IRCv3: message-tags, server-time, history ...)."
         case .user: "IRC registration: your user name and real name."
         case .join: "Join a room, or create it (you become its operator)."
         case .part: "Leave a room."
@@ -86,6 +92,9 @@ public enum Verb: String, CaseIterable, Sendable {
         case .notice: "Send a notice (never answered automatically)."
         case .userhost: "Show users' user@host."
         case .ison: "Show which of these nicknames are online."
+        case .history: "Show a room's earlier messages (the last 25, or <count> up to 500)."
+        case .chathistory: "IRCv3 history for IRC clients (draft/chathistory)."
+        case .tagmsg: "IRCv3: send only message tags (message-tags capability)."
         case .helpop: "The same as HELP."
         }
     }
@@ -95,7 +104,7 @@ public enum Verb: String, CaseIterable, Sendable {
         switch self {
         case .nick, .help, .helpop, .ping, .pong, .quit, .cap, .user: true
         case .privmsg, .broadcast, .list, .join, .part, .topic, .names, .rooms, .who, .whois, .away, .invite, .kick,
-            .mode, .notice, .userhost, .ison:
+            .mode, .notice, .userhost, .ison, .history, .chathistory, .tagmsg:
             false
         }
     }

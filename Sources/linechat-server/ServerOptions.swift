@@ -11,6 +11,15 @@ struct ServerOptions {
     var console: Bool? = nil
     var showHelp = false
     var showVersion = false
+    /// Where history lives, and whether it is kept.
+    var history = HistoryOptions()
+
+    struct HistoryOptions {
+        var enabled = true
+        var dataDirectory = "linechat-data"
+        var retentionDays = 30
+        var maxPerRoom = 100_000
+    }
 
     /// A command-line mistake, printed with the usage and exit status 64.
     struct UsageError: Error, CustomStringConvertible {
@@ -43,6 +52,12 @@ struct ServerOptions {
           --flood-rate <n>            Lines per second after the burst (default: 5)
           --flood-backlog-bytes <n>   Unread input a throttled client may pile up (default: 65536)
           --keepalive-idle <s>        Seconds of silence before TCP keepalive probes (default: 60)
+          --data-dir <dir>            Where history is kept, in history.sqlite3 (default: linechat-data,
+                                      created on first start)
+          --no-history                Keep no history (no database, no replay, no CHATHISTORY)
+          --history-days <n>          Days of history kept (default: 30)
+          --history-max-per-room <n>  Messages kept per room (default: 100000)
+          --join-replay <n>           Latest messages a joiner is shown (default: 25; 0: none)
           --log-level <level>         debug, info, warning, error or off (default: info)
           --console / --no-console    Operator console on stdin (default: on)
           --version                   Print the version
@@ -101,6 +116,14 @@ struct ServerOptions {
             case "--flood-rate": options.configuration.floodLinesPerSecond = Double(try integer(1...100_000_000))
             case "--flood-backlog-bytes": options.configuration.floodBacklogBytes = try integer(1024...(1 << 30))
             case "--keepalive-idle": options.configuration.keepaliveIdleSeconds = Int32(try integer(1...86400))
+            case "--data-dir":
+                let directory = try value()
+                guard !directory.isEmpty else { throw UsageError(description: "--data-dir needs a directory") }
+                options.history.dataDirectory = directory
+            case "--no-history": options.history.enabled = false
+            case "--history-days": options.history.retentionDays = try integer(1...36500)
+            case "--history-max-per-room": options.history.maxPerRoom = try integer(1...100_000_000)
+            case "--join-replay": options.configuration.joinReplay = try integer(0...ChatConfig.historyMaxLines)
             case "--log-level":
                 let text = try value()
                 guard let level = Logger.Level(name: text) else {

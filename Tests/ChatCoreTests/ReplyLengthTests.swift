@@ -26,7 +26,8 @@ struct ReplyLengthTests {
         var chunks = [effects.reply]
         for outbound in effects.outbound {
             switch outbound {
-            case .send(_, let line), .toRoom(_, let line, _), .toRooms(_, let line, _), .toEveryone(let line, _):
+            case .send(_, let line), .toRoom(_, let line, _), .toRooms(_, let line, _), .toEveryone(let line, _),
+                .toRoomsAwayNotify(_, let line, _):
                 chunks.append(line.plain)
                 chunks.append(line.full)
             case .joinedRoom, .leftRoom: break

@@ -180,13 +180,13 @@ struct SessionModeTests {
         var alice = session(1)
         _ = handle("NICK alice", &alice)
         let effects = handle("BROADCAST hi  all", &alice)
-        #expect(effects.reply.isEmpty)
+        #expect(text(effects.reply) == ":alice PRIVMSG #lobby :hi  all\r\n")  // the sender's copy
         guard case .toRoom("#lobby", let line, let except)? = effects.outbound.first else {
             Issue.record("no room message: \(effects.outbound)")
             return
         }
         #expect(text(line.plain) == ":alice PRIVMSG #lobby :hi  all\r\n")
-        #expect(except == nil)
+        #expect(except == alice.id)
         _ = handle("PART #lobby", &alice)
         #expect(
             reply("BROADCAST hi", &alice)

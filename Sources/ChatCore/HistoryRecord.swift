@@ -1,0 +1,103 @@
+/// What a history record is about.
+public enum HistoryKind: UInt8, Sendable, CaseIterable {
+    case privmsg = 0, notice, join, part, quit, kick, nick, topic
+
+    /// Messages (PRIVMSG, NOTICE) as opposed to events, which only `draft/event-playback`
+    /// clients get back.
+    public var isMessage: Bool { self == .privmsg || self == .notice }
+}
+
+/// One thing said or done in a room, as history keeps it.
+public struct HistoryRecord: Sendable, Equatable {
+    /// Unique across the database (server-generated, ASCII, at most 32 bytes).
+    public var msgid: String
+    /// Milliseconds since the Unix epoch, UTC.
+    public var time: Int64
+    /// The room's key (its case-folded name): what queries use.
+    public var room: String
+    /// The room's name as displayed.
+    public var roomName: String
+    public var kind: HistoryKind
+    /// The source's nickname.
+    public var nick: String
+    /// The full source, `nick!user@host`.
+    public var source: String
+    /// The message; the part, quit or kick reason; the new topic; for `.nick` the new nickname.
+    public var text: String
+    /// The kicked nickname for `.kick`; empty otherwise.
+    public var target: String
+
+    public init(
+        msgid: String, time: Int64, room: String, roomName: String, kind: HistoryKind, nick: String, source: String,
+        text: String, target: String = ""
+    ) {
+        self.msgid = msgid
+        self.time = time
+        self.room = room
+        self.roomName = roomName
+        self.kind = kind
+        self.nick = nick
+        self.source = source
+        self.text = text
+        self.target = target
+    }
+}
+
+/// A point in a room's history: a message, or a time.
+public enum HistoryAnchor: Sendable, Equatable {
+    case msgid(String)
+    /// Milliseconds since the Unix epoch.
+    case timestamp(Int64)
+}
+
+/// A question to the history store (IRCv3 `draft/chathistory` semantics). Records come back
+/// oldest first.
+public enum HistoryQuery: Sendable, Equatable {
+    /// The newest `limit` records (after the anchor, if given).
+    case latest(room: String, after: HistoryAnchor?, limit: Int)
+    /// The `limit` records just before the anchor (excluded).
+    case before(room: String, HistoryAnchor, limit: Int)
+    /// The `limit` records just after the anchor (excluded).
+    case after(room: String, HistoryAnchor, limit: Int)
+    /// About `limit / 2` records each side of the anchor, the anchor's own message included.
+    case around(room: String, HistoryAnchor, limit: Int)
+    /// Records between the two anchors (both excluded); if the first is later, the `limit`
+    /// closest to the first.
+    case between(room: String, HistoryAnchor, HistoryAnchor, limit: Int)
+    /// Rooms among `rooms` with messages between the two times, with their latest message time.
+    case targets(from: Int64, to: Int64, rooms: [String], limit: Int)
+}
+
+/// A room with messages in a TARGETS window.
+public struct HistoryTarget: Sendable, Equatable {
+    public var room: String
+    public var roomName: String
+    /// Milliseconds since the epoch of its latest message in the window.
+    public var latest: Int64
+
+    public init(room: String, roomName: String, latest: Int64) {
+        self.room = room
+        self.roomName = roomName
+        self.latest = latest
+    }
+}
+
+/// What a history read found.
+public enum HistoryReadResult: Sendable, Equatable {
+    case records([HistoryRecord])
+    case targets([HistoryTarget])
+    /// The read failed (the store is degraded); the text says why.
+    case failed(String)
+}
+
+/// Where the chat logic keeps and finds history. The server's store writes on its own thread;
+/// none of these calls waits for a disk.
+public protocol ChatHistory: AnyObject, Sendable {
+    /// Hands a record to the store; false if it was dropped (the store's queue is full).
+    @discardableResult func record(_ record: HistoryRecord) -> Bool
+    /// The newest `limit` messages of a room from memory, oldest first.
+    func recent(room: String, limit: Int) -> [HistoryRecord]
+    /// Answers a query on the store's thread, after everything recorded before the call is
+    /// stored, and calls `reply` there.
+    func read(_ query: HistoryQuery, includeEvents: Bool, reply: @escaping @Sendable (HistoryReadResult) -> Void)
+}
