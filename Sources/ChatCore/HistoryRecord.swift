@@ -100,4 +100,24 @@ public protocol ChatHistory: AnyObject, Sendable {
     /// Answers a query on the store's thread, after everything recorded before the call is
     /// stored, and calls `reply` there.
     func read(_ query: HistoryQuery, includeEvents: Bool, reply: @escaping @Sendable (HistoryReadResult) -> Void)
+    /// The store's figures now, for the operator's `stats`.
+    func status() -> HistoryStatus
+}
+
+/// How the history store is doing.
+public struct HistoryStatus: Sendable, Equatable {
+    /// Records waiting to be written.
+    public var queued = 0
+    /// Records written since the start.
+    public var stored = 0
+    /// Records dropped since the start (queue full while the disk was slow or failing).
+    public var dropped = 0
+    public var commits = 0
+    /// The last and the longest group commit, in microseconds.
+    public var lastCommitMicroseconds = 0
+    public var maxCommitMicroseconds = 0
+    /// Why writing fails now; nil when it works.
+    public var degraded: String?
+
+    public init() {}
 }

@@ -71,6 +71,8 @@ public struct StatisticsSnapshot: Sendable {
     public var outputBudgetDisconnects = 0
     /// Input bytes thrown away unread: overlong lines and telnet negotiation.
     public var discardedInputBytes = 0
+    /// The history store's figures; nil without history.
+    public var history: HistoryStatus?
 
     public init(
         uptimeSeconds: Double, connections: Int, peakConnections: Int, registeredUsers: Int, linesIn: Int,

@@ -139,6 +139,7 @@ extension Server {
         snapshot.connectionsRefused = statistics.connectionsRefused.load(ordering: .relaxed)
         snapshot.outputBudgetDisconnects = statistics.outputBudgetDisconnects.load(ordering: .relaxed)
         snapshot.discardedInputBytes = statistics.bytesDiscarded.load(ordering: .relaxed)
+        snapshot.history = state.configuration.history?.status()
         return snapshot
     }
 

@@ -1,3 +1,4 @@
+import ChatCore
 import ChatServer
 import TerminalUI
 
@@ -95,7 +96,18 @@ public enum ConsoleFormat {
             ["Input discarded", bytes(snapshot.discardedInputBytes)],
             ["Log lines dropped", "\(logLinesDropped)"],
             ["Resident memory", bytes(snapshot.residentMemoryBytes)],
+            ["History", history(snapshot.history)],
         ]
         return TextTable(columns: [.init(), .init()]).lines(rows)
+    }
+
+    /// "off", or the store's figures, DEGRADED first when writing fails.
+    static func history(_ status: HistoryStatus?) -> String {
+        guard let status else { return "off (--no-history)" }
+        let figures =
+            "\(status.stored) stored, \(status.queued) queued, \(status.dropped) dropped; "
+            + "\(status.commits) commits, last \(status.lastCommitMicroseconds) µs, longest \(status.maxCommitMicroseconds) µs"
+        guard let degraded = status.degraded else { return figures }
+        return "DEGRADED (\(TerminalText.sanitized(degraded))): " + figures
     }
 }

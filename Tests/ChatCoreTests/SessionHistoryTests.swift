@@ -16,6 +16,8 @@ final class MemoryHistory: ChatHistory {
         records.withLock { records in Array(records.filter { $0.room == room && $0.kind.isMessage }.suffix(limit)) }
     }
 
+    func status() -> HistoryStatus { HistoryStatus() }
+
     func read(_ query: HistoryQuery, includeEvents: Bool, reply: @escaping @Sendable (HistoryReadResult) -> Void) {
         guard case .latest(let room, nil, let limit) = query else { return reply(.failed("not in the double")) }
         reply(
