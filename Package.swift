@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(name: "linechat-conformance", dependencies: ["Conformance"]),
 
         // The load generator: its own epoll client side.
-        .target(name: "Bench", dependencies: ["Platform", "LineProtocol"]),
+        .target(name: "Bench", dependencies: ["History", "Platform", "LineProtocol"]),
         .executableTarget(name: "linechat-bench", dependencies: ["Bench"]),
 
         // Helpers shared by the test targets: a server on port 0, a test client.

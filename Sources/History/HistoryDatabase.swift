@@ -130,7 +130,7 @@ public final class HistoryDatabase {
 
     /// Stores `records` in one transaction: all of them or, on an error, none. A record whose
     /// msgid is already stored is skipped.
-    public func insert(_ records: [HistoryRecord]) throws(HistoryError) {
+    public func insert(_ records: some Collection<HistoryRecord>) throws(HistoryError) {
         guard !records.isEmpty else { return }
         try run("BEGIN", "begin a transaction")
         do {

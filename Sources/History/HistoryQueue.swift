@@ -98,7 +98,7 @@ final class HistoryQueue: Sendable {
     /// For the history thread: `count` records were written, in `microseconds`.
     func committed(_ count: Int, microseconds: Int) {
         state.withLock { state in
-            state.held = 0
+            state.held = max(state.held - count, 0)
             state.stats.stored += count
             state.stats.commits += 1
             state.stats.lastCommitMicroseconds = microseconds

@@ -64,22 +64,33 @@ struct HistoryWriter {
         }
     }
 
-    /// Writes `batch` in one transaction; on failure keeps it for the next try.
+    /// Records written in one transaction at most: a backlog (after a stall, or a burst) is
+    /// written in several, so that no transaction outgrows SQLite's page cache.
+    static let maxRecordsPerTransaction = 2048
+
+    /// Writes `batch`, a transaction per `maxRecordsPerTransaction`; on a failure keeps what
+    /// is not written for the next try.
     private mutating func commit() {
-        let started = Posix.monotonicNanoseconds()
-        do {
-            try database.insert(batch)
-        } catch {
-            queue.failed(error.description)
-            if !failing { lastFailureLog = nil }
-            failing = true
-            if shouldLogFailure() {
-                log("history: writing failed, \(batch.count) records held, retrying: \(error)")
+        var written = 0
+        while written < batch.count {
+            let end = min(written + Self.maxRecordsPerTransaction, batch.count)
+            let started = Posix.monotonicNanoseconds()
+            do {
+                try database.insert(batch[written..<end])
+            } catch {
+                batch.removeFirst(written)
+                queue.failed(error.description)
+                if !failing { lastFailureLog = nil }
+                failing = true
+                if shouldLogFailure() {
+                    log("history: writing failed, \(batch.count) records held, retrying: \(error)")
+                }
+                return
             }
-            return
+            let microseconds = Int((Posix.monotonicNanoseconds() - started) / 1000)
+            queue.committed(end - written, microseconds: microseconds)
+            written = end
         }
-        let microseconds = Int((Posix.monotonicNanoseconds() - started) / 1000)
-        queue.committed(batch.count, microseconds: microseconds)
         if failing {
             log("history writing resumed (\(batch.count) records written)")
             failing = false

@@ -27,4 +27,11 @@ extension Posix {
     public static func removeDirectory(_ path: String) throws(SystemError) {
         guard rmdir(path) == 0 || Glibc.errno == ENOENT else { throw SystemError("rmdir", errno: Glibc.errno) }
     }
+
+    /// Sleeps the calling thread for `milliseconds` (a benchmark's polling; never a loop thread).
+    public static func sleep(milliseconds: Int) {
+        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && Glibc.errno == EINTR { request = remaining }
+    }
 }
