@@ -44,12 +44,18 @@ let package = Package(
         .target(name: "LineChatClient", dependencies: ["LineProtocol", "Platform", "TerminalUI"]),
         .executableTarget(name: "linechat", dependencies: ["LineChatClient", "Platform"]),
 
+        // SQLite, the system library (apt libsqlite3-dev): only the History target imports it.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // Room history that survives restarts: a SQLite file written by a thread of its own,
+        // the last messages of each room in memory, CHATHISTORY reads.
+        .target(name: "History", dependencies: ["CSQLite", "Locking", "Platform"]),
+
         // Conformance transcripts: reading them and replaying them against any server.
         .target(name: "Conformance", dependencies: ["Platform"]),
         .executableTarget(name: "linechat-conformance", dependencies: ["Conformance"]),
 
         // The load generator: its own epoll client side.
-        .target(name: "Bench", dependencies: ["Platform", "LineProtocol"]),
+        .target(name: "Bench", dependencies: ["History", "Platform", "LineProtocol"]),
         .executableTarget(name: "linechat-bench", dependencies: ["Bench"]),
 
         // Helpers shared by the test targets: a server on port 0, a test client.
@@ -66,6 +72,7 @@ let package = Package(
             name: "LineChatClientTests",
             dependencies: ["ChatCore", "LineChatClient", "LineProtocol", "Locking", "Platform", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Platform", "TestSupport"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Locking", "Platform"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "TestSupport"]),
         // Chaos, property and abuse tests across the protocol and the server process.
         .testTarget(name: "HardeningTests", dependencies: ["TestSupport", "ChatServer", "LineProtocol", "Platform"]),

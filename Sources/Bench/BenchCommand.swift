@@ -10,6 +10,7 @@ public enum BenchCommand {
 
     /// Like `main`, returning the exit status.
     public static func run(_ arguments: [String]) -> Int32 {
+        if arguments.first == "history" { return HistoryBenchmark.run(Array(arguments.dropFirst())) }
         let options: BenchOptions
         do {
             switch try BenchOptions.parse(arguments) {

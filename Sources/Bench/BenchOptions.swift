@@ -179,6 +179,8 @@ extension BenchOptions {
           idle      --connections N (1000) --hold T (10): open and register N connections,
                     hold them T seconds; with --server-pid, server RSS growth per connection
           connect   --connections N (5000) [--concurrency K (64)]: registration handshakes/s
+          history   --records N (200000) --rooms R (10) --payload P (64): no server; N room
+                    messages through the history store into a temporary database, stored/s
 
         OPTIONS:
           --host H            server address (127.0.0.1)

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include <malloc.h>
+#include <pthread.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include "CLinux.h"
@@ -30,4 +32,11 @@ int clinux_release_free_memory(void) {
 void clinux_keep_freed_memory(void) {
     mallopt(M_MMAP_THRESHOLD, 16 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
+
+void clinux_set_thread_name(const char *name) {
+    char truncated[16];
+    strncpy(truncated, name, sizeof truncated - 1);
+    truncated[sizeof truncated - 1] = 0;
+    pthread_setname_np(pthread_self(), truncated);
 }

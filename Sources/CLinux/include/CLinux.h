@@ -22,6 +22,9 @@ int clinux_release_free_memory(void);
 /// output buffers allocated and freed on every wakeup do not fault fresh pages in each time.
 void clinux_keep_freed_memory(void);
 
+/// Names the calling thread (at most 15 bytes are kept), as ps and gdb show it.
+void clinux_set_thread_name(const char *name);
+
 /// The bytes waiting in a socket's receive queue (FIONREAD), or -1 with errno set.
 int clinux_bytes_readable(int fd);
 
