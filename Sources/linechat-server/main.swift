@@ -1,6 +1,7 @@
 import ChatCore
 import ChatServer
 import Foundation
+import History
 import OperatorConsole
 import Platform
 
@@ -32,7 +33,37 @@ do {
     exit(1)
 }
 let logger = Logger(level: options.logLevel, sink: console.logSink)
-let server = Server(configuration: options.configuration, logger: logger)
+var configuration = options.configuration
+// History: opened before the server starts, so that a database that cannot be used stops the
+// start with a message that names it (and nothing is overwritten).
+let history: HistoryService?
+if options.history.enabled {
+    let directory = options.history.dataDirectory
+    let path = directory + "/history.sqlite3"
+    do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    } catch {
+        FileHandle.standardError.write(
+            Data("linechat-server: cannot create the data directory \(directory): \(error.localizedDescription)\n".utf8))
+        exit(1)
+    }
+    var historyConfiguration = HistoryServiceConfiguration()
+    historyConfiguration.retentionDays = options.history.retentionDays
+    historyConfiguration.maxPerRoom = options.history.maxPerRoom
+    do {
+        history = try HistoryService(path: path, configuration: historyConfiguration) { line in
+            logger.warning("history: \(line)")
+        }
+    } catch {
+        FileHandle.standardError.write(Data("linechat-server: \(error)\n".utf8))
+        exit(1)
+    }
+    configuration.history = history
+    logger.info("History kept in \(path) (\(options.history.retentionDays) days, \(options.history.maxPerRoom) per room)")
+} else {
+    history = nil
+}
+let server = Server(configuration: configuration, logger: logger)
 let port: Int
 do {
     port = try server.start()
@@ -40,7 +71,6 @@ do {
     FileHandle.standardError.write(Data("linechat-server: cannot start: \(error)\n".utf8))
     exit(1)
 }
-let configuration = options.configuration
 logger.info(
     "Server listening on \(configuration.host):\(port) as \(configuration.serverName); "
         + "\(configuration.eventLoops > 0 ? configuration.eventLoops : Posix.availableCPUCount) event loop(s)")
@@ -49,6 +79,8 @@ let banner = ConsoleSession.banner(host: configuration.host, port: port)
 let reason = console.run(server: server, banner: banner, logger: logger)
 logger.info("\(reason); shutting down")
 server.shutdown()
+// Every message accepted before the shutdown is written before the process exits.
+history?.shutdown()
 logger.info("stopped")
 // The log writer gets a moment to write what is queued; a stalled stderr must not keep the
 // process alive, so after that the lines still queued are left unwritten.
