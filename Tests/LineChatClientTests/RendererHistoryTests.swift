@@ -159,3 +159,29 @@ extension Renderer {
         #expect(renderer.render(line: ":alice PRIVMSG #a\u{1B}b :[09:14] x") == ["[09:14] [#a\u{FFFD}b] alice: x"])
     }
 }
+
+@Suite struct RendererHistoryErrorTests {
+    @Test func aBadCountSaysWhichCommandAndWhy() {
+        var renderer = inLobby()
+        #expect(
+            renderer.render(line: ":linechat 400 bob HISTORY :The count must be a number from 1 to 500") == [
+                "The server refused HISTORY: The count must be a number from 1 to 500"
+            ])
+    }
+
+    @Test func aServerWithoutHistorySaysSoRatherThanUnknownCommand() {
+        var renderer = inLobby()
+        #expect(
+            renderer.render(line: ":linechat 421 bob HISTORY :This server keeps no history (--no-history)") == [
+                "The server refused HISTORY: This server keeps no history (--no-history)"
+            ])
+        #expect(renderer.render(line: ":linechat 421 bob FROB :Unknown command") == ["Unknown command: FROB"])
+    }
+
+    @Test func notBeingInTheRoomKeepsTheServersReason() {
+        var renderer = inLobby()
+        #expect(
+            renderer.render(line: ":linechat 442 bob #rust :You're not on that channel (only members read its history)")
+                == ["You are not in #rust (only members read its history)"])
+    }
+}
