@@ -43,9 +43,9 @@ public struct ClientOptions: Equatable, Sendable {
 
         At a terminal, type a message and press Enter to send it to the current room
         (shown in the prompt, e.g. alice@#lobby>); /help lists the commands (/join, /part,
-        /switch, /rooms, /msg, /me, /topic, /who, /whois, /quit ...). When stdin is not a
-        terminal, each line is handled as if typed once the server has answered the last,
-        what arrives is printed, and linechat quits at the end of the input: with exit
+        /switch, /rooms, /msg, /me, /topic, /history, /who, /whois, /quit ...). When stdin
+        is not a terminal, each line is handled as if typed once the server has answered the
+        last, what arrives is printed, and linechat quits at the end of the input: with exit
         status 1 if the server or the client refused one of the lines.
 
         USAGE: linechat [--host <host>] [--port <port>] [--nick <nick>] [--raw]

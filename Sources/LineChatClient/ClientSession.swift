@@ -437,6 +437,9 @@ public struct ClientSession {
         case .topic(let text):
             guard let room = currentRoom else { return refuse(Self.noRoom) }
             return [.send("TOPIC \(room)" + (text.map { " :\($0)" } ?? ""))]
+        case .history(let count):
+            guard let room = currentRoom else { return refuse(Self.noRoom) }
+            return [.send("HISTORY \(room)" + (count.map { " \($0)" } ?? ""))]
         case .kick(let nick, let reason):
             guard let room = currentRoom else { return refuse(Self.noRoom) }
             return [.send("KICK \(room) \(nick)" + (reason.map { " :\($0)" } ?? ""))]

@@ -29,6 +29,9 @@ public enum InputCommand: Equatable, Sendable {
     case away(String?)
     /// `/topic [text]`: without text, show it.
     case topic(String?)
+    /// `/history [n]`: the current room's last `n` messages (the server's default without
+    /// `n`; the server checks the count).
+    case history(count: String?)
     /// `/kick <nick> [reason]`.
     case kick(nick: String, reason: String?)
     /// `/invite <nick> [#room]`.
@@ -67,6 +70,7 @@ public enum InputCommand: Equatable, Sendable {
         "  /msg <nick> <message>    send a private message",
         "  /me <action>             act in the current room: /me waves",
         "  /topic [text]            show or set the current room's topic",
+        "  /history [n]             the current room's earlier messages (the last n)",
         "  /away [text]             say you are away (no text: you are back)",
         "  /kick <nick> [reason]    remove someone from the current room (operators)",
         "  /invite <nick> [#room]   invite someone to the current room (or the one named)",
@@ -88,7 +92,7 @@ public enum InputCommand: Equatable, Sendable {
         "Type a message and press Enter to talk in the room shown in the prompt.",
         "Commands: /join #room  /switch #room  /part  /rooms  /names  /who  /whois <nick>",
         "  /msg <nick> <text>  /me <action>  /topic [text]  /away [text]  /kick <nick>",
-        "  /nick <new>  /quit   (/help explains each)",
+        "  /history [n]  /nick <new>  /quit   (/help explains each)",
     ]
 
     /// The original chat room's commands, written whole on a line.
@@ -160,6 +164,8 @@ public enum InputCommand: Equatable, Sendable {
             self = .away(nil)
         case "topic":
             self = .topic(text)
+        case "history":
+            self = tail != nil ? .usage("Usage: /history [n]") : .history(count: word)
         case "kick":
             self = word.map { .kick(nick: $0, reason: tail) } ?? .usage("Usage: /kick <nick> [reason]")
         case "invite":

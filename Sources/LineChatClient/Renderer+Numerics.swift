@@ -122,6 +122,8 @@ extension Renderer {
             if text.hasPrefix(refused) {
                 return [style.error("The server refused that line: " + text.dropFirst(refused.count))]
             }
+            // 400 <me> <command> :<why>: a command the server refused (HISTORY with a bad count).
+            if message.parameters.count > 2 { return [style.error("The server refused \(subject): \(text)")] }
             return [style.error("Server error: \(text)")]
         case .noSuchNick:
             return [style.error("No such user: \(subject)")]
@@ -148,6 +150,10 @@ extension Renderer {
         case .inputTooLong:
             return [style.error("That line was too long for the server" + Self.parenthetical(text, or: ""))]
         case .unknownCommand:
+            // A command this server has turned off says why (HISTORY under --no-history).
+            if !text.isEmpty && !text.hasPrefix("Unknown command") {
+                return [style.error("The server refused \(subject): \(text)")]
+            }
             return [style.error("Unknown command: \(subject)")]
         case .noNicknameGiven:
             return [style.error("No nickname given")]
@@ -158,7 +164,7 @@ extension Renderer {
         case .userNotInChannel:
             return [style.error("\(subject) is not in \(second)")]
         case .notOnChannel:
-            return [style.error("You are not in \(subject)")]
+            return [style.error("You are not in \(subject)" + Self.parenthetical(text, or: ""))]
         case .userOnChannel:
             return [style.error("\(subject) is already in \(second)")]
         case .notRegistered:

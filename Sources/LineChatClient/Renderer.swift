@@ -4,7 +4,8 @@ import TerminalUI
 /// Turns server lines into lines for a person: `bob: hi` in the current room, `[#lobby] bob: hi`
 /// from another, `alice -> you: hi`, `* bob waves`, `bob joined #rust`, errors in words, lists
 /// as tables. Pure: it keeps only what rendering needs (who "you" are, the current room, the
-/// server's name, replies being collected until their end line).
+/// server's name, replies being collected until their end line, the rooms whose earlier
+/// messages are being replayed).
 public struct Renderer {
     /// How lines look.
     public var style: Style
@@ -25,6 +26,10 @@ public struct Renderer {
     var motd: [String]?
     /// The message of the day's first line (375).
     var motdHeading: String?
+    /// The rooms (as `RoomName.fold` keys) whose earlier messages are being shown: after the
+    /// server's `--- N earlier messages ---` notice, until its end notice (or what else ends a
+    /// replay, see `historyLines`).
+    var replaying: Set<String> = []
 
     public init(style: Style = .plain, me: String? = nil) {
         self.style = style
@@ -45,6 +50,10 @@ public struct Renderer {
             // A message of the day cut short: show what came of it.
             lines += endMOTD()
         }
+        if message.numeric == .welcome {
+            // A new registration: nothing from an earlier connection is being replayed.
+            replaying = []
+        }
         if message.isNumeric {
             if let source = message.source { serverName = source }
             guard let numeric = message.numeric else { return lines + [unknownNumeric(message)] }
@@ -59,16 +68,20 @@ public struct Renderer {
         let text = IRCText.clean(message.hasTrailing ? message.last ?? "" : "")
         switch message.command {
         case "PRIVMSG":
-            return [privateOrRoomMessage(message, from: from)]
+            return historyLines(message, from: from) ?? [privateOrRoomMessage(message, from: from)]
         case "NOTICE":
-            return [notice(message, from: from)]
+            return historyLines(message, from: from) ?? [notice(message, from: from)]
         case "BROADCAST":
             let text = IRCText.clean(message.last ?? "")
             if isServer(message.source) { return [style.announcement("Announcement from server: \(text)")] }
             return ["\(style.nick(from)): \(text)"]
         case "JOIN":
             let joined = message.parameters.isEmpty ? "" : " " + room
-            if isMe(from) { return [style.event("You joined\(joined)")] }
+            if isMe(from) {
+                // A replay of this room cut short before is over; the join's own one follows.
+                replaying.remove(RoomName.fold(message.parameter(0) ?? ""))
+                return [style.event("You joined\(joined)")]
+            }
             return [style.event("\(style.nick(from)) joined\(joined)")]
         case "PART":
             let reason = message.parameters.count > 1 ? Self.parenthesised(IRCText.clean(message.last ?? "")) : ""

@@ -29,6 +29,10 @@ public struct Style: Equatable, Sendable {
     /// A notice about the room (joins, quits, renames): dim.
     public func event(_ text: String) -> String { paint(text, "2") }
 
+    /// A room's earlier messages, replayed from the server's history: dim, like events, so
+    /// they do not read as new.
+    public func history(_ text: String) -> String { paint(text, "2") }
+
     /// Something that went wrong: red.
     public func error(_ text: String) -> String { paint(text, "31") }
 

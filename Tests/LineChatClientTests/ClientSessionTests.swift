@@ -65,6 +65,7 @@ extension ClientSession {
         "  /msg <nick> <message>    send a private message",
         "  /me <action>             act in the current room: /me waves",
         "  /topic [text]            show or set the current room's topic",
+        "  /history [n]             the current room's earlier messages (the last n)",
         "  /away [text]             say you are away (no text: you are back)",
         "  /kick <nick> [reason]    remove someone from the current room (operators)",
         "  /invite <nick> [#room]   invite someone to the current room (or the one named)",
@@ -340,6 +341,8 @@ extension ClientSession {
         #expect(
             session.submit("hello?") == [.show("You are not in a room: /join #room first (or /msg <nick> <text>)")])
         #expect(session.submit("/topic") == [.show("You are not in a room: /join #room first (or /msg <nick> <text>)")])
+        #expect(
+            session.submit("/history") == [.show("You are not in a room: /join #room first (or /msg <nick> <text>)")])
     }
 
     @Test func withNoDefaultRoomPlainTextSaysToJoinOne() {
@@ -363,6 +366,8 @@ extension ClientSession {
             ("/away", "AWAY"),
             ("/topic", "TOPIC #lobby"),
             ("/topic Rust  and more", "TOPIC #lobby :Rust  and more"),
+            ("/history", "HISTORY #lobby"),
+            ("/history 50", "HISTORY #lobby 50"),
             ("/kick carol", "KICK #lobby carol"),
             ("/kick carol too loud", "KICK #lobby carol :too loud"),
             ("/invite carol", "INVITE carol #lobby"),
@@ -546,8 +551,71 @@ extension ClientSession {
                 "Type a message and press Enter to talk in the room shown in the prompt.",
                 "Commands: /join #room  /switch #room  /part  /rooms  /names  /who  /whois <nick>",
                 "  /msg <nick> <text>  /me <action>  /topic [text]  /away [text]  /kick <nick>",
-                "  /nick <new>  /quit   (/help explains each)",
+                "  /history [n]  /nick <new>  /quit   (/help explains each)",
             ])
+    }
+
+    @Test func historyAsksForTheCurrentRoomsEarlierMessagesAndShowsThemAsHistory() {
+        var session = registered()
+        let shownLines = session.answered(
+            "/history 2", sync: 2,
+            replies: [
+                ":linechat NOTICE #lobby :--- 2 earlier messages (times UTC) ---",
+                ":alice PRIVMSG #lobby :[09:14] hi all",
+                ":bob PRIVMSG #lobby :[2026-11-29 23:59] \u{1}ACTION waves\u{1}",
+                ":linechat NOTICE #lobby :--- end of earlier messages ---",
+            ])
+        #expect(
+            shownLines == [
+                "--- 2 earlier messages in #lobby (times UTC) ---",
+                "[09:14] alice: hi all",
+                "[2026-11-29 23:59] * bob waves",
+                "--- end of earlier messages in #lobby ---",
+            ])
+        #expect(session.failedCommands == 0)
+        #expect(shown(session.receive(":alice PRIVMSG #lobby :back now")) == ["alice: back now"])
+    }
+
+    @Test func theReplayAfterJoiningIsShownAsHistoryInTheNewCurrentRoom() {
+        var session = registered()
+        let shownLines = session.answered(
+            "/join #rust", sync: 2,
+            replies: [
+                ":bob JOIN #rust",
+                ":linechat 353 bob = #rust :@alice bob",
+                ":linechat 366 bob #rust :End of /NAMES list",
+                ":linechat NOTICE #rust :--- 1 earlier message (times UTC) ---",
+                ":alice NOTICE #rust :[09:15] the build is green",
+                ":linechat NOTICE #rust :--- end of earlier messages ---",
+            ])
+        #expect(
+            shownLines == [
+                "You joined #rust",
+                "Members of #rust (2): @alice bob",
+                "--- 1 earlier message in #rust (times UTC) ---",
+                "[09:15] -alice- the build is green",
+                "--- end of earlier messages in #rust ---",
+            ])
+    }
+
+    @Test func historyRefusalsAreShownInWordsAndFailAScript() {
+        var session = registered(interactive: false)
+        #expect(
+            session.answered(
+                "/history lots", sync: 2,
+                replies: [":linechat 400 bob HISTORY :The count must be a number from 1 to 500"])
+                == ["The server refused HISTORY: The count must be a number from 1 to 500"])
+        #expect(
+            session.answered(
+                "/history", sync: 3,
+                replies: [":linechat 421 bob HISTORY :This server keeps no history (--no-history)"])
+                == ["The server refused HISTORY: This server keeps no history (--no-history)"])
+        #expect(
+            session.answered(
+                "/history", sync: 4,
+                replies: [":linechat 442 bob #lobby :You're not on that channel (only members read its history)"])
+                == ["You are not in #lobby (only members read its history)"])
+        #expect(session.failedCommands == 3)
     }
 
     @Test func slashCommandsWhileChoosingANick() {
@@ -616,6 +684,10 @@ extension ClientSession {
             ("/away at  lunch ", .away("at  lunch")),
             ("/topic", .topic(nil)),
             ("/topic All about Rust", .topic("All about Rust")),
+            ("/history", .history(count: nil)),
+            ("/history 50 ", .history(count: "50")),
+            ("/HISTORY lots", .history(count: "lots")),
+            ("/history 5 6", .usage("Usage: /history [n]")),
             ("/kick carol", .kick(nick: "carol", reason: nil)),
             ("/kick carol be nice", .kick(nick: "carol", reason: "be nice")),
             ("/kick", .usage("Usage: /kick <nick> [reason]")),

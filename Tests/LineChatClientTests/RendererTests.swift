@@ -103,7 +103,7 @@ private func render(_ line: String, me: String? = "bob") -> [String] {
         "Type a message and press Enter to talk in the room shown in the prompt.",
         "Commands: /join #room  /switch #room  /part  /rooms  /names  /who  /whois <nick>",
         "  /msg <nick> <text>  /me <action>  /topic [text]  /away [text]  /kick <nick>",
-        "  /nick <new>  /quit   (/help explains each)",
+        "  /history [n]  /nick <new>  /quit   (/help explains each)",
     ]
 
     @Test func welcomeBurstShowsTheWordsAndReplacesTheMOTDsProtocolCommandsWithTheClients() {

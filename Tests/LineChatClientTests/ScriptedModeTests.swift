@@ -69,7 +69,7 @@ struct ScriptedModeTests {
                 "Type a message and press Enter to talk in the room shown in the prompt.",
                 "Commands: /join #room  /switch #room  /part  /rooms  /names  /who  /whois <nick>",
                 "  /msg <nick> <text>  /me <action>  /topic [text]  /away [text]  /kick <nick>",
-                "  /nick <new>  /quit   (/help explains each)",
+                "  /history [n]  /nick <new>  /quit   (/help explains each)",
                 "You joined #lobby",
                 "Topic of #lobby: Welcome to LineChat! BROADCAST <text> talks here; HELP lists every command.",
                 "Members of #lobby (2): alice bot",
