@@ -34,7 +34,7 @@ let package = Package(
             dependencies: ["ChatCore", "ChatServer", "LineProtocol", "Locking", "Platform", "TerminalUI"]),
         .executableTarget(
             name: "linechat-server",
-            dependencies: ["ChatCore", "ChatServer", "LineProtocol", "OperatorConsole", "Platform"]),
+            dependencies: ["ChatCore", "ChatServer", "History", "LineProtocol", "OperatorConsole", "Platform"]),
 
         // What the client and the console share at a terminal: key decoding, the line editor,
         // the prompt line kept below printed lines.
@@ -48,18 +48,18 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Room history that survives restarts: a SQLite file written by a thread of its own,
         // the last messages of each room in memory, CHATHISTORY reads.
-        .target(name: "History", dependencies: ["CSQLite", "Locking", "Platform"]),
+        .target(name: "History", dependencies: ["ChatCore", "CSQLite", "Locking", "Platform"]),
 
         // Conformance transcripts: reading them and replaying them against any server.
         .target(name: "Conformance", dependencies: ["Platform"]),
         .executableTarget(name: "linechat-conformance", dependencies: ["Conformance"]),
 
         // The load generator: its own epoll client side.
-        .target(name: "Bench", dependencies: ["History", "Platform", "LineProtocol"]),
+        .target(name: "Bench", dependencies: ["ChatCore", "History", "Platform", "LineProtocol"]),
         .executableTarget(name: "linechat-bench", dependencies: ["Bench"]),
 
         // Helpers shared by the test targets: a server on port 0, a test client.
-        .target(name: "TestSupport", dependencies: ["ChatServer", "Platform"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ChatServer", "History", "Platform"], path: "Tests/TestSupport"),
 
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol"]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "LineProtocol"]),
@@ -72,7 +72,7 @@ let package = Package(
             name: "LineChatClientTests",
             dependencies: ["ChatCore", "LineChatClient", "LineProtocol", "Locking", "Platform", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Platform", "TestSupport"]),
-        .testTarget(name: "HistoryTests", dependencies: ["History", "Locking", "Platform"]),
+        .testTarget(name: "HistoryTests", dependencies: ["ChatCore", "History", "Locking", "Platform"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "TestSupport"]),
         // Chaos, property and abuse tests across the protocol and the server process.
         .testTarget(name: "HardeningTests", dependencies: ["TestSupport", "ChatServer", "LineProtocol", "Platform"]),

@@ -1,3 +1,4 @@
+import ChatCore
 import History
 import Platform
 
@@ -51,11 +52,11 @@ public enum HistoryBenchmark {
             }
             let queued = Posix.monotonicNanoseconds()
             // Committed (in the WAL): what a reader sees. Polled every millisecond.
-            while service.stats().stored < records && service.stats().queued > 0 { Posix.sleep(milliseconds: 1) }
+            while service.status().stored < records && service.status().queued > 0 { Posix.sleep(milliseconds: 1) }
             let committed = Posix.monotonicNanoseconds()
             service.shutdown()  // closing checkpoints the WAL into the file, with an fsync
             let finished = Posix.monotonicNanoseconds()
-            let stats = service.stats()
+            let stats = service.status()
             let seconds = Double(committed - started) / 1e9
             let perCall = Double(queued - started) / Double(records)
             Posix.write(

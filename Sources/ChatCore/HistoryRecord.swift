@@ -86,7 +86,10 @@ public struct HistoryTarget: Sendable, Equatable {
 public enum HistoryReadResult: Sendable, Equatable {
     case records([HistoryRecord])
     case targets([HistoryTarget])
-    /// The read failed (the store is degraded); the text says why.
+    /// A msgid anchor that is not stored in the queried room (never was, or was pruned).
+    /// The chathistory specification names no error for it: the answer is an empty batch.
+    case unknownMessage(msgid: String)
+    /// The read failed; the text says why.
     case failed(String)
 }
 
@@ -99,7 +102,7 @@ public protocol ChatHistory: AnyObject, Sendable {
     func recent(room: String, limit: Int) -> [HistoryRecord]
     /// Answers a query on the store's thread, after everything recorded before the call is
     /// stored, and calls `reply` there.
-    func read(_ query: HistoryQuery, includeEvents: Bool, reply: @escaping @Sendable (HistoryReadResult) -> Void)
+    func fetch(_ query: HistoryQuery, includeEvents: Bool, reply: @escaping @Sendable (HistoryReadResult) -> Void)
     /// The store's figures now, for the operator's `stats`.
     func status() -> HistoryStatus
 }
@@ -116,6 +119,8 @@ public struct HistoryStatus: Sendable, Equatable {
     /// The last and the longest group commit, in microseconds.
     public var lastCommitMicroseconds = 0
     public var maxCommitMicroseconds = 0
+    /// Rows deleted by pruning since the start.
+    public var pruned = 0
     /// Why writing fails now; nil when it works.
     public var degraded: String?
 

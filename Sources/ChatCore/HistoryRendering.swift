@@ -64,6 +64,12 @@ public struct HistoryRendering: Sendable {
             if capabilities.contains(.batch) {
                 ServerLine.append(to: &bytes, source: server, command: "BATCH", parameters: ["-" + batchID])
             }
+        case .unknownMessage:
+            if batched {
+                appendBatch([], to: &bytes)
+            } else {
+                appendText([], to: &bytes)
+            }
         case .failed(let reason):
             ServerLine.append(
                 to: &bytes, source: server, command: "FAIL",

@@ -7,7 +7,7 @@ extension EventLoop {
         guard let history = configuration.history else { return }
         let id = connection.id
         let loop = handle
-        history.read(read.query, includeEvents: read.includeEvents) { result in
+        history.fetch(read.query, includeEvents: read.includeEvents) { result in
             loop.post(.historyReply(id, read.rendering.render(result, subcommand: read.subcommand)))
         }
     }

@@ -40,6 +40,11 @@ extension EventLoop {
                 handle(event, from: connection)
             }
         }
+        // A message-tags client's lines may carry tags beyond --max-line-bytes (set here, not
+        // while the framer is feeding).
+        let lineLimit =
+            configuration.maxLineBytes + (connection.capabilities.contains(.messageTags) ? Limits.tagAllowanceBytes : 0)
+        if connection.framer.maxLineBytes != lineLimit { connection.framer.maxLineBytes = lineLimit }
         let discarded = connection.framer.discardedByteCount - discardedBefore
         if discarded > 0 && connection.isOpen {
             connection.flood.chargeDiscarded(bytes: discarded, now: context.now)
@@ -77,12 +82,7 @@ extension EventLoop {
         case .line(let bytes): connection.session.handle(line: bytes, context, &effects)
         case .overlong: connection.session.handleOverlong(context, &effects)
         }
-        if connection.capabilities != connection.session.capabilities {
-            connection.capabilities = connection.session.capabilities
-            connection.framer.maxLineBytes =
-                configuration.maxLineBytes
-                + (connection.capabilities.contains(.messageTags) ? Limits.tagAllowanceBytes : 0)
-        }
+        connection.capabilities = connection.session.capabilities
         connection.lineForm = connection.session.lineForm
         if connection.session.isRegistered != wasRegistered {
             if wasRegistered {

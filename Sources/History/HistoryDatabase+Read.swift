@@ -1,3 +1,5 @@
+import ChatCore
+
 /// A WHERE clause term with its `?` parameters, in order.
 struct Condition {
     var sql: String

@@ -1,3 +1,4 @@
+import ChatCore
 import CSQLite
 
 /// The history of every room in one SQLite file (WAL mode). Not thread-safe: one thread owns

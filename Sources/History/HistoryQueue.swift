@@ -1,3 +1,4 @@
+import ChatCore
 import Locking
 
 /// What passes from the server's threads to the history thread: records to write, reads to
@@ -39,7 +40,7 @@ final class HistoryQueue: Sendable {
         var requests: [Request] = []
         var threadWaiting = false
         var stopping = false
-        var stats = HistoryStats()
+        var stats = HistoryStatus()
     }
 
     /// Records queued and held at most.
@@ -133,7 +134,7 @@ final class HistoryQueue: Sendable {
         }
     }
 
-    var stats: HistoryStats {
+    var stats: HistoryStatus {
         state.withLock { state in
             var stats = state.stats
             stats.queued = state.pending.count + state.held

@@ -1,3 +1,4 @@
+import ChatCore
 import Dispatch
 import Locking
 import Platform
@@ -93,7 +94,7 @@ public final class HistoryService: Sendable {
     }
 
     /// The counters now.
-    public func stats() -> HistoryStats {
+    public func status() -> HistoryStatus {
         queue.stats
     }
 

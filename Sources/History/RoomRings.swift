@@ -1,3 +1,4 @@
+import ChatCore
 import Locking
 
 /// The last few PRIVMSG and NOTICE records of each room, in memory, so that replaying a room's

@@ -102,7 +102,7 @@ public enum ConsoleFormat {
     }
 
     /// "off", or the store's figures, DEGRADED first when writing fails.
-    static func history(_ status: HistoryStatus?) -> String {
+    public static func history(_ status: HistoryStatus?) -> String {
         guard let status else { return "off (--no-history)" }
         let figures =
             "\(status.stored) stored, \(status.queued) queued, \(status.dropped) dropped; "

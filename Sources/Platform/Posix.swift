@@ -164,13 +164,6 @@ public enum Posix {
     /// Seconds since 1970 (wall clock), for times users see (topics, room creation).
     public static func wallClockSeconds() -> Int64 { Int64(Glibc.time(nil)) }
 
-    /// Milliseconds since 1970 (message times).
-    public static func wallClockMilliseconds() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
-    }
-
     public static func monotonicNanoseconds() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)

@@ -18,7 +18,7 @@ final class MemoryHistory: ChatHistory {
 
     func status() -> HistoryStatus { HistoryStatus() }
 
-    func read(_ query: HistoryQuery, includeEvents: Bool, reply: @escaping @Sendable (HistoryReadResult) -> Void) {
+    func fetch(_ query: HistoryQuery, includeEvents: Bool, reply: @escaping @Sendable (HistoryReadResult) -> Void) {
         guard case .latest(let room, nil, let limit) = query else { return reply(.failed("not in the double")) }
         reply(
             .records(

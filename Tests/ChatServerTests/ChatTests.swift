@@ -102,7 +102,9 @@ struct ChatTests {
         let client = try server.connect()
         try client.expect(where: { $0.hasPrefix(":linechat NOTICE * :") })
         try client.send("CAP LS 302")
-        try client.expect(":linechat CAP * LS :")
+        try client.expect(
+            ":linechat CAP * LS :away-notify batch cap-notify draft/chathistory draft/event-playback echo-message "
+                + "message-tags multi-prefix server-time")
         try client.send("NICK irc")
         try client.send("USER irc 0 * :An IRC client")
         try client.send("CAP END")

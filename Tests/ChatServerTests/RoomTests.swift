@@ -106,6 +106,11 @@ struct RoomTests {
         // Back in, the victim is on its loop's list again, once.
         try victim.client.send("JOIN #k")
         #expect(try victim.client.readJoinBurst("victim", room: "#k") == ["@op near far victim"])
+        // What was said while it was out is replayed, from the other loop's history too.
+        try victim.client.expect(":linechat NOTICE #k :--- 2 earlier messages (times UTC) ---")
+        try victim.client.expect(where: { $0.hasPrefix(":op PRIVMSG #k :[") && $0.hasSuffix("] after the kick") })
+        try victim.client.expect(where: { $0.hasPrefix(":far PRIVMSG #k :[") && $0.hasSuffix("] from the far loop") })
+        try victim.client.expect(":linechat NOTICE #k :--- end of earlier messages ---")
         for user in [op, near, far] { try user.client.expect(":victim JOIN #k") }
         try near.client.send("PRIVMSG #k :welcome back")
         for user in [op, far, victim] { try user.client.expect(":near PRIVMSG #k :welcome back") }

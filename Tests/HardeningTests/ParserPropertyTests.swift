@@ -372,6 +372,11 @@ enum ProtocolSamples {
             "NOTICE #a :psst", "NOTICE bob hi  there", "NOTICE", "USERHOST a b c", "USERHOST", "ISON a b :c d",
             "ISON", "USER guest 0 * :Real  Name", "USER solo", "PRIVMSG #rust :\u{1}ACTION waves\u{1}",
             "PRIVMSG #a,bob :\u{2}bold\u{2} \u{3}4red\u{F} \u{1D}it\u{1D}", "PRIVMSG #lobby hi  there",
+            // History and IRCv3 tags.
+            "HISTORY #a", "HISTORY #a 50", "history #a :5", "HISTORY", "CHATHISTORY LATEST #a * 10",
+            "CHATHISTORY BEFORE #a msgid=abc 5", "CHATHISTORY BETWEEN #a timestamp=2026-01-01T00:00:00.000Z * 3",
+            "CHATHISTORY TARGETS a b 1", "CHATHISTORY", "chathistory latest", "@+typing=active TAGMSG #a",
+            "TAGMSG #a,bob", "TAGMSG", "@label=x;+reply=1 PRIVMSG #a :tagged  text", "@time=x :src NOTICE #a hi",
         ]
         return fixed.map { Array($0.utf8) } + conformanceLines()
     }()

@@ -1,3 +1,4 @@
+import ChatCore
 import Dispatch
 import Foundation
 import Locking
@@ -34,6 +35,7 @@ func msgids(_ result: HistoryReadResult) -> [String] {
     case .records(let records): records.map(\.msgid)
     case .targets(let targets): targets.map { "target \($0.room) \($0.latest)" }
     case .unknownMessage(let msgid): ["unknown \(msgid)"]
+    case .failed(let reason): ["failed \(reason)"]
     }
 }
 

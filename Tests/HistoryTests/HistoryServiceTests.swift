@@ -1,3 +1,4 @@
+import ChatCore
 import Dispatch
 import Foundation
 import Testing
@@ -21,8 +22,8 @@ import Testing
         defer { service.shutdown() }
         for n in 1...5 { #expect(service.record(record("m\(n)", time: now + Int64(n)))) }
         #expect(msgids(try read(service, .latest(room: "#a", after: nil, limit: 10))) == ["m1", "m2", "m3", "m4", "m5"])
-        #expect(service.stats().stored == 5)
-        #expect(service.stats().queued == 0)
+        #expect(service.status().stored == 5)
+        #expect(service.status().queued == 0)
     }
 
     @Test func recentComesFromTheRingOldestFirstWithoutEvents() throws {
@@ -47,7 +48,7 @@ import Testing
             service.record(record("d1", room: "#dev", time: now + 7, kind: .notice))
             service.shutdown()
             service.shutdown()  // idempotent
-            #expect(service.stats().stored == 7)
+            #expect(service.status().stored == 7)
             #expect(!service.record(record("late", time: now + 8)))
         }
         let service = try HistoryService(path: path, log: { _ in })
@@ -75,11 +76,11 @@ import Testing
         #expect(paused.wait(timeout: .now() + 10) == .success)
         let accepted = (1...15).map { service.record(record("m\($0)", time: now + Int64($0))) }
         #expect(accepted == Array(repeating: true, count: 10) + Array(repeating: false, count: 5))
-        #expect(service.stats().dropped == 5)
-        #expect(service.stats().queued == 10)
+        #expect(service.status().dropped == 5)
+        #expect(service.status().queued == 10)
         resume.signal()
         #expect(msgids(try read(service, .latest(room: "#a", after: nil, limit: 100))).count == 10)
-        #expect(service.stats().stored == 10)
+        #expect(service.status().stored == 10)
     }
 
     /// A database that may not grow (max_page_count, as a full disk: SQLITE_FULL, which fails
@@ -100,17 +101,17 @@ import Testing
         #expect(limited.wait(timeout: .now() + 10) == .success)
         let text = String(repeating: "y", count: 300)
         for n in 1...500 { service.record(record("m\(n)", time: now + Int64(n), text: text)) }
-        try waitUntil("the service to report a failed write") { service.stats().degraded != nil }
-        #expect(service.stats().degraded?.contains("full") == true, "\(service.stats())")
-        #expect(service.stats().queued == 500)
+        try waitUntil("the service to report a failed write") { service.status().degraded != nil }
+        #expect(service.status().degraded?.contains("full") == true, "\(service.status())")
+        #expect(service.status().queued == 500)
         #expect(log.all.contains { $0.contains("writing failed") })
         service.onHistoryThread { database in
             try? database.connection.execute("PRAGMA max_page_count=1000000;", operation: "unlimit the file")
         }
-        try waitUntil("writing to resume") { service.stats().degraded == nil && service.stats().queued == 0 }
+        try waitUntil("writing to resume") { service.status().degraded == nil && service.status().queued == 0 }
         #expect(log.all.contains { $0.contains("history writing resumed") })
         #expect(msgids(try read(service, .latest(room: "#a", after: nil, limit: 1000))).count == 501)
-        #expect(service.stats().dropped == 0)
+        #expect(service.status().dropped == 0)
     }
 
     @Test func aReadAfterShutdownFailsAtOnce() throws {

@@ -1,3 +1,4 @@
+import ChatCore
 import ChatServer
 import OperatorConsole
 import Testing
@@ -203,7 +204,23 @@ struct ConsoleSessionTests {
                 "Input discarded      0 B",
                 "Log lines dropped    0",
                 "Resident memory      12.5 MiB",
+                "History              off (--no-history)",
             ])
+    }
+
+    @Test func statsShowsTheHistoryStore() {
+        var status = HistoryStatus()
+        status.stored = 1200
+        status.queued = 3
+        status.commits = 40
+        status.lastCommitMicroseconds = 350
+        status.maxCommitMicroseconds = 2100
+        #expect(
+            ConsoleFormat.history(status)
+                == "1200 stored, 3 queued, 0 dropped; 40 commits, last 350 µs, longest 2100 µs")
+        status.degraded = "database or disk is full\u{1B}[2J"
+        #expect(ConsoleFormat.history(status).hasPrefix("DEGRADED (database or disk is full"))
+        #expect(!ConsoleFormat.history(status).contains("\u{1B}"))
     }
 
     @Test func statsShowsTheLogLinesDropped() {

@@ -13,6 +13,9 @@ public final class ServerProcess: ChatServerUnderTest {
     public let input: FileHandle
     /// The server's stdout (the operator console's output), one line at a time.
     public let output: LineClient
+    /// The history directory made for this server (removed with it), unless the arguments
+    /// named one or turned history off.
+    public let dataDirectory: String?
 
     /// The directory holding the package's built products (beside the test bundle).
     public static var productsDirectory: URL {
@@ -30,10 +33,19 @@ public final class ServerProcess: ChatServerUnderTest {
 
     /// Starts the server with `arguments` added after `--host 127.0.0.1 --port 0` and waits
     /// for its "listening" log line to learn the port.
+    /// History goes to a fresh temporary directory unless `arguments` say otherwise.
     public init(_ arguments: [String] = []) throws {
         let executable = Self.productsDirectory.appendingPathComponent("linechat-server")
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw StartFailure(description: "no linechat-server binary at \(executable.path): build the package first")
+        }
+        var arguments = arguments
+        if arguments.contains(where: { $0 == "--no-history" || $0.hasPrefix("--data-dir") }) {
+            dataDirectory = nil
+        } else {
+            let directory = try Posix.makeTemporaryDirectory(prefix: "linechat-test-data-")
+            dataDirectory = directory
+            arguments += ["--data-dir", directory]
         }
         process = Process()
         process.executableURL = executable
@@ -69,6 +81,7 @@ public final class ServerProcess: ChatServerUnderTest {
             process.terminate()
             process.waitUntilExit()
         }
+        if let dataDirectory { try? FileManager.default.removeItem(atPath: dataDirectory) }
     }
 
     public var pid: Int32 { process.processIdentifier }
