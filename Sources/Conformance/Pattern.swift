@@ -25,6 +25,10 @@ public struct Pattern: Equatable, Sendable, CustomStringConvertible {
         /// A decimal number without leading zeros, at most 10 digits: a Unix time (333, 329),
         /// seconds idle (317).
         case number
+        /// `HH:mm`, the time a history line shows in its text.
+        case clock
+        /// `yyyy-MM-ddTHH:mm:ss.SSSZ`, an IRCv3 `time` tag (server-time).
+        case servertime
 
         /// How a transcript writes it: `{duration}`.
         public var written: String { "{\(rawValue)}" }
@@ -158,6 +162,11 @@ public struct Pattern: Equatable, Sendable, CustomStringConvertible {
         case .time: matched = reader.time()
         case .address: matched = reader.address()
         case .number: matched = reader.number(0...9_999_999_999)
+        case .clock: matched = reader.clock()
+        case .servertime:
+            matched =
+                reader.date() && reader.byte("T") && reader.time() && reader.byte(".")
+                && reader.number(0...999, digits: 3) && reader.byte("Z")
         }
         return matched ? reader.position : nil
     }
@@ -216,6 +225,11 @@ public struct Pattern: Equatable, Sendable, CustomStringConvertible {
         mutating func date() -> Bool {
             number(0...9999, digits: 4) && byte("-") && number(1...12, digits: 2) && byte("-")
                 && number(1...31, digits: 2)
+        }
+
+        /// `HH:mm`.
+        mutating func clock() -> Bool {
+            number(0...23, digits: 2) && byte(":") && number(0...59, digits: 2)
         }
 
         /// `HH:mm:ss` (a leap second allowed).
