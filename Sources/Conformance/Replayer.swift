@@ -84,6 +84,8 @@ public struct Replayer: Sendable {
             }
         case .register(let nick):
             try register(nick, client, fail)
+        case .sync:
+            try sync(client, token: "sync-\(step.line)", fail)
         case .nothingMore(let milliseconds):
             let quiet = milliseconds.map { Double($0) / 1000 } ?? quietPeriod
             let expected = "nothing more for \(Self.seconds(quiet))"
@@ -111,7 +113,8 @@ public struct Replayer: Sendable {
     }
 
     /// NICK, then: any welcome notice, 001 next, everything through 376 and, with a default room,
-    /// the JOIN of it next and everything through its 366 (topic and member list).
+    /// the JOIN of it next, everything through its 366 (topic and member list) and, by a PING
+    /// and its PONG, any replay of the room's earlier messages.
     private func register(
         _ nick: String, _ client: LineClient, _ fail: (String, String) -> ReplayFailure
     ) throws(ReplayFailure) {
@@ -147,6 +150,22 @@ public struct Replayer: Sendable {
         try skip(
             until: names, client,
             expected: "a line matching \(ReplayFailure.quoted(names.description)) (register \(nick))", fail)
+        // A server that keeps history replays the room's earlier messages next: a PING marks
+        // where they end (its PONG comes after them), so the transcript starts after them.
+        try sync(client, token: "register-\(nick)", fail)
+    }
+
+    /// Sends a PING and skips every line up to its PONG.
+    private func sync(
+        _ client: LineClient, token: String, _ fail: (String, String) -> ReplayFailure
+    ) throws(ReplayFailure) {
+        do {
+            try client.sendLine("PING :\(token)")
+        } catch {
+            throw fail("to send \"PING :\(token)\"", "\(error)")
+        }
+        let pong = Pattern(parts: [.literal(":\(serverName) PONG \(serverName) :\(token)")])
+        try skip(until: pong, client, expected: "a line matching \(ReplayFailure.quoted(pong.description))", fail)
     }
 
     private func skip(

@@ -21,6 +21,9 @@ public struct Step: Equatable, Sendable {
         case close
         /// `alice: reset`: the client closes its socket with a TCP reset (RST).
         case reset
+        /// `alice: sync`: a PING round trip; whatever the client gets before its PONG (a
+        /// history replay, say) is skipped.
+        case sync
         /// `sleep duration` or `alice: sleep duration`: the replayer waits.
         case sleep(milliseconds: Int)
     }

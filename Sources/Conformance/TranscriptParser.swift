@@ -143,6 +143,7 @@ public struct TranscriptParser: Sendable {
         case "close": return try noArgument(.close)
         case "reset": return try noArgument(.reset)
         case "closed": return try noArgument(.closed)
+        case "sync": return try noArgument(.sync)
         case "nothing-more":
             return .nothingMore(milliseconds: argument.isEmpty ? nil : try duration(argument, of: "nothing-more"))
         case "sleep":
@@ -157,8 +158,8 @@ public struct TranscriptParser: Sendable {
             return .register(String(decoding: try substituted(argument), as: UTF8.self))
         default:
             throw Problem(
-                "unknown step `\(word)`; expected connect, register, skip-until, nothing-more, closed, close,"
-                    + " reset or sleep")
+                "unknown step `\(word)`; expected connect, register, skip-until, sync, nothing-more, closed,"
+                    + " close, reset or sleep")
         }
     }
 
