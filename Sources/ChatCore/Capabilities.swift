@@ -22,6 +22,8 @@ public struct Capabilities: OptionSet, Sendable, Hashable {
     public static let eventPlayback = Capabilities(rawValue: 1 << 7)
     /// `cap-notify` (implied by `CAP LS 302`; nothing is ever added or removed at run time).
     public static let capNotify = Capabilities(rawValue: 1 << 8)
+    /// NAMES shows `nick!user@host`.
+    public static let userhostInNames = Capabilities(rawValue: 1 << 9)
 
     /// Every capability by its wire name, in the order `CAP LS` lists them.
     public static let names: [(name: String, capability: Capabilities)] = [
@@ -34,6 +36,7 @@ public struct Capabilities: OptionSet, Sendable, Hashable {
         ("message-tags", .messageTags),
         ("multi-prefix", .multiPrefix),
         ("server-time", .serverTime),
+        ("userhost-in-names", .userhostInNames),
     ]
 
     /// The capability called `name` (case-sensitive, as the specification says), if offered.

@@ -174,8 +174,7 @@ extension Session {
     mutating func handleTagmsg(_ targets: [String], _ context: ChatContext, _ effects: inout Effects) {
         guard let nickname, capabilities.contains(.messageTags) else { return }
         for target in targets {
-            let recipients: Outbound
-            let name: String
+            let line: OutboundLine
             if RoomName.isRoom(target) {
                 guard case .allowed(let room, _) = context.directory.speakCheck(
                     room: RoomName.fold(target), nickname: nickname.key)
@@ -183,20 +182,18 @@ extension Session {
                     reply(&effects, context, .cannotSendToChannel, [target], trailing: "Cannot send to channel")
                     continue
                 }
-                name = room.name
-                recipients = .toRoom(room.key, line: tagOnlyLine(name, context), except: id)
+                line = tagOnlyLine(room.name, context)
+                effects.outbound.append(.toRoom(room.key, line: line, except: id))
             } else {
                 guard let user = context.directory.user(named: target) else {
                     reply(&effects, context, .noSuchNick, [target], trailing: "No such nick")
                     continue
                 }
-                name = user.nickname.name
-                recipients = .send(to: user.id, line: tagOnlyLine(name, context))
+                line = tagOnlyLine(user.nickname.name, context)
+                effects.outbound.append(.send(to: user.id, line: line))
             }
-            effects.outbound.append(recipients)
-            if capabilities.contains(.echoMessage) {
-                effects.reply.append(contentsOf: tagOnlyLine(name, context).tagged)
-            }
+            // The sender's copy is the same line, msgid included.
+            if capabilities.contains(.echoMessage) { effects.reply.append(contentsOf: line.tagged) }
         }
     }
 

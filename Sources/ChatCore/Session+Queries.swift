@@ -139,7 +139,7 @@ extension Session {
     }
 
     /// The host part shown for a user: the server's name, or its IP with --list-addresses.
-    private func host(of user: User, _ context: ChatContext) -> String {
+    func host(of user: User, _ context: ChatContext) -> String {
         guard context.config.listAddresses else { return context.config.serverName }
         return String(user.address.split(separator: ":").dropLast().joined(separator: ":"))
     }

@@ -63,6 +63,11 @@ extension Session {
             replyNames(room, context, &effects)
             replayOnJoin(room.name, context, &effects)
             record(.join, room.name, stamp, context, text: "")
+            // away-notify: those in the room who asked hear that the joiner is away.
+            if let away = context.directory.user(named: nickname.name)?.away {
+                let awayLine = userLine(context, command: "AWAY", trailing: away, forms: [.full, .timed, .tagged])
+                effects.outbound.append(.toRoomsAwayNotify([room.name.key], line: awayLine, except: id))
+            }
         }
     }
 
@@ -227,7 +232,10 @@ extension Session {
         var names: [String] = []
         var length = fixed
         for member in room.orderedMembers {
-            let name = member.prefix(all: capabilities.contains(.multiPrefix)) + member.nickname.name
+            var name = member.prefix(all: capabilities.contains(.multiPrefix)) + member.nickname.name
+            if capabilities.contains(.userhostInNames), let user = context.directory.user(named: member.nickname.name) {
+                name += "!\(user.username)@\(host(of: user, context))"
+            }
             if !names.isEmpty && length + 1 + name.utf8.count > ServerLine.maxBytes {
                 reply(&effects, context, .namesReply, [kind, room.name.name], trailing: names.joined(separator: " "))
                 names.removeAll()
