@@ -24,6 +24,8 @@ public struct Capabilities: OptionSet, Sendable, Hashable {
     public static let capNotify = Capabilities(rawValue: 1 << 8)
     /// NAMES shows `nick!user@host`.
     public static let userhostInNames = Capabilities(rawValue: 1 << 9)
+    /// The answer to a command sent with `@label=` carries the label (`LabeledResponse`).
+    public static let labeledResponse = Capabilities(rawValue: 1 << 10)
 
     /// Every capability by its wire name, in the order `CAP LS` lists them.
     public static let names: [(name: String, capability: Capabilities)] = [
@@ -33,6 +35,7 @@ public struct Capabilities: OptionSet, Sendable, Hashable {
         ("draft/chathistory", .chathistory),
         ("draft/event-playback", .eventPlayback),
         ("echo-message", .echoMessage),
+        ("labeled-response", .labeledResponse),
         ("message-tags", .messageTags),
         ("multi-prefix", .multiPrefix),
         ("server-time", .serverTime),

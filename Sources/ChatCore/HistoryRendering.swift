@@ -39,6 +39,13 @@ public struct HistoryRendering: Sendable {
         self.now = now
     }
 
+    /// The lines for what a read found, labeled if the request was.
+    public func render(_ result: HistoryReadResult, subcommand: String, label: String?) -> [UInt8] {
+        let bytes = render(result, subcommand: subcommand)
+        guard let label else { return bytes }
+        return LabeledResponse.wrap(bytes[...], label: label, server: server, batchID: batchID + "l")
+    }
+
     /// The lines for what a read found.
     public func render(_ result: HistoryReadResult, subcommand: String) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -149,6 +156,8 @@ public struct HistoryRead: Sendable {
     public let rendering: HistoryRendering
     /// The CHATHISTORY subcommand (for FAIL), or HISTORY.
     public let subcommand: String
+    /// The request's labeled-response label, if it had one.
+    public var label: String?
 
     public init(query: HistoryQuery, includeEvents: Bool, rendering: HistoryRendering, subcommand: String) {
         self.query = query

@@ -59,6 +59,31 @@ public struct Session {
     public mutating func handle(line: UnsafeRawBufferPointer, _ context: ChatContext, _ effects: inout Effects) {
         let split = MessageTags.split(line)
         clientTags = nil
+        let label =
+            capabilities.contains(.labeledResponse) && !split.tags.isEmpty
+            ? MessageTags.value(of: "label", in: split.tags) : nil
+        guard let label, !label.isEmpty else {
+            handle(tagged: split, context, &effects)
+            return
+        }
+        let replyStart = effects.reply.count
+        let readsBefore = effects.historyReads.count
+        handle(tagged: split, context, &effects)
+        if effects.historyReads.count > readsBefore && effects.reply.count == replyStart {
+            // The answer comes later, from the history store: it carries the label then.
+            effects.historyReads[effects.historyReads.count - 1].label = label
+            return
+        }
+        batchCount &+= 1
+        let labeled = LabeledResponse.wrap(
+            effects.reply[replyStart...], label: label, server: context.config.serverName,
+            batchID: "l" + String(batchCount, radix: 36))
+        effects.reply.replaceSubrange(replyStart..., with: labeled)
+    }
+
+    /// Handles a line split from its tags.
+    private mutating func handle(tagged split: MessageTags.Split, _ context: ChatContext, _ effects: inout Effects) {
+        let line = split.rest
         if !split.tags.isEmpty {
             // Tags have their own allowance; the rest of the line has the usual limit.
             if split.rest.count + 2 > context.config.maxLineBytes {

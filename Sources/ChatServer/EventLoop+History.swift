@@ -8,7 +8,7 @@ extension EventLoop {
         let id = connection.id
         let loop = handle
         history.fetch(read.query, includeEvents: read.includeEvents) { result in
-            loop.post(.historyReply(id, read.rendering.render(result, subcommand: read.subcommand)))
+            loop.post(.historyReply(id, read.rendering.render(result, subcommand: read.subcommand, label: read.label)))
         }
     }
 }

@@ -74,12 +74,12 @@ struct SessionHistoryTests {
         #expect(
             reply("CAP LS 302", &client)
                 == ":linechat CAP * LS :away-notify batch cap-notify draft/chathistory draft/event-playback "
-                + "echo-message message-tags multi-prefix server-time userhost-in-names\r\n")
+                + "echo-message labeled-response message-tags multi-prefix server-time userhost-in-names\r\n")
         var plain = session(2)
         let noHistory = ChatContext(directory: registry, config: ChatConfig(defaultRoom: nil), now: 0)
         #expect(
             text(handle("CAP LS", &plain, context: noHistory).reply)
-                == ":linechat CAP * LS :away-notify batch cap-notify echo-message message-tags multi-prefix server-time userhost-in-names\r\n")
+                == ":linechat CAP * LS :away-notify batch cap-notify echo-message labeled-response message-tags multi-prefix server-time userhost-in-names\r\n")
         #expect(text(handle("CAP REQ draft/chathistory", &plain, context: noHistory).reply).contains(" NAK "))
     }
 

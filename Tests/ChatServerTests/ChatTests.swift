@@ -104,7 +104,7 @@ struct ChatTests {
         try client.send("CAP LS 302")
         try client.expect(
             ":linechat CAP * LS :away-notify batch cap-notify draft/chathistory draft/event-playback echo-message "
-                + "message-tags multi-prefix server-time userhost-in-names")
+                + "labeled-response message-tags multi-prefix server-time userhost-in-names")
         try client.send("NICK irc")
         try client.send("USER irc 0 * :An IRC client")
         try client.send("CAP END")
