@@ -202,6 +202,9 @@ extension Session {
                 context, command: command, parameters: [recipient.nickname.name], trailing: text, forms: forms)
             if recipient.id == id {
                 echo(&effects, line)
+                // With echo-message the sender is told twice: as sender (its echo, which a
+                // label marks) and as recipient.
+                if capabilities.contains(.echoMessage) { effects.outbound.append(.send(to: id, line: line)) }
             } else {
                 effects.outbound.append(.send(to: recipient.id, line: line))
                 if echoes { echo(&effects, line) }
