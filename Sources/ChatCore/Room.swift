@@ -56,6 +56,30 @@ public struct Room: Sendable {
         LineForms(plain: fullSourceMembers < members.count, full: fullSourceMembers > 0)
     }
 
+    /// Why `nickKey` (`hostmask` its `nick!user@host`) may not join with `key`, or nil: +i
+    /// unless invited, +b unless invited, +k and +l.
+    func refusal(nickKey: String, hostmask: String, key: String?) -> RoomRefusal? {
+        let invited = invited.contains(nickKey)
+        if modes.inviteOnly && !invited { return .inviteOnly }
+        if !invited {
+            let mask = Array(RoomName.fold(hostmask).utf8)
+            if modes.bans.contains(where: { Glob.matches(Array(RoomName.fold($0.mask).utf8), mask) }) { return .banned }
+        }
+        if let roomKey = modes.key, roomKey != key { return .badKey }
+        if let limit = modes.limit, members.count >= limit { return .full }
+        return nil
+    }
+
+    /// Adds a joining member, last in join order; an invitation is used up.
+    mutating func admit(nickname: Nickname, id: ConnectionID, isOperator: Bool, usesFullSource: Bool) {
+        nextJoin += 1
+        addMember(
+            Member(
+                nickname: nickname, id: id, isOperator: isOperator, isVoiced: false, joinOrder: nextJoin,
+                usesFullSource: usesFullSource))
+        invited.remove(nickname.key)
+    }
+
     mutating func addMember(_ member: Member) {
         members[member.nickname.key] = member
         if member.usesFullSource { fullSourceMembers += 1 }
