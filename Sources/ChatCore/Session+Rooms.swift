@@ -211,26 +211,39 @@ extension Session {
         reply(&effects, context, .topicWhoTime, [room.name, topic.setBy, String(topic.setAt)])
     }
 
-    /// 353 lines (as many as the members need, each within 512 bytes) and 366.
+    /// 353 lines (as many as the members need, each within 512 bytes) and 366. The lines are
+    /// written straight into the reply: a NAMES of a big room (every join's reply) makes no
+    /// string per member, whose short-lived allocations would scatter the heap.
     func replyNames(_ room: Room, _ context: ChatContext, _ effects: inout Effects, end: Bool = true) {
-        let server = context.config.serverName
         let kind = room.modes.secret ? "@" : "="
-        let fixed = ":\(server) 353 \(target) \(kind) \(room.name.name) :".utf8.count + 2
-        var names: [String] = []
-        var length = fixed
+        let header = Array(":\(context.config.serverName) 353 \(target) \(kind) \(room.name.name) :".utf8)
+        var lineBytes = 0  // of the line being written, CRLF included; 0: none started
         for member in room.orderedMembers {
-            let name = member.prefix() + member.nickname.name
-            if !names.isEmpty && length + 1 + name.utf8.count > ServerLine.maxBytes {
-                reply(&effects, context, .namesReply, [kind, room.name.name], trailing: names.joined(separator: " "))
-                names.removeAll()
-                length = fixed
+            let prefix: UInt8? = member.isOperator ? UInt8(ascii: "@") : member.isVoiced ? UInt8(ascii: "+") : nil
+            let nick = member.nickname.name.utf8
+            let nameBytes = (prefix == nil ? 0 : 1) + nick.count
+            if lineBytes > 0 && lineBytes + 1 + nameBytes > ServerLine.maxBytes {
+                effects.reply.append(contentsOf: [13, 10])
+                lineBytes = 0
             }
-            length += (names.isEmpty ? 0 : 1) + name.utf8.count
-            names.append(name)
+            if lineBytes == 0 {
+                guard header.count + nameBytes + 2 <= ServerLine.maxBytes else {
+                    // Cannot happen with the name limits; `reply` would shorten the line.
+                    let name = prefix.map { String(UnicodeScalar($0)) + member.nickname.name } ?? member.nickname.name
+                    reply(&effects, context, .namesReply, [kind, room.name.name], trailing: name)
+                    continue
+                }
+                effects.reply.append(contentsOf: header)
+                lineBytes = header.count + 2
+            } else {
+                effects.reply.append(32)
+                lineBytes += 1
+            }
+            if let prefix { effects.reply.append(prefix) }
+            effects.reply.append(contentsOf: nick)
+            lineBytes += nameBytes
         }
-        if !names.isEmpty {
-            reply(&effects, context, .namesReply, [kind, room.name.name], trailing: names.joined(separator: " "))
-        }
+        if lineBytes > 0 { effects.reply.append(contentsOf: [13, 10]) }
         if end { reply(&effects, context, .endOfNames, [room.name.name], trailing: "End of /NAMES list") }
     }
 
