@@ -2,6 +2,7 @@
 #include <malloc.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include "CLinux.h"
 
@@ -28,6 +29,20 @@ int clinux_release_free_memory(void) {
 }
 
 void clinux_keep_freed_memory(void) {
-    mallopt(M_MMAP_THRESHOLD, 16 << 20);
+    mallopt(M_MMAP_THRESHOLD, 128 << 10);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
+
+void *clinux_map(size_t bytes) {
+    void *address = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return address == MAP_FAILED ? NULL : address;
+}
+
+void *clinux_remap(void *address, size_t old_bytes, size_t new_bytes) {
+    void *moved = mremap(address, old_bytes, new_bytes, MREMAP_MAYMOVE);
+    return moved == MAP_FAILED ? NULL : moved;
+}
+
+void clinux_unmap(void *address, size_t bytes) {
+    munmap(address, bytes);
 }

@@ -35,6 +35,10 @@ final class Connection {
     /// line once to someone in several of the rooms).
     var fanoutMark: UInt64 = 0
     var flood: FloodControl
+    /// Listed in the loop's `keptOutput` (its drained output storage is kept for the next
+    /// burst), with the storage bytes counted for it in `keptOutputBytes`.
+    var isKeepingOutput = false
+    var keptOutputCapacity = 0
     /// The deadline list this connection is in (registration, last-line flush or linger), if
     /// any: at most one at a time, because the three belong to different phases of its life.
     var timer = DeadlineList.Links()
