@@ -131,7 +131,9 @@ public final class Registry: ChatDirectory {
             let created = state.rooms[name.key] == nil
             if created {
                 state.rooms[name.key] = Room(name: name, createdAt: wallClock)
-            } else if let refusal = state.rooms[name.key]?.refusal(nickKey: nickname.key, hostmask: hostmask, key: key) {
+            } else if let refusal = state.rooms[name.key]?.refusal(
+                nickKey: nickname.key, hostmask: hostmask, key: key)
+            {
                 return .failure(refusal)
             }
             // The room and the user are changed in place: a copy of the room would copy its
