@@ -51,6 +51,37 @@ public struct Room: Sendable {
     /// Members in the order they joined.
     public var orderedMembers: [Member] { members.values.sorted { $0.joinOrder < $1.joinOrder } }
 
+    /// Calls `body` with each member in the order they joined. Every join sends the joiner the
+    /// NAMES of the room, and in a big room sorting copies of its members was most of the work
+    /// of a join: join orders are unique and counted up, so while they are not much sparser
+    /// than the members, each member's place in the table is put at its order (no comparisons);
+    /// otherwise the places are sorted.
+    public func forEachMemberInJoinOrder(_ body: (Member) -> Void) {
+        guard !members.isEmpty else { return }
+        var first = UInt64.max
+        for member in members.values where member.joinOrder < first { first = member.joinOrder }
+        let span = nextJoin - first + 1
+        if span <= UInt64(4 * members.count + 64) {
+            var places = [[String: Member].Index?](repeating: nil, count: Int(span))
+            var index = members.startIndex
+            while index != members.endIndex {
+                places[Int(members.values[index].joinOrder - first)] = index
+                members.formIndex(after: &index)
+            }
+            for case let place? in places { body(members.values[place]) }
+            return
+        }
+        var order: [(joinOrder: UInt64, index: [String: Member].Index)] = []
+        order.reserveCapacity(members.count)
+        var index = members.startIndex
+        while index != members.endIndex {
+            order.append((members.values[index].joinOrder, index))
+            members.formIndex(after: &index)
+        }
+        order.sort { $0.joinOrder < $1.joinOrder }
+        for entry in order { body(members.values[entry.index]) }
+    }
+
     /// The line forms this room's members need.
     var forms: LineForms {
         LineForms(plain: fullSourceMembers < members.count, full: fullSourceMembers > 0)

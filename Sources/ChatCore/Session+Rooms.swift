@@ -218,7 +218,7 @@ extension Session {
         let kind = room.modes.secret ? "@" : "="
         let header = Array(":\(context.config.serverName) 353 \(target) \(kind) \(room.name.name) :".utf8)
         var lineBytes = 0  // of the line being written, CRLF included; 0: none started
-        for member in room.orderedMembers {
+        room.forEachMemberInJoinOrder { member in
             let prefix: UInt8? = member.isOperator ? UInt8(ascii: "@") : member.isVoiced ? UInt8(ascii: "+") : nil
             let nick = member.nickname.name.utf8
             let nameBytes = (prefix == nil ? 0 : 1) + nick.count
@@ -231,7 +231,7 @@ extension Session {
                     // Cannot happen with the name limits; `reply` would shorten the line.
                     let name = prefix.map { String(UnicodeScalar($0)) + member.nickname.name } ?? member.nickname.name
                     reply(&effects, context, .namesReply, [kind, room.name.name], trailing: name)
-                    continue
+                    return
                 }
                 effects.reply.append(contentsOf: header)
                 lineBytes = header.count + 2
