@@ -19,7 +19,7 @@ extension Session {
             // A nickname mask: every user it matches; an invisible one only to itself and to
             // those who share a room with it.
             let pattern = Array(Nickname.fold(mask).utf8)
-            let mine = Set(nickname.flatMap { context.directory.user(named: $0.name)?.rooms } ?? [])
+            let mine = Set(nickname.flatMap { context.directory.user(named: $0.name)?.rooms } ?? RoomKeys())
             for user in context.directory.snapshot()
             where Glob.matches(pattern, Array(user.nickname.key.utf8))
                 && (!user.isInvisible || user.nickname.key == nickname?.key || !mine.isDisjoint(with: user.rooms))
