@@ -29,7 +29,7 @@ int clinux_release_free_memory(void) {
 }
 
 void clinux_keep_freed_memory(void) {
-    mallopt(M_MMAP_THRESHOLD, 128 << 10);
+    mallopt(M_MMAP_THRESHOLD, 64 << 10);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
 }
 

@@ -30,9 +30,11 @@ public struct Room: Sendable {
     public struct Member: Sendable {
         public var nickname: Nickname
         public let id: ConnectionID
+        let joinOrder: UInt64
+        // The flags last, together: 72 bytes a member, not 80 (every room's table holds one
+        // per member, the default room one per user).
         public var isOperator: Bool
         public var isVoiced: Bool
-        let joinOrder: UInt64
         var usesFullSource = false
 
         /// The NAMES/WHO prefix: `@` for operators, `+` for voiced, or nothing. With
@@ -106,7 +108,7 @@ public struct Room: Sendable {
         nextJoin += 1
         addMember(
             Member(
-                nickname: nickname, id: id, isOperator: isOperator, isVoiced: false, joinOrder: nextJoin,
+                nickname: nickname, id: id, joinOrder: nextJoin, isOperator: isOperator, isVoiced: false,
                 usesFullSource: usesFullSource))
         invited.remove(nickname.key)
     }

@@ -118,6 +118,7 @@ final class EventLoop {
             context.wallClock = Posix.wallClockSeconds()
             if events.count == 0 {
                 releaseKeptOutput()
+                releaseScratchCapacity()
                 if bytesSentSinceTrim >= Self.trimAfterBytes {
                     bytesSentSinceTrim = 0
                     Posix.releaseFreeMemory()
@@ -145,6 +146,17 @@ final class EventLoop {
             if let deadline = shutdownDeadline, liveCount == 0 || context.now >= deadline { break }
         }
         for case let connection? in connections { finalClose(connection) }
+    }
+
+    /// Lets go of the capacity the loop's working lists grew to in a burst (a join storm makes
+    /// every connection dirty and fills the inbox at once): an idle loop keeps at most a few
+    /// thousand entries of each.
+    private func releaseScratchCapacity() {
+        let keep = 4096
+        if dirty.isEmpty && dirty.capacity > keep { dirty = [] }
+        if flushing.isEmpty && flushing.capacity > keep { flushing = [] }
+        if inbox.isEmpty && inbox.capacity > keep { inbox = [] }
+        if effects.isEmpty && effects.reply.capacity > 64 * keep { effects = Effects() }
     }
 
     private func nextTimeout() -> Int32 {
