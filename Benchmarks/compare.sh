@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs LineChat, the C reference relay and whichever anchors are installed (ngIRCd, InspIRCd,
 # SwiftNIO's NIOChatServer) through the same linechat-bench scenarios and prints one table of
-# medians. Each server is pinned to CPU 0 and the load generator to CPU 1 with taskset, each run
+# medians. `linechat-irc` is LineChat driven like the IRC anchors (the `irc` adapter: NICK + USER,
+# JOIN #bench, PRIVMSG #bench), so that it and they do the same work. Each server is pinned to CPU 0 and the load generator to CPU 1 with taskset, each run
 # gets a freshly started server, and every figure is the median of $RUNS runs.
 #
 # It installs nothing. A missing anchor is skipped with the command that would install it.
@@ -9,9 +10,11 @@
 #   Benchmarks/compare.sh                       # everything, medians of 3 (about 25 minutes)
 #   RUNS=1 SCENARIOS="fanout100 latency" Benchmarks/compare.sh
 #   SERVERS="linechat relay" Benchmarks/compare.sh
+#   SERVERS="linechat-irc relay ngircd inspircd" SCENARIOS="fanout100 fanout1000" Benchmarks/compare.sh
 #
-# Environment: RUNS (3), SCENARIOS (fanout100 fanout1000 fanout100w4 efficiency latency idle connect),
-# SERVERS (linechat relay ngircd inspircd nio), IDLE_CONNECTIONS (19900), IDLE_HOLD (30),
+# Environment: RUNS (3), SCENARIOS (fanout100 fanout1000 fanout100w4 efficiency latency idle connect; also
+# joinstorm: 10,000 users in rooms of 10 and one room of everyone, storm time and RSS after it),
+# SERVERS (linechat linechat-irc relay ngircd inspircd nio), IDLE_CONNECTIONS (19900), IDLE_HOLD (30),
 # NIO_DIR (/tmp/nio-anchor), RELAY_SOURCE (../shared/bench/relay.c), WORK (/tmp/linechat-compare),
 # RESULTS (a file that receives every run's JSON line; default $WORK/results.jsonl).
 set -euo pipefail
@@ -19,7 +22,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-3}
 SCENARIOS=${SCENARIOS:-"fanout100 fanout1000 fanout100w4 efficiency latency idle connect"}
-SERVERS=${SERVERS:-"linechat relay ngircd inspircd nio"}
+SERVERS=${SERVERS:-"linechat linechat-irc relay ngircd inspircd nio"}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-19900}
 IDLE_HOLD=${IDLE_HOLD:-30}
 NIO_DIR=${NIO_DIR:-/tmp/nio-anchor}
@@ -51,7 +54,7 @@ BENCH="$BIN/linechat-bench"
 declare -A AVAILABLE=()
 for server in $SERVERS; do
     case $server in
-    linechat) AVAILABLE[linechat]=1 ;;
+    linechat | linechat-irc) AVAILABLE[$server]=1 ;;
     relay)
         if [[ -f $RELAY_SOURCE ]] && command -v gcc >/dev/null; then
             mkdir -p "$ROOT/.build-relay"
@@ -136,11 +139,11 @@ EOF
 # Below the ephemeral range (32768-60999), so no client socket can hold a server port.
 PORT_BASE=${PORT_BASE:-24700}
 port_of() {
-    case $1 in linechat) echo $((PORT_BASE)) ;; relay) echo $((PORT_BASE + 1)) ;; ngircd) echo $((PORT_BASE + 2)) ;;
-    inspircd) echo $((PORT_BASE + 3)) ;; nio) echo $((PORT_BASE + 4)) ;; esac
+    case $1 in linechat | linechat-irc) echo $((PORT_BASE)) ;; relay) echo $((PORT_BASE + 1)) ;;
+    ngircd) echo $((PORT_BASE + 2)) ;; inspircd) echo $((PORT_BASE + 3)) ;; nio) echo $((PORT_BASE + 4)) ;; esac
 }
 adapter_of() {
-    case $1 in linechat | relay) echo linechat ;; ngircd | inspircd) echo irc ;; nio) echo nio-chat ;; esac
+    case $1 in linechat | relay) echo linechat ;; linechat-irc | ngircd | inspircd) echo irc ;; nio) echo nio-chat ;; esac
 }
 
 SERVER_PID=""
@@ -152,10 +155,14 @@ start_server() {
         return 1
     fi
     case $name in
-    linechat)
-        taskset -c $SERVER_CPU "$BIN/linechat-server" --host 127.0.0.1 --port "$port" \
+    linechat | linechat-irc)
+        # Through the irc adapter, LineChat does what the anchors do: no default room to join
+        # on arrival, only the rooms the clients JOIN.
+        local room=()
+        [[ $name == linechat-irc ]] && room=(--default-room none)
+        taskset -c $SERVER_CPU "$BIN/linechat-server" --host 127.0.0.1 --port "$port" "${room[@]}" \
             --max-clients 20000 --max-per-ip 20000 --flood-burst 1000000 --flood-rate 100000000 \
-            --sendq-bytes 16777216 --log-level error --no-console >"$WORK/linechat.log" 2>&1 &
+            --sendq-bytes 16777216 --log-level error --no-console >"$WORK/$name.log" 2>&1 &
         SERVER_PID=$! ;;
     relay)
         taskset -c $SERVER_CPU "$ROOT/.build-relay/relay" "$port" >"$WORK/relay.log" 2>&1 &
@@ -197,6 +204,7 @@ trap stop_server EXIT
 # NIOChatServer announces every new connection to every other one through a single dispatch
 # queue (O(N^2) writes at about 0.15 M/s here), so it holds $IDLE_CONNECTIONS_NIO, not 19,900.
 IDLE_CONNECTIONS_NIO=${IDLE_CONNECTIONS_NIO:-2000}
+JOINSTORM_USERS=${JOINSTORM_USERS:-10000}
 idle_connections() { if [[ $1 == nio ]]; then echo "$IDLE_CONNECTIONS_NIO"; else echo "$IDLE_CONNECTIONS"; fi; }
 scenario_args() {
     case $1 in
@@ -210,6 +218,7 @@ scenario_args() {
     latency) echo "fanout --clients 100 --senders 10 --messages 1000 --payload 64 --rate 1000" ;;
     idle) echo "idle --connections $(idle_connections "$2") --hold $IDLE_HOLD --timeout 900" ;;
     connect) echo "connect --connections 5000 --concurrency 64" ;;
+    joinstorm) echo "joinstorm --connections $JOINSTORM_USERS --room-size 10 --hold 5 --timeout 900" ;;
     esac
 }
 scenario_field() {
@@ -219,6 +228,8 @@ scenario_field() {
     latency) echo latency_p99_us ;;
     idle) echo rss_per_connection ;;
     connect) echo handshakes_per_second ;;
+    joinstorm) echo storm_seconds ;;
+    joinstorm_rss) echo rss_per_connection ;;
     esac
 }
 scenario_title() {
@@ -230,6 +241,8 @@ scenario_title() {
     latency) echo "100 clients, 1000 msgs/s: p99 latency" ;;
     idle) echo "idle $IDLE_CONNECTIONS conns held ${IDLE_HOLD} s: server RSS/conn" ;;
     connect) echo "connect: handshakes/s" ;;
+    joinstorm) echo "join storm, $JOINSTORM_USERS users in rooms of 10 + one of all: seconds" ;;
+    joinstorm_rss) echo "join storm: server RSS/conn after it" ;;
     esac
 }
 
@@ -248,7 +261,8 @@ format_value() { # format_value SCENARIO VALUE
     fanout100 | fanout1000 | fanout100w4 | efficiency | connect)
         awk -v v="$value" 'BEGIN { if (v >= 1e6) printf "%.2f M", v / 1e6; else if (v >= 1e3) printf "%.1f k", v / 1e3; else printf "%.0f", v }' ;;
     latency) awk -v v="$value" 'BEGIN { printf "%.2f ms", v / 1000 }' ;;
-    idle) awk -v v="$value" 'BEGIN { printf "%.2f KiB", v / 1024 }' ;;
+    idle | joinstorm_rss) awk -v v="$value" 'BEGIN { printf "%.2f KiB", v / 1024 }' ;;
+    joinstorm) awk -v v="$value" 'BEGIN { printf "%.2f s", v }' ;;
     esac
 }
 
@@ -256,7 +270,9 @@ declare -A CELL=() CLEAN=()
 for scenario in $SCENARIOS; do
     for server in $SERVERS; do
         [[ -n ${AVAILABLE[$server]:-} ]] || continue
+        [[ $scenario == joinstorm && ($server == nio || $server == relay) ]] && continue  # no rooms
         values=()
+        memory=()
         dirty=0
         for run in $(seq "$RUNS"); do
             if ! start_server "$server"; then dirty=1; continue; fi
@@ -269,16 +285,21 @@ for scenario in $SCENARIOS; do
             printf '{"server":"%s","scenario_name":"%s","run":%d,"result":%s}\n' "$server" "$scenario" "$run" "$line" >>"$RESULTS"
             [[ $(json_field clean <<<"${line//\"clean\":true/\"clean\":1}") == 1 ]] || dirty=1
             values+=("$(json_field "$(scenario_field "$scenario")" <<<"$line")")
+            [[ $scenario == joinstorm ]] && memory+=("$(json_field rss_per_connection <<<"$line")")
         done
         CELL[$scenario,$server]=$(printf '%s\n' "${values[@]}" | { grep -v '^null$' || true; } | median)
         CLEAN[$scenario,$server]=$dirty
+        if [[ $scenario == joinstorm ]]; then
+            CELL[joinstorm_rss,$server]=$(printf '%s\n' "${memory[@]}" | { grep -v '^null$' || true; } | median)
+            CLEAN[joinstorm_rss,$server]=$dirty
+        fi
     done
 done
 
 # ---------------------------------------------------------------------------------------------
 # The table: medians, then LineChat's ratio to the best anchor and to the relay.
 title() {
-    case $1 in linechat) echo LineChat ;; relay) echo "C relay" ;; ngircd) echo "ngIRCd" ;; inspircd) echo InspIRCd ;;
+    case $1 in linechat) echo LineChat ;; linechat-irc) echo "LineChat (irc)" ;; relay) echo "C relay" ;; ngircd) echo "ngIRCd" ;; inspircd) echo InspIRCd ;;
     nio) echo NIOChatServer ;; esac
 }
 present=()
@@ -289,10 +310,18 @@ rule="|---|"
 for server in "${present[@]}"; do header+=" $(title "$server") |"; rule+="---|"; done
 header+=" LineChat / best anchor | LineChat / relay |"
 rule+="---|---|"
+IRC_PRESENT=""
+[[ -n ${AVAILABLE[linechat-irc]:-} ]] && IRC_PRESENT=1
+if [[ -n $IRC_PRESENT ]]; then
+    header+=" LineChat (irc) / best anchor | LineChat (irc) / relay |"
+    rule+="---|---|"
+fi
 echo
 echo "$header"
 echo "$rule"
-for scenario in $SCENARIOS; do
+ROWS=$SCENARIOS
+[[ " $SCENARIOS " == *" joinstorm "* ]] && ROWS+=" joinstorm_rss"
+for scenario in $ROWS; do
     row="| $(scenario_title "$scenario") |"
     best=""
     for server in "${present[@]}"; do
@@ -302,9 +331,9 @@ for scenario in $SCENARIOS; do
         [[ $scenario == idle && $(idle_connections "$server") != "$IDLE_CONNECTIONS" ]] &&
             cell+=" ($(idle_connections "$server") conns)"
         row+=" $cell |"
-        if [[ $server != linechat && $server != relay && $value != null ]]; then
+        if [[ $server != linechat && $server != linechat-irc && $server != relay && $value != null ]]; then
             case $scenario in
-            latency | idle) best=$(printf '%s\n' $best "$value" | sort -g | head -1) ;;
+            latency | idle | joinstorm | joinstorm_rss) best=$(printf '%s\n' $best "$value" | sort -g | head -1) ;;
             *) best=$(printf '%s\n' $best "$value" | sort -g | tail -1) ;;
             esac
         fi
@@ -313,8 +342,12 @@ for scenario in $SCENARIOS; do
     relay=${CELL[$scenario,relay]:-null}
     ratio() { [[ $1 != null && -n $2 && $2 != null ]] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }' || echo "-"; }
     row+=" $(ratio "$mine" "$best") | $(ratio "$mine" "$relay") |"
+    if [[ -n $IRC_PRESENT ]]; then
+        irc=${CELL[$scenario,linechat-irc]:-null}
+        row+=" $(ratio "$irc" "$best") | $(ratio "$irc" "$relay") |"
+    fi
     echo "$row"
 done
 echo
 echo "Medians of $RUNS runs; (!) marks a cell where a run lost, duplicated or reordered deliveries, or logged errors."
-echo "For latency and memory, lower is better (a ratio under 1 is LineChat ahead). Every run's JSON: $RESULTS"
+echo "For latency, memory and the join storm, lower is better (a ratio under 1 is LineChat ahead). Every run's JSON: $RESULTS"

@@ -18,6 +18,15 @@ struct Adapter {
 
     var join: [UInt8] { Array("JOIN \(Self.channel)\r\n".utf8) }
 
+    /// joinstorm: join `room` and the room of everyone (LineChat's users are in its default
+    /// room from registration on; IRC users join #bench).
+    func stormJoin(room: String) -> [UInt8] {
+        switch kind {
+        case .linechat, .nioChat: Array("JOIN \(room)\r\n".utf8)
+        case .irc: Array("JOIN \(Self.channel),\(room)\r\n".utf8)
+        }
+    }
+
     /// What goes before a fan-out payload.
     var broadcastPrefix: [UInt8] {
         switch kind {
@@ -73,6 +82,14 @@ enum LineShape {
         var end = start
         while end < line.count && line[end] != 32 { end += 1 }
         return line[start..<end].elementsEqual(word)
+    }
+
+    /// True when the line's last parameter (trailing or not) is `word`.
+    static func lastParameterIs(_ line: UnsafeBufferPointer<UInt8>, _ word: [UInt8]) -> Bool {
+        var start = line.count
+        while start > 0 && line[start - 1] != 32 { start -= 1 }
+        if start < line.count && line[start] == UInt8(ascii: ":") { start += 1 }
+        return line[start...].elementsEqual(word)
     }
 
     @inline(__always)

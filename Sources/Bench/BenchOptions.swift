@@ -8,6 +8,9 @@ public enum Scenario: String, Sendable, CaseIterable {
     case idle
     /// Registration handshakes per second.
     case connect
+    /// N users each joining one room of R and one room of everyone: how long the storm of JOIN
+    /// notices and NAMES replies takes, and the server's memory after it.
+    case joinstorm
 }
 
 /// The protocol spoken to the server under test.
@@ -39,8 +42,10 @@ public struct BenchOptions: Sendable, Equatable {
     public var rate = 0.0
     /// Messages one sender may have in flight (sent, not yet delivered everywhere); 0: no limit.
     public var window = 64
-    /// Seconds the idle scenario holds its connections.
+    /// Seconds the idle and joinstorm scenarios hold their connections.
     public var holdSeconds = 10.0
+    /// joinstorm: users per small room.
+    public var roomSize = 10
     /// Connection attempts (and handshakes) in flight at once.
     public var concurrency = 128
     /// Show the progress line on a terminal (off with --no-progress).
@@ -51,6 +56,9 @@ public struct BenchOptions: Sendable, Equatable {
         switch scenario {
         case .fanout, .pairs: break
         case .idle: clients = 1000
+        case .joinstorm:
+            clients = 10_000
+            holdSeconds = 5
         case .connect: clients = 5000; concurrency = 64
         }
     }
@@ -60,7 +68,7 @@ public struct BenchOptions: Sendable, Equatable {
         switch scenario {
         case .fanout: senders * messages * (clients - 1)
         case .pairs: clients * messages
-        case .idle, .connect: 0
+        case .idle, .connect, .joinstorm: 0
         }
     }
 }
@@ -83,7 +91,7 @@ extension BenchOptions {
         if arguments.contains("--help") || arguments.contains("-h") || arguments.first == "help" { return .help }
         guard let first = arguments.first else { throw UsageError("missing scenario") }
         guard let scenario = Scenario(rawValue: first) else {
-            throw UsageError("unknown scenario '\(first)' (expected one of: fanout, pairs, idle, connect)")
+            throw UsageError("unknown scenario '\(first)' (expected one of: fanout, pairs, idle, connect, joinstorm)")
         }
         var options = BenchOptions(scenario: scenario)
         var rest = arguments.dropFirst()
@@ -135,6 +143,7 @@ extension BenchOptions {
             case "--window": options.window = try integer(flag, 0...1_000_000)
             case "--hold": options.holdSeconds = try decimal(flag, 0...86_400)
             case "--concurrency": options.concurrency = try integer(flag, 1...100_000)
+            case "--room-size": options.roomSize = try integer(flag, 1...1_000_000)
             default: throw UsageError("unknown option '\(flag)'")
             }
         }
@@ -143,13 +152,18 @@ extension BenchOptions {
     }
 
     func validate(seen: Set<String>) throws(UsageError) {
-        if seen.contains("--clients") && (scenario == .idle || scenario == .connect) {
+        if seen.contains("--clients") && (scenario == .idle || scenario == .connect || scenario == .joinstorm) {
             throw UsageError("\(scenario.rawValue) counts --connections, not --clients")
         }
         if seen.contains("--connections") && (scenario == .fanout || scenario == .pairs) {
             throw UsageError("\(scenario.rawValue) counts --clients, not --connections")
         }
-        if seen.contains("--hold") && scenario != .idle { throw UsageError("--hold applies to idle only") }
+        if seen.contains("--hold") && scenario != .idle && scenario != .joinstorm {
+            throw UsageError("--hold applies to idle and joinstorm only")
+        }
+        if seen.contains("--room-size") && scenario != .joinstorm {
+            throw UsageError("--room-size applies to joinstorm only")
+        }
         switch scenario {
         case .fanout:
             guard clients >= 2 else { throw UsageError("fanout needs at least 2 clients") }
@@ -159,6 +173,8 @@ extension BenchOptions {
             guard clients >= 2 && clients % 2 == 0 else { throw UsageError("pairs needs an even number of clients") }
             guard adapter != .nioChat else { throw UsageError("nio-chat has no private messages: use fanout") }
         case .idle, .connect: break
+        case .joinstorm:
+            guard adapter != .nioChat else { throw UsageError("nio-chat has no rooms: use linechat or irc") }
         }
         guard clients < 16_000_000 else { throw UsageError("too many clients") }
     }
@@ -181,6 +197,10 @@ extension BenchOptions {
           connect   --connections N (5000) [--concurrency K (64)]: registration handshakes/s
           history   --records N (200000) --rooms R (10) --payload P (64): no server; N room
                     messages through the history store into a temporary database, stored/s
+          joinstorm --connections N (10000) --room-size R (10) --hold T (5): every user joins
+                    one room of R users and one room of everyone (linechat: the server's
+                    default room; irc: #bench); time until the storm of JOIN notices and NAMES
+                    replies is over and, with --server-pid, server RSS per connection after it
 
         OPTIONS:
           --host H            server address (127.0.0.1)
@@ -190,6 +210,7 @@ extension BenchOptions {
           --rate R            messages per second over all senders (default: unthrottled)
           --window W          messages a sender may have in flight, 0 for no limit (64)
           --concurrency K     connection attempts in flight (128; connect: 64)
+          --room-size R       joinstorm: users per small room (10)
           --timeout T         give up after T seconds, counting the rest as lost (120)
           --json              print one machine-readable line instead of the table
           --no-progress       no progress line on standard error

@@ -36,6 +36,8 @@ public struct BenchResult: Sendable {
     public var serverRSSBefore: Int? = nil
     public var serverRSSRegistered: Int? = nil
     public var serverRSSAfter: Int? = nil
+    /// joinstorm: from the first connect until the last byte of the storm arrived.
+    public var stormSeconds: Double? = nil
 
     public init(options: BenchOptions) { self.options = options }
 
@@ -45,7 +47,7 @@ public struct BenchResult: Sendable {
         switch options.scenario {
         case .fanout, .pairs: return Double(expected - lost) / cpu
         case .connect: return Double(connectionsReady) / cpu
-        case .idle: return nil
+        case .idle, .joinstorm: return nil
         }
     }
 
@@ -77,6 +79,9 @@ public struct BenchResult: Sendable {
             header += "  \(o.clients) connections held \(Format.seconds(o.holdSeconds))\n"
         case .connect:
             header += "  \(o.clients) handshakes, \(o.concurrency) at a time\n"
+        case .joinstorm:
+            header += "  \(o.clients) users in rooms of \(o.roomSize) and one room of everyone, "
+            header += "held \(Format.seconds(o.holdSeconds))\n"
         }
         if o.scenario == .fanout || o.scenario == .pairs {
             header += o.rate > 0 ? "\(Format.count(Int(o.rate))) msgs/s" : "unthrottled"
@@ -98,6 +103,20 @@ public struct BenchResult: Sendable {
                 ("registered", "\(Format.count(connectionsReady)) of \(Format.count(o.clients))"),
                 ("still up after hold", Format.count(held)),
                 ("registration time", "\(Format.seconds(wallSeconds)) (\(Format.rate(connectsPerSecond))/s)"),
+            ]
+            if let before = serverRSSBefore, let after = serverRSSAfter {
+                rows.append(("server RSS", "\(Format.bytes(before)) -> \(Format.bytes(after))"))
+            }
+            if let perConnection = rssPerConnection {
+                rows.append(("server RSS per connection", Format.bytes(Int(perConnection.rounded()))))
+            }
+        }
+        if o.scenario == .joinstorm {
+            rows += [
+                ("registered and joined", "\(Format.count(connectionsReady)) of \(Format.count(o.clients))"),
+                ("everyone joined after", Format.seconds(wallSeconds)),
+                ("storm over after", stormSeconds.map(Format.seconds) ?? "-"),
+                ("still up after hold", Format.count(held)),
             ]
             if let before = serverRSSBefore, let after = serverRSSAfter {
                 rows.append(("server RSS", "\(Format.bytes(before)) -> \(Format.bytes(after))"))
@@ -177,6 +196,17 @@ public struct BenchResult: Sendable {
                 ("server_rss_after", JSON.optional(serverRSSAfter)),
                 ("rss_per_connection", rssPerConnection.map(JSON.number) ?? "null"),
             ]
+        case .joinstorm:
+            fields += [
+                ("room_size", "\(options.roomSize)"),
+                ("hold", JSON.number(options.holdSeconds)),
+                ("held", "\(held)"),
+                ("storm_seconds", stormSeconds.map(JSON.number) ?? "null"),
+                ("server_rss_before", JSON.optional(serverRSSBefore)),
+                ("server_rss_settled", JSON.optional(serverRSSRegistered)),
+                ("server_rss_after", JSON.optional(serverRSSAfter)),
+                ("rss_per_connection", rssPerConnection.map(JSON.number) ?? "null"),
+            ]
         case .connect:
             fields += [
                 ("concurrency", "\(options.concurrency)"),
@@ -184,7 +214,7 @@ public struct BenchResult: Sendable {
                 ("handshakes_per_second", JSON.number(connectsPerSecond)),
             ]
         }
-        if options.scenario != .idle {
+        if options.scenario != .idle && options.scenario != .joinstorm {
             let micro = { (value: Int64) in JSON.number(Double(value) / 1000) }
             fields += [
                 ("latency_p50_us", micro(latency.value(atPercentile: 50))),

@@ -15,6 +15,7 @@ public enum BenchRunner {
         case .fanout, .pairs: result = generator.runTraffic(deadline: deadline, progress: progress)
         case .idle: result = generator.runIdle(deadline: deadline, progress: progress)
         case .connect: result = generator.runConnect(deadline: deadline, progress: progress)
+        case .joinstorm: result = generator.runJoinStorm(deadline: deadline, progress: progress)
         }
         generator.closeAll()
         progress?.finish()
@@ -76,13 +77,15 @@ extension LoadGenerator {
     }
 
     /// Reads and discards until nothing has arrived for `quietMilliseconds` (the server's join
-    /// notices and welcome bursts), so traffic starts on a quiet server.
-    func settle(quietMilliseconds: Int, deadline: Int64, progress: ProgressLine?) {
+    /// notices and welcome bursts), so traffic starts on a quiet server. Returns when the last
+    /// bytes arrived (monotonic ns).
+    @discardableResult
+    func settle(quietMilliseconds: Int, deadline: Int64, progress: ProgressLine?) -> Int64 {
         var lastBytes = counters.pointee.bytesRead
         var quietSince = Posix.monotonicNanoseconds()
         while true {
             let now = Posix.monotonicNanoseconds()
-            if now - quietSince >= Int64(quietMilliseconds) * 1_000_000 || now > deadline { return }
+            if now - quietSince >= Int64(quietMilliseconds) * 1_000_000 || now > deadline { return quietSince }
             pump(timeoutMilliseconds: 10)
             if counters.pointee.bytesRead != lastBytes {
                 lastBytes = counters.pointee.bytesRead
@@ -245,6 +248,44 @@ extension LoadGenerator {
         result.serverRSSRegistered = rssRegistered
         result.serverRSSAfter = rssAfter
         if !established { errors.add("not every connection registered") }
+        if result.held != count { errors.add("\(count - result.held) of \(count) connections did not stay up") }
+        return result
+    }
+
+    // MARK: joinstorm
+
+    func runJoinStorm(deadline: Int64, progress: ProgressLine?) -> BenchResult {
+        let count = options.clients
+        let pid = options.serverPID
+        let rssBefore = pid.flatMap { ProcessStats.residentBytes(pid: $0) }
+        let cpuBefore = pid.flatMap { ProcessStats.cpuSeconds(pid: $0) }
+        let start = Posix.monotonicNanoseconds()
+        let established = establish(count, deadline: deadline, progress: progress)
+        let joinedAt = Posix.monotonicNanoseconds()
+        let lastBytesAt = settle(quietMilliseconds: 500, deadline: deadline, progress: progress)
+        let cpuAfter = pid.flatMap { ProcessStats.cpuSeconds(pid: $0) }
+        let rssSettled = pid.flatMap { ProcessStats.residentBytes(pid: $0) }
+
+        var result = baseResult()
+        if established {
+            let holdEnd = Posix.monotonicNanoseconds() + Int64(options.holdSeconds * 1e9)
+            while true {
+                let now = Posix.monotonicNanoseconds()
+                if now >= holdEnd || now > deadline { break }
+                pump(timeoutMilliseconds: Int32(max(1, min(100, (holdEnd - now) / 1_000_000))))
+                progress?.update("joinstorm: holding, \(Format.seconds(Double(holdEnd - now) / 1e9)) left")
+            }
+        }
+        result.held = clients[0..<count].count { $0.phase == .ready }
+        result.disconnects = counters.pointee.closedByServer
+        result.wallSeconds = Double(joinedAt - start) / 1e9
+        result.stormSeconds = Double(max(lastBytesAt, joinedAt) - start) / 1e9
+        result.connectsPerSecond = result.wallSeconds > 0 ? Double(result.connectionsReady) / result.wallSeconds : 0
+        result.serverRSSBefore = rssBefore
+        result.serverRSSRegistered = rssSettled
+        result.serverRSSAfter = pid.flatMap { ProcessStats.residentBytes(pid: $0) }
+        if let cpuBefore, let cpuAfter { result.serverCPUSeconds = cpuAfter - cpuBefore }
+        if !established { errors.add("not every user registered and joined") }
         if result.held != count { errors.add("\(count - result.held) of \(count) connections did not stay up") }
         return result
     }

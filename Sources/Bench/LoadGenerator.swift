@@ -144,6 +144,10 @@ final class LoadGenerator {
         case .idle, .connect:
             senderCount = 0
             slotsPerReceiver = 0
+        case .joinstorm:
+            senderCount = 0
+            slotsPerReceiver = 0
+            joinAfterWelcome = true
         }
         nextSequence = .allocate(capacity: max(1, slots * slotsPerReceiver))
         nextSequence.initialize(repeating: 0)
@@ -208,6 +212,9 @@ final class LoadGenerator {
             fail(index, error.description)
         }
     }
+
+    /// joinstorm: the small room of client `index` (`options.roomSize` clients each).
+    func stormRoom(of index: Int) -> String { "#s" + Self.base36(index / options.roomSize) }
 
     /// Opens client `index` with its own number as nick (fanout, pairs, idle).
     func open(_ index: Int) { open(index, nickNumber: index) }
@@ -455,14 +462,24 @@ final class LoadGenerator {
             if adapter.isWelcome(line) {
                 if joinAfterWelcome {
                     clients[index].phase = .joining
-                    sendDirect(index, adapter.join)
+                    if options.scenario == .joinstorm {
+                        sendDirect(index, adapter.stormJoin(room: stormRoom(of: index)))
+                    } else {
+                        sendDirect(index, adapter.join)
+                    }
                 } else {
                     becameReady(index)
                 }
                 return
             }
         case .joining:
-            if adapter.isJoinEcho(line) {
+            // joinstorm: the first JOIN to its small room a client sees is its own (it joins that
+            // room last); others' JOINs to the room of everyone come before it.
+            if options.scenario == .joinstorm
+                ? LineShape.commandIs(line, LineShape.joinVerb)
+                    && LineShape.lastParameterIs(line, Array(stormRoom(of: index).utf8))
+                : adapter.isJoinEcho(line)
+            {
                 becameReady(index)
                 return
             }

@@ -4,6 +4,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include "CLinux.h"
 
@@ -30,7 +31,7 @@ int clinux_release_free_memory(void) {
 }
 
 void clinux_keep_freed_memory(void) {
-    mallopt(M_MMAP_THRESHOLD, 16 << 20);
+    mallopt(M_MMAP_THRESHOLD, 64 << 10);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
 }
 
@@ -39,4 +40,18 @@ void clinux_set_thread_name(const char *name) {
     strncpy(truncated, name, sizeof truncated - 1);
     truncated[sizeof truncated - 1] = 0;
     pthread_setname_np(pthread_self(), truncated);
+}
+
+void *clinux_map(size_t bytes) {
+    void *address = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return address == MAP_FAILED ? NULL : address;
+}
+
+void *clinux_remap(void *address, size_t old_bytes, size_t new_bytes) {
+    void *moved = mremap(address, old_bytes, new_bytes, MREMAP_MAYMOVE);
+    return moved == MAP_FAILED ? NULL : moved;
+}
+
+void clinux_unmap(void *address, size_t bytes) {
+    munmap(address, bytes);
 }

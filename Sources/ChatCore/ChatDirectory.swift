@@ -108,7 +108,7 @@ public struct User: Sendable {
     /// The AWAY message, if away.
     public var away: String?
     /// Keys of the rooms the user is in, in join order.
-    public var rooms: [String] = []
+    public var rooms = RoomKeys()
 
     init(
         nickname: Nickname, id: ConnectionID, address: String, connectedAt: Int64, activity: UserActivity,

@@ -13,6 +13,17 @@ public final class Registry: ChatDirectory {
         var users: [String: User] = [:]
         var rooms: [String: Room] = [:]
         var nextSequence: UInt64 = 0
+
+        /// Removes a member from a room in place (a copy of the room would copy its member
+        /// table) and forgets the room once it is empty. Returns the room after the removal,
+        /// or nil if the nickname was not a member.
+        @discardableResult
+        mutating func removeMember(_ nickKey: String, fromRoom roomKey: String) -> Room? {
+            guard rooms[roomKey]?.removeMember(nickKey) != nil else { return nil }
+            guard let room = rooms[roomKey] else { return nil }
+            if room.members.isEmpty { rooms[roomKey] = nil }
+            return room
+        }
     }
 
     private let state = Locked(State())
@@ -49,11 +60,11 @@ public final class Registry: ChatDirectory {
             }
             var rooms: [RoomName] = []
             for roomKey in user.rooms {
-                guard var room = state.rooms[roomKey], var member = room.removeMember(old.key) else { continue }
+                // In place: a copy of the room would copy its member table (every member).
+                guard var member = state.rooms[roomKey]?.removeMember(old.key) else { continue }
                 member.nickname = new
-                room.addMember(member)
-                state.rooms[roomKey] = room
-                rooms.append(room.name)
+                state.rooms[roomKey]?.addMember(member)
+                if let name = state.rooms[roomKey]?.name { rooms.append(name) }
             }
             return .success(rooms)
         }
@@ -65,10 +76,9 @@ public final class Registry: ChatDirectory {
             state.users[nickname.key] = nil
             var rooms: [RoomName] = []
             for roomKey in user.rooms {
-                guard var room = state.rooms[roomKey] else { continue }
-                room.removeMember(nickname.key)
-                rooms.append(room.name)
-                state.rooms[roomKey] = room.members.isEmpty ? nil : room
+                guard let name = state.rooms[roomKey]?.name else { continue }
+                rooms.append(name)
+                state.removeMember(nickname.key, fromRoom: roomKey)
             }
             return rooms
         }
@@ -126,44 +136,33 @@ public final class Registry: ChatDirectory {
         founderIsOperator: Bool, wallClock: Int64
     ) -> Result<JoinOutcome, RoomRefusal> {
         state.withLock { state in
-            guard var user = state.users[nickname.key] else { return .failure(.notRegistered) }
+            guard let user = state.users[nickname.key] else { return .failure(.notRegistered) }
             if user.rooms.contains(name.key) { return .failure(.alreadyMember) }
             guard user.rooms.count < Limits.roomsPerUser else { return .failure(.tooManyRooms) }
             let created = state.rooms[name.key] == nil
-            var room = state.rooms[name.key] ?? Room(name: name, createdAt: wallClock)
-            if !created {
-                let invited = room.invited.contains(nickname.key)
-                if room.modes.inviteOnly && !invited { return .failure(.inviteOnly) }
-                if !invited {
-                    let mask = Array(RoomName.fold(hostmask).utf8)
-                    if room.modes.bans.contains(where: { Glob.matches(Array(RoomName.fold($0.mask).utf8), mask) }) {
-                        return .failure(.banned)
-                    }
-                }
-                if let roomKey = room.modes.key, roomKey != key { return .failure(.badKey) }
-                if let limit = room.modes.limit, room.members.count >= limit { return .failure(.full) }
+            if created {
+                state.rooms[name.key] = Room(name: name, createdAt: wallClock)
+            } else if let refusal = state.rooms[name.key]?.refusal(
+                nickKey: nickname.key, hostmask: hostmask, key: key)
+            {
+                return .failure(refusal)
             }
-            room.nextJoin += 1
-            room.addMember(
-                Room.Member(
-                    nickname: nickname, id: id, isOperator: created && founderIsOperator, isVoiced: false,
-                    joinOrder: room.nextJoin,
-                    form: user.form, wantsAwayNotify: user.awayNotify))
-            room.invited.remove(nickname.key)
-            state.rooms[name.key] = room
-            user.rooms.append(name.key)
-            state.users[nickname.key] = user
-            return .success(JoinOutcome(room: room, created: created))
+            // The room and the user are changed in place: a copy of the room would copy its
+            // member table, every member, on every join.
+            state.rooms[name.key]?.admit(
+                nickname: nickname, id: id, isOperator: created && founderIsOperator, form: user.form,
+                wantsAwayNotify: user.awayNotify)
+            state.users[nickname.key]?.rooms.append(name.key)
+            return .success(JoinOutcome(room: state.rooms[name.key]!, created: created))
         }
     }
 
     public func part(_ roomName: String, nickname: Nickname) -> Result<Room, RoomRefusal> {
         let roomKey = RoomName.fold(roomName)
         return state.withLock { state in
-            guard var room = state.rooms[roomKey] else { return .failure(.noSuchRoom) }
-            guard room.removeMember(nickname.key) != nil else { return .failure(.notMember) }
+            guard state.rooms[roomKey] != nil else { return .failure(.noSuchRoom) }
+            guard let room = state.removeMember(nickname.key, fromRoom: roomKey) else { return .failure(.notMember) }
             state.users[nickname.key]?.rooms.removeAll { $0 == roomKey }
-            state.rooms[roomKey] = room.members.isEmpty ? nil : room
             return .success(room)
         }
     }
@@ -210,16 +209,16 @@ public final class Registry: ChatDirectory {
         let roomKey = RoomName.fold(roomName)
         let targetKey = Nickname.fold(target)
         return state.withLock { state in
-            guard var room = state.rooms[roomKey] else { return .failure(.noSuchRoom) }
+            guard state.rooms[roomKey] != nil else { return .failure(.noSuchRoom) }
             if let nickname {
-                guard let kicker = room.members[nickname.key] else { return .failure(.notMember) }
+                guard let kicker = state.rooms[roomKey]?.members[nickname.key] else { return .failure(.notMember) }
                 guard kicker.isOperator else { return .failure(.notOperator) }
             }
-            guard let member = room.removeMember(targetKey) else {
+            guard let member = state.rooms[roomKey]?.members[targetKey] else {
                 return .failure(state.users[targetKey] == nil ? .noSuchNick : .targetNotMember)
             }
+            let room = state.removeMember(targetKey, fromRoom: roomKey)!
             state.users[targetKey]?.rooms.removeAll { $0 == roomKey }
-            state.rooms[roomKey] = room.members.isEmpty ? nil : room
             return .success(KickOutcome(room: room, member: member))
         }
     }
@@ -244,11 +243,13 @@ public final class Registry: ChatDirectory {
     ) -> Result<ModeOutcome, RoomRefusal> {
         let roomKey = RoomName.fold(roomName)
         return state.withLock { state in
-            guard var room = state.rooms[roomKey] else { return .failure(.noSuchRoom) }
+            guard state.rooms[roomKey] != nil else { return .failure(.noSuchRoom) }
             if let nickname {
-                guard let member = room.members[nickname.key] else { return .failure(.notMember) }
+                guard let member = state.rooms[roomKey]?.members[nickname.key] else { return .failure(.notMember) }
                 guard member.isOperator else { return .failure(.notOperator) }
             }
+            // Taken out and put back: changed in place, not copied with its member table.
+            var room = state.rooms.removeValue(forKey: roomKey)!
             var applied: [ModeChange] = []
             var missing: [String] = []
             for change in changes {

@@ -30,9 +30,11 @@ public struct Room: Sendable {
     public struct Member: Sendable {
         public var nickname: Nickname
         public let id: ConnectionID
+        let joinOrder: UInt64
+        // The flags last, together: 72 bytes a member, not 80 (every room's table holds one
+        // per member, the default room one per user).
         public var isOperator: Bool
         public var isVoiced: Bool
-        let joinOrder: UInt64
         var form: LineForm = .plain
         /// Negotiated away-notify (AWAY changes are sent only to those).
         var wantsAwayNotify = false
@@ -53,6 +55,37 @@ public struct Room: Sendable {
     /// Members in the order they joined.
     public var orderedMembers: [Member] { members.values.sorted { $0.joinOrder < $1.joinOrder } }
 
+    /// Calls `body` with each member in the order they joined. Every join sends the joiner the
+    /// NAMES of the room, and in a big room sorting copies of its members was most of the work
+    /// of a join: join orders are unique and counted up, so while they are not much sparser
+    /// than the members, each member's place in the table is put at its order (no comparisons);
+    /// otherwise the places are sorted.
+    public func forEachMemberInJoinOrder(_ body: (Member) -> Void) {
+        guard !members.isEmpty else { return }
+        var first = UInt64.max
+        for member in members.values where member.joinOrder < first { first = member.joinOrder }
+        let span = nextJoin - first + 1
+        if span <= UInt64(4 * members.count + 64) {
+            var places = [[String: Member].Index?](repeating: nil, count: Int(span))
+            var index = members.startIndex
+            while index != members.endIndex {
+                places[Int(members.values[index].joinOrder - first)] = index
+                members.formIndex(after: &index)
+            }
+            for case let place? in places { body(members.values[place]) }
+            return
+        }
+        var order: [(joinOrder: UInt64, index: [String: Member].Index)] = []
+        order.reserveCapacity(members.count)
+        var index = members.startIndex
+        while index != members.endIndex {
+            order.append((members.values[index].joinOrder, index))
+            members.formIndex(after: &index)
+        }
+        order.sort { $0.joinOrder < $1.joinOrder }
+        for entry in order { body(members.values[entry.index]) }
+    }
+
     /// The line forms this room's members need.
     var forms: LineForms {
         var forms: LineForms = []
@@ -70,6 +103,32 @@ public struct Room: Sendable {
         case .timed: formCounts.2 += change
         case .tagged: formCounts.3 += change
         }
+    }
+
+    /// Why `nickKey` (`hostmask` its `nick!user@host`) may not join with `key`, or nil: +i
+    /// unless invited, +b unless invited, +k and +l.
+    func refusal(nickKey: String, hostmask: String, key: String?) -> RoomRefusal? {
+        let invited = invited.contains(nickKey)
+        if modes.inviteOnly && !invited { return .inviteOnly }
+        if !invited {
+            let mask = Array(RoomName.fold(hostmask).utf8)
+            if modes.bans.contains(where: { Glob.matches(Array(RoomName.fold($0.mask).utf8), mask) }) { return .banned }
+        }
+        if let roomKey = modes.key, roomKey != key { return .badKey }
+        if let limit = modes.limit, members.count >= limit { return .full }
+        return nil
+    }
+
+    /// Adds a joining member, last in join order; an invitation is used up.
+    mutating func admit(
+        nickname: Nickname, id: ConnectionID, isOperator: Bool, form: LineForm, wantsAwayNotify: Bool
+    ) {
+        nextJoin += 1
+        addMember(
+            Member(
+                nickname: nickname, id: id, joinOrder: nextJoin, isOperator: isOperator, isVoiced: false,
+                form: form, wantsAwayNotify: wantsAwayNotify))
+        invited.remove(nickname.key)
     }
 
     mutating func addMember(_ member: Member) {

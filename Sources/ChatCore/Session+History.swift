@@ -120,7 +120,7 @@ extension Session {
                 fail("INVALID_PARAMS", [parameters[0]], "TARGETS takes two timestamp= references")
                 return
             }
-            let rooms = nickname.flatMap { context.directory.user(named: $0.name)?.rooms } ?? []
+            let rooms = nickname.flatMap { context.directory.user(named: $0.name).map { Array($0.rooms) } } ?? []
             effects.historyReads.append(
                 HistoryRead(
                     query: .targets(from: min(first, second), to: max(first, second), rooms: rooms, limit: limit),

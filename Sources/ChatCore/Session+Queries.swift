@@ -19,7 +19,7 @@ extension Session {
             // A nickname mask: every user it matches; an invisible one only to itself and to
             // those who share a room with it.
             let pattern = Array(Nickname.fold(mask).utf8)
-            let mine = Set(nickname.flatMap { context.directory.user(named: $0.name)?.rooms } ?? [])
+            let mine = Set(nickname.flatMap { context.directory.user(named: $0.name)?.rooms } ?? RoomKeys())
             for user in context.directory.snapshot()
             where Glob.matches(pattern, Array(user.nickname.key.utf8))
                 && (!user.isInvisible || user.nickname.key == nickname?.key || !mine.isDisjoint(with: user.rooms))
@@ -114,7 +114,7 @@ extension Session {
         if let user = context.directory.user(named: nickname.name), !user.rooms.isEmpty {
             // away-notify: those sharing a room who asked for it.
             let line = userLine(context, command: "AWAY", trailing: message, forms: [.full, .timed, .tagged])
-            effects.outbound.append(.toRoomsAwayNotify(user.rooms, line: line, except: id))
+            effects.outbound.append(.toRoomsAwayNotify(Array(user.rooms), line: line, except: id))
         }
         if message == nil {
             reply(&effects, context, .unaway, trailing: "You are no longer marked as being away")

@@ -224,29 +224,48 @@ extension Session {
         reply(&effects, context, .topicWhoTime, [room.name, topic.setBy, String(topic.setAt)])
     }
 
-    /// 353 lines (as many as the members need, each within 512 bytes) and 366.
+    /// 353 lines (as many as the members need, each within 512 bytes) and 366. The lines are
+    /// written straight into the reply: a NAMES of a big room (every join's reply) makes no
+    /// string per member, whose short-lived allocations would scatter the heap.
     func replyNames(_ room: Room, _ context: ChatContext, _ effects: inout Effects, end: Bool = true) {
-        let server = context.config.serverName
         let kind = room.modes.secret ? "@" : "="
-        let fixed = ":\(server) 353 \(target) \(kind) \(room.name.name) :".utf8.count + 2
-        var names: [String] = []
-        var length = fixed
-        for member in room.orderedMembers {
-            var name = member.prefix(all: capabilities.contains(.multiPrefix)) + member.nickname.name
-            if capabilities.contains(.userhostInNames), let user = context.directory.user(named: member.nickname.name) {
-                name += "!\(user.username)@\(host(of: user, context))"
+        let header = Array(":\(context.config.serverName) 353 \(target) \(kind) \(room.name.name) :".utf8)
+        let allPrefixes = capabilities.contains(.multiPrefix)
+        let withHosts = capabilities.contains(.userhostInNames)
+        var lineBytes = 0  // of the line being written, CRLF included; 0: none started
+        room.forEachMemberInJoinOrder { member in
+            let prefix = member.prefix(all: allPrefixes).utf8
+            let nick = member.nickname.name.utf8
+            // userhost-in-names: `nick!user@host` (a directory look-up per member, for those
+            // clients only).
+            let hostmask = withHosts ? context.directory.user(named: member.nickname.name).map { user in
+                "!\(user.username)@\(host(of: user, context))"
+            } ?? "" : ""
+            let nameBytes = prefix.count + nick.count + hostmask.utf8.count
+            if lineBytes > 0 && lineBytes + 1 + nameBytes > ServerLine.maxBytes {
+                effects.reply.append(contentsOf: [13, 10])
+                lineBytes = 0
             }
-            if !names.isEmpty && length + 1 + name.utf8.count > ServerLine.maxBytes {
-                reply(&effects, context, .namesReply, [kind, room.name.name], trailing: names.joined(separator: " "))
-                names.removeAll()
-                length = fixed
+            if lineBytes == 0 {
+                guard header.count + nameBytes + 2 <= ServerLine.maxBytes else {
+                    // Cannot happen with the name limits; `reply` would shorten the line.
+                    reply(
+                        &effects, context, .namesReply, [kind, room.name.name],
+                        trailing: String(prefix) + member.nickname.name + hostmask)
+                    return
+                }
+                effects.reply.append(contentsOf: header)
+                lineBytes = header.count + 2
+            } else {
+                effects.reply.append(32)
+                lineBytes += 1
             }
-            length += (names.isEmpty ? 0 : 1) + name.utf8.count
-            names.append(name)
+            effects.reply.append(contentsOf: prefix)
+            effects.reply.append(contentsOf: nick)
+            effects.reply.append(contentsOf: hostmask.utf8)
+            lineBytes += nameBytes
         }
-        if !names.isEmpty {
-            reply(&effects, context, .namesReply, [kind, room.name.name], trailing: names.joined(separator: " "))
-        }
+        if lineBytes > 0 { effects.reply.append(contentsOf: [13, 10]) }
         if end { reply(&effects, context, .endOfNames, [room.name.name], trailing: "End of /NAMES list") }
     }
 

@@ -24,8 +24,8 @@ final class Connection {
     var isDirty = false
     /// Index in the loop's list of registered connections, or -1.
     var registeredIndex = -1
-    /// The rooms this connection is in, by key, with its index in the loop's member list.
-    var roomSlots: [String: Int] = [:]
+    /// The rooms this connection is in, with its index in each one's member list on this loop.
+    var roomSlots = RoomSlots()
     /// The welcome notice is still to be sent (or dropped, if the first line is CAP or USER).
     var greetingPending = false
     /// Gets the `nick!user@host` form of user-sourced lines (an IRC client): copied from the
@@ -37,6 +37,10 @@ final class Connection {
     /// line once to someone in several of the rooms).
     var fanoutMark: UInt64 = 0
     var flood: FloodControl
+    /// Listed in the loop's `keptOutput` (its drained output storage is kept for the next
+    /// burst), with the storage bytes counted for it in `keptOutputBytes`.
+    var isKeepingOutput = false
+    var keptOutputCapacity = 0
     /// The deadline list this connection is in (registration, last-line flush or linger), if
     /// any: at most one at a time, because the three belong to different phases of its life.
     var timer = DeadlineList.Links()

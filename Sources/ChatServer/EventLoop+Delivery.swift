@@ -131,6 +131,45 @@ extension EventLoop {
         let before = connection.output.count
         if keepingPartialLine { connection.output.dropUnsentLines() } else { connection.output.release() }
         queuedOutputBytes -= before - connection.output.count
+        if connection.output.capacity == 0 { forgetKeptOutput(of: connection) }
+    }
+
+    /// A connection's output is all sent: keep its storage for the next burst while the loop's
+    /// allowance lasts, or free it.
+    func keepDrainedOutput(_ connection: Connection) {
+        let capacity = connection.output.capacity
+        guard capacity > 0 else { return }
+        let growth = capacity - connection.keptOutputCapacity
+        if capacity <= Self.keptBufferMaxBytes && keptOutputBytes + growth <= Self.keptOutputLimit {
+            if !connection.isKeepingOutput {
+                connection.isKeepingOutput = true
+                keptOutput.append(connection)
+            }
+            keptOutputBytes += growth
+            connection.keptOutputCapacity = capacity
+        } else {
+            connection.output.release()
+            forgetKeptOutput(of: connection)
+        }
+    }
+
+    /// The connection's storage was freed: it no longer counts against the allowance (it stays
+    /// listed until the next `releaseKeptOutput`).
+    func forgetKeptOutput(of connection: Connection) {
+        keptOutputBytes -= connection.keptOutputCapacity
+        connection.keptOutputCapacity = 0
+    }
+
+    /// Frees the kept storage of every listed connection whose output is still all sent.
+    func releaseKeptOutput() {
+        guard !keptOutput.isEmpty else { return }
+        for connection in keptOutput {
+            if connection.output.isEmpty { connection.output.release() }
+            connection.isKeepingOutput = false
+            connection.keptOutputCapacity = 0
+        }
+        keptOutput.removeAll()
+        keptOutputBytes = 0
     }
 
     @inline(__always)
@@ -181,6 +220,7 @@ extension EventLoop {
                 return
             }
         }
+        keepDrainedOutput(connection)
         if connection.lifecycle == .flushingLastLine { lastLineSent(connection) }
         updateInterest(connection)
     }

@@ -3,30 +3,35 @@ import ChatCore
 /// Room member lists on this loop, and the fan-outs that use them.
 extension EventLoop {
     func addToRoom(_ key: String, _ connection: Connection) {
-        guard connection.roomSlots[key] == nil else { return }
         let room: LocalRoom
         if let existing = rooms[key] {
+            guard connection.roomSlots.index(in: existing) == nil else { return }
             room = existing
         } else {
-            room = LocalRoom()
+            room = LocalRoom(key: key)
             rooms[key] = room
         }
-        connection.roomSlots[key] = room.members.count
+        connection.roomSlots.insert(room, index: room.members.count)
         room.members.append(Unmanaged.passUnretained(connection))
     }
 
     func removeFromRoom(_ key: String, _ connection: Connection) {
-        guard let index = connection.roomSlots.removeValue(forKey: key), let room = rooms[key] else { return }
+        guard let room = rooms[key] else { return }
+        removeFromRoom(room, connection)
+    }
+
+    private func removeFromRoom(_ room: LocalRoom, _ connection: Connection) {
+        guard let index = connection.roomSlots.remove(room) else { return }
         let last = room.members.removeLast().takeUnretainedValue()
         if last !== connection {
             room.members[index] = Unmanaged.passUnretained(last)
-            last.roomSlots[key] = index
+            last.roomSlots.update(room, index: index)
         }
-        if room.members.isEmpty { rooms[key] = nil }
+        if room.members.isEmpty && rooms[room.key] === room { rooms[room.key] = nil }
     }
 
     func removeFromAllRooms(_ connection: Connection) {
-        for key in Array(connection.roomSlots.keys) { removeFromRoom(key, connection) }
+        while let room = connection.roomSlots.anyRoom { removeFromRoom(room, connection) }
     }
 
     /// Queues a line for this loop's members of a room but `except`. The member list is not

@@ -67,6 +67,15 @@ final class EventLoop {
     /// the freed output buffers back to the system.
     var bytesSentSinceTrim = 0
     static let trimAfterBytes = 1 << 20
+    /// Connections whose drained output storage is kept for their next lines while the loop is
+    /// busy (no allocation, growth copy and free per connection and wakeup), and the storage
+    /// bytes they hold. The first idle second frees them all, before the heap is trimmed.
+    var keptOutput: [Connection] = []
+    var keptOutputBytes = 0
+    /// At most this much drained storage is kept per loop, in buffers of at most
+    /// `keptBufferMaxBytes` (a larger one is a backlog, not a burst: it is freed when drained).
+    static let keptOutputLimit = 32 << 20
+    static let keptBufferMaxBytes = 256 << 10
     var listenerResumesAt: Int64?
 
     /// How long a closing connection waits for the peer's EOF once its last line is out, and
@@ -111,9 +120,13 @@ final class EventLoop {
             context.now = Posix.monotonicNanoseconds()
             context.wallClockMilliseconds = Posix.wallClockMilliseconds()
             context.wallClock = context.wallClockMilliseconds / 1000
-            if events.count == 0 && bytesSentSinceTrim >= Self.trimAfterBytes {
-                bytesSentSinceTrim = 0
-                Posix.releaseFreeMemory()
+            if events.count == 0 {
+                releaseKeptOutput()
+                releaseScratchCapacity()
+                if bytesSentSinceTrim >= Self.trimAfterBytes {
+                    bytesSentSinceTrim = 0
+                    Posix.releaseFreeMemory()
+                }
             }
             for i in 0..<events.count {
                 let fd = events.descriptor(at: i)
@@ -139,6 +152,17 @@ final class EventLoop {
         for case let connection? in connections { finalClose(connection) }
     }
 
+    /// Lets go of the capacity the loop's working lists grew to in a burst (a join storm makes
+    /// every connection dirty and fills the inbox at once): an idle loop keeps at most a few
+    /// thousand entries of each.
+    private func releaseScratchCapacity() {
+        let keep = 4096
+        if dirty.isEmpty && dirty.capacity > keep { dirty = [] }
+        if flushing.isEmpty && flushing.capacity > keep { flushing = [] }
+        if inbox.isEmpty && inbox.capacity > keep { inbox = [] }
+        if effects.isEmpty && effects.reply.capacity > 64 * keep { effects = Effects() }
+    }
+
     private func nextTimeout() -> Int32 {
         if !dirty.isEmpty || !closeRequests.isEmpty { return 0 }
         var next = Int64.max
@@ -148,7 +172,9 @@ final class EventLoop {
         if let deadline = shutdownDeadline { next = min(next, deadline) }
         if let deadline = listenerResumesAt { next = min(next, deadline) }
         if pendingGreetingsHead < pendingGreetings.count { next = min(next, pendingGreetings[pendingGreetingsHead].due) }
-        if bytesSentSinceTrim >= Self.trimAfterBytes { next = min(next, context.now + 1_000_000_000) }
+        if bytesSentSinceTrim >= Self.trimAfterBytes || !keptOutput.isEmpty {
+            next = min(next, context.now + 1_000_000_000)
+        }
         // A throttled connection is looked at again when its next token is due, and at least
         // every `backlogCheckNanoseconds` to see whether its unread backlog passed the limit.
         for connection in throttled {

@@ -1,10 +1,22 @@
+import Platform
+
 /// A connection's pending output: one contiguous byte buffer that exists only while there is
-/// output (an idle connection holds no output memory). Whole lines are appended with memcpy
-/// and the whole queue goes out in one send per wakeup; the buffer remembers whether the
-/// socket took part of a line, so a queue that must be cut is cut on a line boundary.
+/// output or the loop keeps it for the next burst (an idle connection holds no output memory:
+/// see `EventLoop.keepDrainedOutput`). Whole lines are appended with memcpy and the whole queue
+/// goes out in one send per wakeup; the buffer remembers whether the socket took part of a
+/// line, so a queue that must be cut is cut on a line boundary.
+///
+/// The storage is mapped pages of its own, not heap: output comes and goes in bursts (a join
+/// storm, a busy room), and heap buffers freed between the long-lived allocations made in the
+/// meantime (users, members) would leave those scattered over pages the heap can never give
+/// back. A mapping grows with mremap (no copy) and is unmapped when released.
 struct OutputBuffer: ~Copyable {
+    /// The smallest storage: one page.
+    static let minimumCapacity = 4096
+
     private var storage: UnsafeMutableRawPointer?
-    private var capacity = 0
+    /// Bytes of storage held, sent or not (0: none).
+    private(set) var capacity = 0
     /// Bytes already sent from the front.
     private var start = 0
     private var end = 0
@@ -14,7 +26,7 @@ struct OutputBuffer: ~Copyable {
 
     init() {}
 
-    deinit { storage?.deallocate() }
+    deinit { if let storage { Posix.unmapMemory(storage, capacity) } }
 
     var count: Int { end - start }
     var isEmpty: Bool { end == start }
@@ -32,12 +44,16 @@ struct OutputBuffer: ~Copyable {
         UnsafeRawBufferPointer(start: storage.map { UnsafeRawPointer($0 + start) }, count: end - start)
     }
 
-    /// Marks `n` bytes as sent; frees the storage once everything has been sent.
+    /// Marks `n` bytes as sent. Once everything is sent the storage is kept, empty, for the
+    /// owner to reuse or `release`.
     mutating func consume(_ n: Int) {
         guard n > 0, let storage else { return }
         start += n
         midLine = storage.load(fromByteOffset: start - 1, as: UInt8.self) != 10
-        if start == end { release() }
+        if start == end {
+            start = 0
+            end = 0
+        }
     }
 
     /// Drops every line the socket has not started on, keeping the rest of a line it has
@@ -53,7 +69,7 @@ struct OutputBuffer: ~Copyable {
 
     /// Drops everything and frees the storage.
     mutating func release() {
-        storage?.deallocate()
+        if let storage { Posix.unmapMemory(storage, capacity) }
         storage = nil
         capacity = 0
         start = 0
@@ -63,19 +79,18 @@ struct OutputBuffer: ~Copyable {
 
     private mutating func makeRoom(for extra: Int) {
         let live = end - start
-        if start > 0 && live + extra <= capacity {
-            // Plenty of space already sent at the front: slide the live bytes down.
-            storage!.copyMemory(from: storage! + start, byteCount: live)
-        } else {
-            var newCapacity = max(capacity * 2, 2048)
-            while newCapacity < live + extra { newCapacity *= 2 }
-            let newStorage = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
-            if let storage { newStorage.copyMemory(from: storage + start, byteCount: live) }
-            storage?.deallocate()
-            storage = newStorage
-            capacity = newCapacity
-        }
+        // Space already sent at the front: slide the live bytes down first.
+        if start > 0, let storage { storage.copyMemory(from: storage + start, byteCount: live) }
         start = 0
         end = live
+        guard live + extra > capacity else { return }
+        var newCapacity = max(capacity * 2, Self.minimumCapacity)
+        while newCapacity < live + extra { newCapacity *= 2 }
+        if let storage {
+            self.storage = Posix.remapMemory(storage, from: capacity, to: newCapacity)
+        } else {
+            storage = Posix.mapMemory(newCapacity)
+        }
+        capacity = newCapacity
     }
 }

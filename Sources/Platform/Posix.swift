@@ -143,11 +143,36 @@ public enum Posix {
         return Int(limit.rlim_cur)
     }
 
-    /// Makes the allocator keep freed memory mapped instead of returning it at every free:
-    /// output buffers come and go on every wakeup, and faulting fresh pages in for each one
-    /// cost a third of the CPU of a broadcast. `releaseFreeMemory` gives it back when idle.
+    /// Makes the allocator keep freed memory mapped instead of returning it at every free
+    /// (`releaseFreeMemory` gives it back when idle), and map blocks of 128 KiB or more on their
+    /// own: a big short-lived array (a big room's members sorted for NAMES) then leaves no hole
+    /// in the heap for long-lived allocations to scatter into. Output buffers are not heap (see
+    /// `OutputBuffer`): faulting fresh pages in for each one cost a third of a broadcast's CPU
+    /// before they were kept between wakeups.
     public static func keepFreedMemoryForReuse() {
         clinux_keep_freed_memory()
+    }
+
+    /// Maps `bytes` (a multiple of the page size) of zeroed private memory outside the heap.
+    /// Running out of address space is fatal, as it is for the heap.
+    public static func mapMemory(_ bytes: Int) -> UnsafeMutableRawPointer {
+        guard let address = clinux_map(bytes) else { fatalError("mmap of \(bytes) bytes failed: errno \(errno)") }
+        return address
+    }
+
+    /// Grows or shrinks a mapping of `mapMemory` without copying its pages (mremap); it may move.
+    public static func remapMemory(_ address: UnsafeMutableRawPointer, from old: Int, to new: Int)
+        -> UnsafeMutableRawPointer
+    {
+        guard let moved = clinux_remap(address, old, new) else {
+            fatalError("mremap from \(old) to \(new) bytes failed: errno \(errno)")
+        }
+        return moved
+    }
+
+    /// Gives a mapping of `mapMemory` back to the system.
+    public static func unmapMemory(_ address: UnsafeMutableRawPointer, _ bytes: Int) {
+        clinux_unmap(address, bytes)
     }
 
     /// Hands freed heap pages back to the system (malloc_trim), so a burst of output does not

@@ -69,6 +69,25 @@ struct SmokeTests {
         #expect(result.isClean, "\(result.errorMessages)")
     }
 
+    @Test(arguments: [AdapterKind.linechat, .irc])
+    func joinStormJoinsEveryoneToTwoRooms(adapter: AdapterKind) throws {
+        let server = try TestServer.start()
+        defer { server.stop() }
+        var options = BenchOptions(scenario: .joinstorm)
+        options.port = server.port
+        options.adapter = adapter
+        options.clients = 200
+        options.roomSize = 10
+        options.holdSeconds = 0.2
+        options.timeoutSeconds = 30
+        let result = try BenchRunner.run(options)
+        #expect(result.connectionsReady == 200)
+        #expect(result.held == 200)
+        #expect((result.stormSeconds ?? 0) >= result.wallSeconds)
+        #expect(result.isClean, "\(result.errorMessages)")
+        #expect(result.json().contains("\"storm_seconds\":"))
+    }
+
     @Test func connectCountsHandshakes() throws {
         let server = try TestServer.start()
         defer { server.stop() }

@@ -66,6 +66,17 @@ struct OptionTests {
         #expect(options.expectedDeliveries == 10 * 200 * 999)
     }
 
+    @Test func parsesAJoinStorm() throws {
+        guard case .run(let options) = try BenchOptions.parse(["joinstorm", "--room-size", "5", "--hold", "1"]) else {
+            Issue.record("expected a run")
+            return
+        }
+        #expect(options.scenario == .joinstorm)
+        #expect(options.clients == 10_000)
+        #expect(options.roomSize == 5)
+        #expect(options.holdSeconds == 1)
+    }
+
     @Test func helpWinsOverEverythingElse() throws {
         #expect(try BenchOptions.parse(["fanout", "--clients", "x", "--help"]) == .help)
         #expect(try BenchOptions.parse(["--help"]) == .help)
@@ -86,6 +97,9 @@ struct OptionTests {
         ["pairs", "--adapter", "nio-chat"],
         ["connect", "--port", "70000"],
         ["fanout", "--json", "--json"],
+        ["joinstorm", "--clients", "10"],
+        ["joinstorm", "--adapter", "nio-chat"],
+        ["idle", "--room-size", "5"],
     ])
     func refusesMistakes(arguments: [String]) {
         #expect(throws: UsageError.self) { try BenchOptions.parse(arguments) }

@@ -44,6 +44,26 @@ struct RoomDirectoryTests {
         registry.room(named: roomName)?.orderedMembers.map { $0.prefix() + $0.nickname.name }
     }
 
+    @Test(
+        "members come in join order for NAMES, whether the join orders in use are dense or sparse (many left)",
+        arguments: [1, 50, 199])
+    func joinOrderWithChurn(leavers: Int) throws {
+        var nicks: [Nickname] = []
+        for n in 0..<200 {
+            nicks.append(try user("u\(n)", n))
+            _ = try join("#churn", nicks[n], n).get()
+        }
+        // All but the first `leavers` leave (u0 stays, so the orders in use spread out), and
+        // every 20th of them comes back, joining last.
+        for n in 1...leavers { _ = registry.part("#churn", nickname: nicks[n]) }
+        for n in stride(from: 1, through: leavers, by: 20) { _ = try join("#churn", nicks[n], n).get() }
+        let room = try #require(registry.room(named: "#churn"))
+        var seen: [String] = []
+        room.forEachMemberInJoinOrder { seen.append($0.nickname.name) }
+        #expect(seen == room.orderedMembers.map(\.nickname.name))
+        #expect(seen.count == 200 - leavers + (leavers + 19) / 20)
+    }
+
     @Test("the first joiner creates the room as its operator, +nt, at the wall-clock time; later joiners are plain")
     func joinCreatesWithOperator() throws {
         let alice = try user("alice", 1)

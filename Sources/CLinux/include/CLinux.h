@@ -18,12 +18,21 @@ int clinux_cpu_count(void);
 /// Returns freed heap memory to the system (malloc_trim(0)); 1 if any was released.
 int clinux_release_free_memory(void);
 
-/// Keeps freed heap memory mapped for reuse (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), so that
-/// output buffers allocated and freed on every wakeup do not fault fresh pages in each time.
+/// Heap tuning: freed memory at the top of the heap stays mapped for reuse (M_TRIM_THRESHOLD;
+/// malloc_trim gives it back when idle), and blocks of 128 KiB or more are mapped on their own
+/// (M_MMAP_THRESHOLD, fixed), so a big short-lived array leaves no hole in the heap for
+/// long-lived allocations to scatter into.
 void clinux_keep_freed_memory(void);
 
 /// Names the calling thread (at most 15 bytes are kept), as ps and gdb show it.
 void clinux_set_thread_name(const char *name);
+
+/// `bytes` of private anonymous memory (mmap), or NULL.
+void *clinux_map(size_t bytes);
+/// Resizes a mapping from `clinux_map`, moving it if need be (mremap), or NULL.
+void *clinux_remap(void *address, size_t old_bytes, size_t new_bytes);
+/// Unmaps memory from `clinux_map` (munmap).
+void clinux_unmap(void *address, size_t bytes);
 
 /// The bytes waiting in a socket's receive queue (FIONREAD), or -1 with errno set.
 int clinux_bytes_readable(int fd);
