@@ -16,7 +16,8 @@ struct ServerBehaviourTests {
         while !(bytes.count >= terminator.count && bytes.suffix(terminator.count).elementsEqual(terminator)) {
             let remaining = (deadline - Posix.monotonicNanoseconds()) / 1_000_000
             guard remaining > 0 else {
-                throw TestClient.Mismatch(description: "no \"\(end)\" within \(timeout) s; got \(bytes.count) bytes")
+                throw TestClient.Mismatch(
+                    description: "no \"\(end)\" within \(timeout) s; got \(bytes.count) bytes: \(String(decoding: bytes, as: UTF8.self).debugDescription)")
             }
             guard try !Socket.waitReadable([fd], timeoutMilliseconds: Int32(remaining)).isEmpty else { continue }
             var chunk = [UInt8](repeating: 0, count: 65536)
@@ -47,8 +48,11 @@ struct ServerBehaviourTests {
         try bob.send("LIST")
         try bob.send("PING end-bob")
         let bobBytes = try Self.readBytes(bob, through: "end-bob\r\n")
+        // Bob's lines reach alice through her loop's inbox (the two may be on different loops):
+        // wait for the last of them before the PING that ends her bytes.
+        var aliceMore = try Self.readBytes(alice, through: ":bob PRIVMSG #lobby :all\r\n")
         try alice.send("PING :end-again")
-        let aliceMore = try Self.readBytes(alice, through: "end-again\r\n")
+        aliceMore += try Self.readBytes(alice, through: "end-again\r\n")
         for (who, bytes) in [("alice", aliceBytes + aliceMore), ("bob", bobBytes)] {
             let text = String(decoding: bytes, as: UTF8.self)
             let lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)
