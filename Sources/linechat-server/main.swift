@@ -52,7 +52,7 @@ if options.history.enabled {
     historyConfiguration.maxPerRoom = options.history.maxPerRoom
     do {
         history = try HistoryService(path: path, configuration: historyConfiguration) { line in
-            logger.warning("history: \(line)")
+            logger.warning(line)
         }
     } catch {
         FileHandle.standardError.write(Data("linechat-server: \(error)\n".utf8))
