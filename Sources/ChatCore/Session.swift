@@ -104,6 +104,14 @@ public struct Session {
         return "\(nickname.name)!\(username ?? nickname.name)@\(context.config.serverName)"
     }
 
+    /// The length of `fullSource` in bytes, without building it (the fit check of every
+    /// message to a room with IRC clients in it).
+    func fullSourceBytes(_ context: ChatContext) -> Int {
+        guard let nickname else { return 1 }
+        return nickname.name.utf8.count + 1 + (username ?? nickname.name).utf8.count + 1
+            + context.config.serverName.utf8.count
+    }
+
     /// A line from this user, in both forms.
     /// With `forms`, only the forms the recipients need are formatted (the other is a copy,
     /// harmless should a recipient of the other kind join meanwhile).
