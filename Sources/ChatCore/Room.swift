@@ -31,8 +31,8 @@ public struct Room: Sendable {
         public var nickname: Nickname
         public let id: ConnectionID
         let joinOrder: UInt64
-        // The flags last, together: 72 bytes a member, not 80 (every room's table holds one
-        // per member, the default room one per user).
+        // The flags last, together: no padding between them (every room's table holds one
+        // member per entry, the default room one per user).
         public var isOperator: Bool
         public var isVoiced: Bool
         var form: LineForm = .plain

@@ -284,8 +284,9 @@ extension Session {
         _ text: String, _ command: String, to target: String, fullForm: Bool, _ context: ChatContext,
         _ effects: inout Effects, quiet: Bool
     ) -> Bool {
-        let source = fullForm ? fullSource(context) : nickname?.name ?? "*"
-        let limit = Limits.messageTextBytes(source: source, command: command, target: target)
+        let limit = Limits.messageTextBytes(
+            sourceBytes: fullForm ? fullSourceBytes(context) : (nickname?.name ?? "*").utf8.count, command: command,
+            target: target)
         guard text.utf8.count > limit else { return true }
         if !quiet { reply(&effects, context, .inputTooLong, trailing: Replies.textTooLong(max: limit)) }
         return false

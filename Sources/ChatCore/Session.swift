@@ -156,6 +156,14 @@ public struct Session {
         return "\(nickname.name)!\(username ?? nickname.name)@\(context.config.serverName)"
     }
 
+    /// The length of `fullSource` in bytes, without building it (the fit check of every
+    /// message to a room with IRC clients in it).
+    func fullSourceBytes(_ context: ChatContext) -> Int {
+        guard let nickname else { return 1 }
+        return nickname.name.utf8.count + 1 + (username ?? nickname.name).utf8.count + 1
+            + context.config.serverName.utf8.count
+    }
+
     /// A line from this user in the forms `forms` (by default all of them). With one form
     /// only, the line is one-form: everyone gets those bytes (harmless should a recipient of
     /// another kind join meanwhile). The tagged forms carry `stamp` (a new one if nil) and

@@ -142,6 +142,9 @@ extension EventLoop {
         let growth = capacity - connection.keptOutputCapacity
         if capacity <= Self.keptBufferMaxBytes && keptOutputBytes + growth <= Self.keptOutputLimit {
             if !connection.isKeepingOutput {
+                // A loop that is never idle never empties the list: drop the closed connections
+                // from it now and then, so that it holds on to no more than it keeps.
+                if keptOutput.count >= max(1024, 2 * liveCount) { keptOutput.removeAll { $0.isClosed } }
                 connection.isKeepingOutput = true
                 keptOutput.append(connection)
             }

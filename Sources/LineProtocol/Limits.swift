@@ -53,6 +53,11 @@ public enum Limits {
     /// The most text that fits in `:<source> <command> <target> :<text>` CRLF within the 512 bytes
     /// of a server line.
     public static func messageTextBytes(source: String, command: String, target: String) -> Int {
-        maxServerLineBytes - (1 + source.utf8.count + 1 + command.utf8.count + 1 + target.utf8.count + 2 + 2)
+        messageTextBytes(sourceBytes: source.utf8.count, command: command, target: target)
+    }
+
+    /// `messageTextBytes(source:command:target:)` for a source `sourceBytes` long.
+    public static func messageTextBytes(sourceBytes: Int, command: String, target: String) -> Int {
+        maxServerLineBytes - (1 + sourceBytes + 1 + command.utf8.count + 1 + target.utf8.count + 2 + 2)
     }
 }
