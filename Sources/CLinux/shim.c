@@ -5,6 +5,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include "CLinux.h"
 
@@ -33,6 +36,10 @@ int clinux_release_free_memory(void) {
 void clinux_keep_freed_memory(void) {
     mallopt(M_MMAP_THRESHOLD, 64 << 10);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
+
+int clinux_set_thread_niceness(int niceness) {
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), niceness);
 }
 
 void clinux_set_thread_name(const char *name) {

@@ -35,7 +35,9 @@ public final class HistoryService: Sendable {
         rings.warm(try database.latestPerRoom(limit: configuration.ringSize, since: since))
         let handoff = DatabaseHandoff(database)
         do {
-            let started = try PlatformThread.start(name: "linechat-history") {
+            // Below the event loops: chat gets the CPU first; the writer catches up when a loop
+            // is idle, its queue absorbing bursts (beyond it records are dropped and counted).
+            let started = try PlatformThread.start(name: "linechat-history", niceness: 19) {
                 [queue, wake, configuration, log] in
                 var writer = HistoryWriter(
                     database: handoff.database, queue: queue, wake: wake, configuration: configuration, log: log)

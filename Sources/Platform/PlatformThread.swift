@@ -10,16 +10,21 @@ public struct PlatformThread: Sendable {
     /// The closure a new thread runs, handed over through pthread_create's argument.
     private final class Body {
         let name: String
+        let niceness: Int32
         let run: @Sendable () -> Void
-        init(name: String, run: @escaping @Sendable () -> Void) {
+        init(name: String, niceness: Int32, run: @escaping @Sendable () -> Void) {
             self.name = name
+            self.niceness = niceness
             self.run = run
         }
     }
 
-    /// Starts a thread named `name` (15 bytes are kept) running `body`.
-    public static func start(name: String, _ body: @escaping @Sendable () -> Void) throws(SystemError) -> PlatformThread {
-        let argument = Unmanaged.passRetained(Body(name: name, run: body)).toOpaque()
+    /// Starts a thread named `name` (15 bytes are kept) running `body`, at the nice value
+    /// `niceness` (0: as the process; higher: it gets the CPU only after the others).
+    public static func start(
+        name: String, niceness: Int32 = 0, _ body: @escaping @Sendable () -> Void
+    ) throws(SystemError) -> PlatformThread {
+        let argument = Unmanaged.passRetained(Body(name: name, niceness: niceness, run: body)).toOpaque()
         var id = pthread_t()
         let result = pthread_create(
             &id, nil,
@@ -27,6 +32,7 @@ public struct PlatformThread: Sendable {
                 let body = Unmanaged<Body>.fromOpaque(raw!).takeRetainedValue()
                 Posix.blockAllSignals()
                 clinux_set_thread_name(body.name)
+                if body.niceness != 0 { _ = clinux_set_thread_niceness(body.niceness) }
                 body.run()
                 return nil
             }, argument)

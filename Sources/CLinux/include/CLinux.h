@@ -24,6 +24,9 @@ int clinux_release_free_memory(void);
 /// long-lived allocations to scatter into.
 void clinux_keep_freed_memory(void);
 
+/// Sets the calling thread's nice value (Linux schedules threads on their own), or -1 with errno.
+int clinux_set_thread_niceness(int niceness);
+
 /// Names the calling thread (at most 15 bytes are kept), as ps and gdb show it.
 void clinux_set_thread_name(const char *name);
 
