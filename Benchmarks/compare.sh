@@ -157,12 +157,15 @@ start_server() {
     case $name in
     linechat | linechat-irc)
         # Through the irc adapter, LineChat does what the anchors do: no default room to join
-        # on arrival, only the rooms the clients JOIN.
+        # on arrival, only the rooms the clients JOIN. History is on, as shipped, in a fresh
+        # directory each start.
+        rm -rf "$WORK/$name-data"
         local room=()
         [[ $name == linechat-irc ]] && room=(--default-room none)
         taskset -c $SERVER_CPU "$BIN/linechat-server" --host 127.0.0.1 --port "$port" "${room[@]}" \
             --max-clients 20000 --max-per-ip 20000 --flood-burst 1000000 --flood-rate 100000000 \
-            --sendq-bytes 16777216 --log-level error --no-console >"$WORK/$name.log" 2>&1 &
+            --sendq-bytes 16777216 --log-level error --no-console --data-dir "$WORK/$name-data" \
+            >"$WORK/$name.log" 2>&1 &
         SERVER_PID=$! ;;
     relay)
         taskset -c $SERVER_CPU "$ROOT/.build-relay/relay" "$port" >"$WORK/relay.log" 2>&1 &
