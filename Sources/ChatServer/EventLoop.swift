@@ -74,7 +74,7 @@ final class EventLoop {
     var keptOutputBytes = 0
     /// At most this much drained storage is kept per loop, in buffers of at most
     /// `keptBufferMaxBytes` (a larger one is a backlog, not a burst: it is freed when drained).
-    static let keptOutputLimit = 32 << 20
+    static let keptOutputLimit = 128 << 20
     static let keptBufferMaxBytes = 256 << 10
     var listenerResumesAt: Int64?
 

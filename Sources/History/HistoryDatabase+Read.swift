@@ -11,19 +11,14 @@ struct Condition {
     }
 }
 
-/// How a read orders and compares messages. Storage order is insertion order (`id`); a read
-/// with a timestamp anchor walks the (room, time) index instead, ordering by (time, id), which
-/// is the same order as long as messages are stored in the order of their times.
+/// How a read orders and compares messages. Reads walk the (room, time) index, which carries
+/// the row id too: messages come in the order of their times, insertion order (`id`) among
+/// those of the same millisecond. (One index per row, not two: each costs every insert a
+/// b-tree insert on the history thread.)
 enum ReadOrder {
-    case id
     case time
 
-    var sql: String {
-        switch self {
-        case .id: "id"
-        case .time: "time, id"
-        }
-    }
+    var sql: String { "time, id" }
 }
 
 /// Where an anchor is: a stored message's time and id, or a bare timestamp.
@@ -34,7 +29,6 @@ struct AnchorPosition {
     /// The term selecting messages `comparison` (<, >, >=) this position.
     func condition(_ comparison: String, order: ReadOrder) -> Condition {
         switch (order, id) {
-        case (.id, let id?): Condition("id \(comparison) ?", [id])
         case (.time, let id?): Condition("(time, id) \(comparison) (?, ?)", [time, id])
         case (_, nil): Condition("time \(comparison) ?", [time])
         }
@@ -42,7 +36,6 @@ struct AnchorPosition {
 
     /// Whether this position comes after `other` in `order`.
     func isLater(than other: AnchorPosition, order: ReadOrder) -> Bool {
-        if order == .id, let id, let otherID = other.id { return id > otherID }
         return (time, id ?? 0) > (other.time, other.id ?? 0)
     }
 }
@@ -55,10 +48,9 @@ extension HistoryDatabase {
         case .latest(let room, let anchor, let limit):
             guard limit > 0 else { return .records([]) }
             var conditions: [Condition] = []
-            var order = ReadOrder.id
+            let order = ReadOrder.time
             if let anchor {
                 guard let position = try position(of: anchor, in: room) else { return unknown(anchor) }
-                order = position.id == nil ? .time : .id
                 conditions.append(position.condition(">", order: order))
             }
             return .records(
@@ -68,7 +60,7 @@ extension HistoryDatabase {
         case .before(let room, let anchor, let limit):
             guard limit > 0 else { return .records([]) }
             guard let position = try position(of: anchor, in: room) else { return unknown(anchor) }
-            let order = position.id == nil ? ReadOrder.time : .id
+            let order = ReadOrder.time
             return .records(
                 try select(
                     room: room, includeEvents: includeEvents, conditions: [position.condition("<", order: order)],
@@ -76,7 +68,7 @@ extension HistoryDatabase {
         case .after(let room, let anchor, let limit):
             guard limit > 0 else { return .records([]) }
             guard let position = try position(of: anchor, in: room) else { return unknown(anchor) }
-            let order = position.id == nil ? ReadOrder.time : .id
+            let order = ReadOrder.time
             return .records(
                 try select(
                     room: room, includeEvents: includeEvents, conditions: [position.condition(">", order: order)],
@@ -84,7 +76,7 @@ extension HistoryDatabase {
         case .around(let room, let anchor, let limit):
             guard limit > 0 else { return .records([]) }
             guard let position = try position(of: anchor, in: room) else { return unknown(anchor) }
-            let order = position.id == nil ? ReadOrder.time : .id
+            let order = ReadOrder.time
             let before = try select(
                 room: room, includeEvents: includeEvents, conditions: [position.condition("<", order: order)],
                 order: order, newestFirst: true, limit: limit / 2)
@@ -96,7 +88,7 @@ extension HistoryDatabase {
             guard limit > 0 else { return .records([]) }
             guard let start = try position(of: first, in: room) else { return unknown(first) }
             guard let end = try position(of: second, in: room) else { return unknown(second) }
-            let order = start.id == nil || end.id == nil ? ReadOrder.time : .id
+            let order = ReadOrder.time
             let backwards = start.isLater(than: end, order: order)
             let (low, high) = backwards ? (end, start) : (start, end)
             return .records(

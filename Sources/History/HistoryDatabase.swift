@@ -94,7 +94,6 @@ public final class HistoryDatabase {
                 text TEXT NOT NULL,
                 target TEXT NOT NULL
             );
-            CREATE INDEX IF NOT EXISTS messages_room_id ON messages (room, id);
             CREATE INDEX IF NOT EXISTS messages_room_time ON messages (room, time);
             PRAGMA application_id=\(Self.applicationID);
             PRAGMA user_version=\(Self.schemaVersion);
@@ -186,8 +185,8 @@ public final class HistoryDatabase {
             let rooms = hasTrimmedAllRooms ? roomsToTrim : try allRooms()
             let trim = try connection.statement(
                 """
-                DELETE FROM messages WHERE room = ?1 AND id <= (
-                    SELECT id FROM messages WHERE room = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
+                DELETE FROM messages WHERE room = ?1 AND (time, id) <= (
+                    SELECT time, id FROM messages WHERE room = ?1 ORDER BY time DESC, id DESC LIMIT 1 OFFSET ?2)
                 """)
             for room in rooms {
                 trim.bind(1, room)
@@ -232,7 +231,7 @@ public final class HistoryDatabase {
         var result: [String: [HistoryRecord]] = [:]
         for room in try allRooms() {
             let records = try select(
-                room: room, includeEvents: false, conditions: [Condition("time >= ?", [since])], order: .id,
+                room: room, includeEvents: false, conditions: [Condition("time >= ?", [since])], order: .time,
                 newestFirst: true, limit: limit)
             if !records.isEmpty { result[room] = records }
         }
