@@ -92,7 +92,8 @@ public struct HistoryRendering: Sendable {
             ServerLine.append(
                 to: &bytes, source: server, command: "BATCH", parameters: ["+" + batchID, "chathistory", target])
         }
-        for record in records {
+        // CTCP requests other than ACTION are not replayed (a client would answer them again).
+        for record in records where !record.kind.isMessage || Self.showsAgain(record) {
             var tags: [String] = []
             if useBatch { tags.append("batch=" + batchID) }
             if capabilities.contains(.serverTime) { tags.append("time=" + ServerTime.format(milliseconds: record.time)) }
@@ -103,7 +104,8 @@ public struct HistoryRendering: Sendable {
     }
 
     private func appendText(_ records: [HistoryRecord], to bytes: inout [UInt8]) {
-        let messages = records.filter(\.kind.isMessage)
+        // Messages only; of CTCP, only ACTION (/me) is worth showing again.
+        let messages = records.filter { $0.kind.isMessage && Self.showsAgain($0) }
         let today = ServerTime.date(milliseconds: now)
         let header =
             messages.isEmpty
@@ -115,10 +117,22 @@ public struct HistoryRendering: Sendable {
             let day = ServerTime.date(milliseconds: record.time)
             let clock = ServerTime.clock(milliseconds: record.time)
             let when = day == today ? "[\(clock)] " : "[\(day) \(clock)] "
-            bytes.append(contentsOf: line(for: record, text: when + record.text))
+            // An action keeps its CTCP frame: the time goes inside it (`* bob [09:14] waves`).
+            let text =
+                record.text.hasPrefix(Self.action)
+                ? Self.action + when + record.text.dropFirst(Self.action.count) : when + record.text
+            bytes.append(contentsOf: line(for: record, text: text))
         }
         ServerLine.append(
             to: &bytes, source: server, command: "NOTICE", parameters: [target], trailing: "--- end of earlier messages ---")
+    }
+
+    /// The start of a CTCP ACTION (`/me`).
+    static let action = "\u{1}ACTION "
+
+    /// Whether a message is shown again: not a CTCP request other than ACTION.
+    static func showsAgain(_ record: HistoryRecord) -> Bool {
+        !record.text.hasPrefix("\u{1}") || record.text.hasPrefix(action)
     }
 
     /// The line a record was (JOIN, PART, ...: as sent then); `text` replaces a message's text.

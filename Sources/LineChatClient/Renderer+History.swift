@@ -43,7 +43,15 @@ extension Renderer {
             }
         }
         guard replaying.contains(key) else { return nil }
-        guard let (time, replayed) = Self.historyTime(raw) else {
+        // An action carries its time inside: `\u{1}ACTION [09:14] waves\u{1}`.
+        let action = "\u{1}ACTION "
+        let timed: (time: String, text: String)?
+        if raw.hasPrefix(action), let (time, rest) = Self.historyTime(String(raw.dropFirst(action.count))) {
+            timed = (time, action + rest)
+        } else {
+            timed = Self.historyTime(raw).map { ($0.time, String($0.text)) }
+        }
+        guard let (time, replayed) = timed else {
             replaying.remove(key)
             return nil
         }

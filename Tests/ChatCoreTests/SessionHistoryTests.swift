@@ -175,6 +175,15 @@ struct SessionHistoryTests {
                     + "@batch=h1;time=2026-11-30T12:00:00.000Z;msgid=\(stored[0].msgid) :alice!alice@linechat PRIVMSG #r :one\r\n"
                     + "@batch=h1;time=2026-11-30T12:00:00.000Z;msgid=\(stored[1].msgid) :alice!alice@linechat PRIVMSG #r :two\r\n"
                     + ":linechat BATCH -h1\r\n"), "\(batched)")
+        // An action keeps its CTCP frame, the time inside; other CTCP is not shown again.
+        _ = handle("PRIVMSG #r :\u{1}ACTION waves\u{1}", &alice)
+        _ = handle("PRIVMSG #r :\u{1}VERSION\u{1}", &alice)
+        var eve = session(5)
+        _ = handle("NICK eve", &eve)
+        let replay = reply("JOIN #r", &eve)
+        #expect(replay.contains(":linechat NOTICE #r :--- 3 earlier messages (times UTC) ---\r\n"), "\(replay)")
+        #expect(replay.contains(":alice PRIVMSG #r :\u{1}ACTION [12:00] waves\u{1}\r\n"), "\(replay)")
+        #expect(!replay.contains("VERSION"))
         // A draft/chathistory client asks for what it wants instead.
         var dan = ircClient(4, "dan", caps: "batch server-time draft/chathistory")
         #expect(reply("JOIN #r", &dan).hasSuffix(":linechat 366 dan #r :End of /NAMES list\r\n"))

@@ -53,14 +53,14 @@ extension Renderer {
         var renderer = inLobby()
         _ = renderer.render(line: ":linechat NOTICE #lobby :--- 4 earlier messages (times UTC) ---")
         #expect(
-            renderer.render(line: ":bob PRIVMSG #lobby :[2026-11-29 23:59] \u{1}ACTION waves\u{1}") == [
+            renderer.render(line: ":bob PRIVMSG #lobby :\u{1}ACTION [2026-11-29 23:59] waves\u{1}") == [
                 "[2026-11-29 23:59] * bob waves"
             ])
         #expect(
             renderer.render(line: ":alice NOTICE #lobby :[09:15] the build is green") == [
                 "[09:15] -alice- the build is green"
             ])
-        #expect(renderer.render(line: ":alice NOTICE #lobby :[09:16] \u{1}ACTION nods") == ["[09:16] -alice- * nods"])
+        #expect(renderer.render(line: ":alice NOTICE #lobby :\u{1}ACTION [09:16] nods") == ["[09:16] -alice- * nods"])
         #expect(
             renderer.render(line: ":alice PRIVMSG #lobby :[09:17] \u{1}VERSION\u{1}") == [
                 "[09:17] alice sent a CTCP VERSION"
