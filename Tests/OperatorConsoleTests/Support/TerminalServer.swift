@@ -7,11 +7,15 @@ import TestSupport
 final class TerminalServer: ChatServerUnderTest {
     let session: TerminalProcess
     private(set) var port = 0
+    /// The history directory made for this server (removed with it), so that it never writes
+    /// `linechat-data` into the directory the tests run in.
+    let dataDirectory: String
 
     init(_ arguments: [String] = [], columns: Int = 100) throws {
+        dataDirectory = try Posix.makeTemporaryDirectory(prefix: "linechat-terminal-test-")
         session = try TerminalProcess(
             ServerProcess.productsDirectory.appendingPathComponent("linechat-server"),
-            ["--host", "127.0.0.1", "--port", "0"] + arguments, columns: columns, rows: 40)
+            ["--host", "127.0.0.1", "--port", "0", "--data-dir", dataDirectory] + arguments, columns: columns, rows: 40)
         let prefix = "Server listening on 127.0.0.1:"
         try waitForScreen("the banner") { screen in
             screen.lines.contains { $0.hasPrefix(prefix) && $0.hasSuffix("available server commands.") }
@@ -19,6 +23,8 @@ final class TerminalServer: ChatServerUnderTest {
         let banner = screen.lines.first { $0.hasPrefix(prefix) && $0.hasSuffix("commands.") }!
         port = Int(banner.dropFirst(prefix.count).prefix { $0.isNumber })!
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: dataDirectory) }
 
     var terminal: PseudoTerminal { session.terminal }
     var process: Process { session.process }
