@@ -4,11 +4,14 @@
 # --clients 100 --senders 10` with M1 and then M2 messages per sender; the difference of the two
 # totals over the extra deliveries is the marginal cost of one delivery (start-up cancels out).
 #   Benchmarks/callgrind-delivery.sh [server flags...]     e.g. --no-history
+#   ADAPTER=irc Benchmarks/callgrind-delivery.sh          the bench's irc adapter (NICK+USER, PRIVMSG #bench)
+#   CG_OUT=dir keeps each run's callgrind.out there (callgrind_annotate to see where the cost is)
 # Needs valgrind and a release build (swift build -c release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 M1=${M1:-100}
 M2=${M2:-400}
+ADAPTER=${ADAPTER:-linechat}
 PORT=${PORT:-36400}
 CLIENTS=100
 SENDERS=10
@@ -22,10 +25,11 @@ total() {
     local server=$!
     for _ in $(seq 1 300); do nc -z 127.0.0.1 "$PORT" 2>/dev/null && break; sleep 0.1; done
     .build/release/linechat-bench fanout --port "$PORT" --clients $CLIENTS --senders $SENDERS \
-        --messages "$messages" --json --no-progress > "$out/bench.json"
+        --messages "$messages" --adapter "$ADAPTER" --json --no-progress > "$out/bench.json"
     kill -TERM $server
     wait $server || true
     grep -E "^summary:|^totals:" "$out/cg.out" | head -1 | awk '{print $2}'
+    if [ -n "${CG_OUT:-}" ]; then mkdir -p "$CG_OUT"; cp "$out/cg.out" "$CG_OUT/callgrind.out.$messages"; fi
     rm -rf "$out"
 }
 first=$(total "$M1" "$@")
