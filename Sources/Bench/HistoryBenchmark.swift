@@ -42,12 +42,13 @@ public enum HistoryBenchmark {
             let text = String(repeating: "x", count: payload)
             let roomKeys = (0..<rooms).map { "#room\($0)" }
             let now = Posix.wallClockMilliseconds()
+            let ids = MessageIDSource(loop: 0)
             let started = Posix.monotonicNanoseconds()
             for n in 0..<records {
                 let room = roomKeys[n % rooms]
                 service.record(
                     HistoryRecord(
-                        msgid: "bench\(n)", time: now + Int64(n / 1000), room: room, roomName: room, kind: .privmsg,
+                        id: ids.nextID(time: now + Int64(n / 1000)), time: now + Int64(n / 1000), room: room, roomName: room, kind: .privmsg,
                         nick: "sender", source: "sender!user@127.0.0.1", text: text))
             }
             let queued = Posix.monotonicNanoseconds()

@@ -23,7 +23,7 @@ public struct ChatContext: Sendable {
         self.wallClock = wallClock
         self.wallClockMilliseconds = wallClockMilliseconds ?? wallClock * 1000
         self.history = history
-        self.messageIDs = messageIDs ?? MessageIDSource(startMilliseconds: wallClock * 1000, loop: 0)
+        self.messageIDs = messageIDs ?? MessageIDSource(loop: 0)
     }
 
     /// A new message id and the time of now.

@@ -9,8 +9,8 @@ public enum HistoryKind: UInt8, Sendable, CaseIterable {
 
 /// One thing said or done in a room, as history keeps it.
 public struct HistoryRecord: Sendable, Equatable {
-    /// Unique across the database (server-generated, ASCII, at most 32 bytes).
-    public var msgid: String
+    /// The message id (`MessageID`): unique, and it orders the room's history.
+    public var id: Int64
     /// Milliseconds since the Unix epoch, UTC.
     public var time: Int64
     /// The room's key (its case-folded name): what queries use.
@@ -28,10 +28,10 @@ public struct HistoryRecord: Sendable, Equatable {
     public var target: String
 
     public init(
-        msgid: String, time: Int64, room: String, roomName: String, kind: HistoryKind, nick: String, source: String,
+        id: Int64, time: Int64, room: String, roomName: String, kind: HistoryKind, nick: String, source: String,
         text: String, target: String = ""
     ) {
-        self.msgid = msgid
+        self.id = id
         self.time = time
         self.room = room
         self.roomName = roomName
@@ -41,6 +41,9 @@ public struct HistoryRecord: Sendable, Equatable {
         self.text = text
         self.target = target
     }
+
+    /// The `msgid` tag.
+    public var msgid: String { MessageID.string(id) }
 }
 
 /// A point in a room's history: a message, or a time.
@@ -105,6 +108,8 @@ public protocol ChatHistory: AnyObject, Sendable {
     func fetch(_ query: HistoryQuery, includeEvents: Bool, reply: @escaping @Sendable (HistoryReadResult) -> Void)
     /// The store's figures now, for the operator's `stats`.
     func status() -> HistoryStatus
+    /// The highest message id stored when the store opened: new ids start above it.
+    var highestMessageID: Int64 { get }
 }
 
 /// How the history store is doing.

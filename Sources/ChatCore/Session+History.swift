@@ -12,7 +12,7 @@ extension Session {
         guard let history = context.history, let nickname else { return }
         history.record(
             HistoryRecord(
-                msgid: stamp.msgid, time: stamp.time, room: room.key, roomName: room.name, kind: kind,
+                id: stamp.id, time: stamp.time, room: room.key, roomName: room.name, kind: kind,
                 nick: nick ?? nickname.name, source: source ?? fullSource(context), text: text, target: target))
     }
 

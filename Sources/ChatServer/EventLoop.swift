@@ -93,7 +93,8 @@ final class EventLoop {
         context = ChatContext(
             directory: state.registry, config: state.chatConfig, now: now, wallClock: wallClockMilliseconds / 1000,
             wallClockMilliseconds: wallClockMilliseconds, history: state.configuration.history,
-            messageIDs: MessageIDSource(startMilliseconds: state.startedAtMilliseconds, loop: handle.index))
+            messageIDs: MessageIDSource(
+                loop: handle.index, after: state.configuration.history?.highestMessageID ?? 0))
         greeting = Session(id: ConnectionID(loop: 0, descriptor: 0, serial: 0), address: "", connectedAt: 0)
             .greeting(context)
         registrationDeadlines = DeadlineList(

@@ -14,8 +14,6 @@ final class ServerState: Sendable {
     let statistics = ServerStatistics()
     /// Monotonic nanoseconds at start.
     let startedAt: Int64
-    /// Wall-clock milliseconds at start: the prefix of message ids.
-    let startedAtMilliseconds = Posix.wallClockMilliseconds()
 
     /// Counts connections against --max-clients and --max-per-ip.
     let admission: Admission

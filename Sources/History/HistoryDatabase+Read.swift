@@ -1,100 +1,67 @@
 import ChatCore
 
-/// A WHERE clause term with its `?` parameters, in order.
-struct Condition {
-    var sql: String
-    var values: [Int64]
-
-    init(_ sql: String, _ values: [Int64]) {
-        self.sql = sql
-        self.values = values
-    }
-}
-
-/// How a read orders and compares messages. Reads walk the (room, time) index, which carries
-/// the row id too: messages come in the order of their times, insertion order (`id`) among
-/// those of the same millisecond. (One index per row, not two: each costs every insert a
-/// b-tree insert on the history thread.)
-enum ReadOrder {
-    case time
-
-    var sql: String { "time, id" }
-}
-
-/// Where an anchor is: a stored message's time and id, or a bare timestamp.
+/// Where an anchor is, as message ids: a stored message is one id; a timestamp, every id that
+/// can be stamped in its millisecond.
 struct AnchorPosition {
-    var time: Int64
-    var id: Int64?
+    var lowest: Int64
+    var highest: Int64
 
-    /// The term selecting messages `comparison` (<, >, >=) this position.
-    func condition(_ comparison: String, order: ReadOrder) -> Condition {
-        switch (order, id) {
-        case (.time, let id?): Condition("(time, id) \(comparison) (?, ?)", [time, id])
-        case (_, nil): Condition("time \(comparison) ?", [time])
-        }
-    }
-
-    /// Whether this position comes after `other` in `order`.
-    func isLater(than other: AnchorPosition, order: ReadOrder) -> Bool {
-        return (time, id ?? 0) > (other.time, other.id ?? 0)
-    }
+    /// Ids below this are before the anchor.
+    var before: Int64 { lowest }
+    /// Ids above this are after the anchor.
+    var after: Int64 { highest }
+    /// Ids above this are at or after the anchor.
+    var atOrAfter: Int64 { lowest - 1 }
 }
 
 extension HistoryDatabase {
     /// Answers a CHATHISTORY query. Without `includeEvents` only PRIVMSG and NOTICE are read
-    /// (for clients without draft/event-playback); anchors may still be events.
+    /// (for clients without draft/event-playback); anchors may still be events. Records are in
+    /// id order: the order the server stamped them, which is their times' order.
     public func read(_ query: HistoryQuery, includeEvents: Bool) throws(HistoryError) -> HistoryReadResult {
         switch query {
         case .latest(let room, let anchor, let limit):
             guard limit > 0 else { return .records([]) }
-            var conditions: [Condition] = []
-            let order = ReadOrder.time
+            var above: Int64 = 0
             if let anchor {
                 guard let position = try position(of: anchor, in: room) else { return unknown(anchor) }
-                conditions.append(position.condition(">", order: order))
+                above = position.after
             }
             return .records(
-                try select(
-                    room: room, includeEvents: includeEvents, conditions: conditions, order: order, newestFirst: true,
-                    limit: limit))
+                try select(room: room, includeEvents: includeEvents, above: above, below: .max, newestFirst: true, limit: limit))
         case .before(let room, let anchor, let limit):
             guard limit > 0 else { return .records([]) }
             guard let position = try position(of: anchor, in: room) else { return unknown(anchor) }
-            let order = ReadOrder.time
             return .records(
                 try select(
-                    room: room, includeEvents: includeEvents, conditions: [position.condition("<", order: order)],
-                    order: order, newestFirst: true, limit: limit))
+                    room: room, includeEvents: includeEvents, above: 0, below: position.before, newestFirst: true,
+                    limit: limit))
         case .after(let room, let anchor, let limit):
             guard limit > 0 else { return .records([]) }
             guard let position = try position(of: anchor, in: room) else { return unknown(anchor) }
-            let order = ReadOrder.time
             return .records(
                 try select(
-                    room: room, includeEvents: includeEvents, conditions: [position.condition(">", order: order)],
-                    order: order, newestFirst: false, limit: limit))
+                    room: room, includeEvents: includeEvents, above: position.after, below: .max, newestFirst: false,
+                    limit: limit))
         case .around(let room, let anchor, let limit):
             guard limit > 0 else { return .records([]) }
             guard let position = try position(of: anchor, in: room) else { return unknown(anchor) }
-            let order = ReadOrder.time
             let before = try select(
-                room: room, includeEvents: includeEvents, conditions: [position.condition("<", order: order)],
-                order: order, newestFirst: true, limit: limit / 2)
+                room: room, includeEvents: includeEvents, above: 0, below: position.before, newestFirst: true,
+                limit: limit / 2)
             let rest = try select(
-                room: room, includeEvents: includeEvents, conditions: [position.condition(">=", order: order)],
-                order: order, newestFirst: false, limit: limit - before.count)
+                room: room, includeEvents: includeEvents, above: position.atOrAfter, below: .max, newestFirst: false,
+                limit: limit - before.count)
             return .records(before + rest)
         case .between(let room, let first, let second, let limit):
             guard limit > 0 else { return .records([]) }
             guard let start = try position(of: first, in: room) else { return unknown(first) }
             guard let end = try position(of: second, in: room) else { return unknown(second) }
-            let order = ReadOrder.time
-            let backwards = start.isLater(than: end, order: order)
+            let backwards = start.lowest > end.lowest
             let (low, high) = backwards ? (end, start) : (start, end)
             return .records(
                 try select(
-                    room: room, includeEvents: includeEvents,
-                    conditions: [low.condition(">", order: order), high.condition("<", order: order)], order: order,
+                    room: room, includeEvents: includeEvents, above: low.after, below: high.before,
                     newestFirst: backwards, limit: limit))
         case .targets(let from, let to, let rooms, let limit):
             return .targets(try targets(from: from, to: to, rooms: rooms, limit: limit, includeEvents: includeEvents))
@@ -110,52 +77,60 @@ extension HistoryDatabase {
     private func position(of anchor: HistoryAnchor, in room: String) throws(HistoryError) -> AnchorPosition? {
         switch anchor {
         case .timestamp(let time):
-            return AnchorPosition(time: time, id: nil)
+            return AnchorPosition(lowest: MessageID.first(at: time), highest: MessageID.last(at: time))
         case .msgid(let msgid):
-            let find = try connection.statement("SELECT id, time FROM messages WHERE msgid = ? AND room = ?")
-            defer { find.reset() }
-            find.bind(1, msgid)
-            find.bind(2, room)
-            guard try find.step("find a message") else { return nil }
-            return AnchorPosition(time: find.int64(1), id: find.int64(0))
+            guard let id = MessageID.parse(msgid) else { return nil }
+            let chunk = try connection.statement(
+                "SELECT last_id, records FROM chunks WHERE room = ? AND first_id <= ? ORDER BY first_id DESC LIMIT 1")
+            defer { chunk.reset() }
+            chunk.bind(1, room)
+            chunk.bind(2, id)
+            guard try chunk.step("find a message"), chunk.int64(0) >= id,
+                try decode(chunk, column: 1, room: room).contains(where: { $0.id == id })
+            else { return nil }
+            return AnchorPosition(lowest: id, highest: id)
         }
     }
 
-    /// The messages of `room` meeting `conditions`: the first `limit` in `order`, or with
-    /// `newestFirst` the last `limit`; returned oldest first either way.
+    /// The records of `room` with ids between `above` and `below` (both excluded): the first
+    /// `limit`, or with `newestFirst` the last `limit`; returned oldest first either way.
+    /// Chunks of a room never overlap, so the walk reads them in order from one end.
     func select(
-        room: String, includeEvents: Bool, conditions: [Condition], order: ReadOrder, newestFirst: Bool, limit: Int
+        room: String, includeEvents: Bool, above: Int64, below: Int64, newestFirst: Bool, limit: Int
     ) throws(HistoryError) -> [HistoryRecord] {
-        guard limit > 0 else { return [] }
-        var sql = "SELECT \(Self.columns) FROM messages WHERE room = ? AND kind <= ?"
-        for condition in conditions { sql += " AND " + condition.sql }
-        let direction = newestFirst ? " DESC" : ""
-        sql += " ORDER BY " + order.sql.split(separator: ",").map { $0 + direction }.joined(separator: ",")
-        sql += " LIMIT ?"
-        let select = try connection.statement(sql)
-        defer { select.reset() }
-        var index: Int32 = 1
-        select.bind(index, room)
-        index += 1
-        select.bind(index, includeEvents ? Int64(UInt8.max) : Int64(HistoryKind.notice.rawValue))
-        index += 1
-        for condition in conditions {
-            for value in condition.values {
-                select.bind(index, value)
-                index += 1
+        guard limit > 0, above < below else { return [] }
+        var records: [HistoryRecord] = []
+        func take(_ record: HistoryRecord) -> Bool {
+            guard record.id > above, record.id < below, includeEvents || record.kind.isMessage else { return true }
+            records.append(record)
+            return records.count < limit
+        }
+        if newestFirst {
+            let chunks = try connection.statement(
+                "SELECT last_id, records FROM chunks WHERE room = ? AND first_id < ? ORDER BY first_id DESC")
+            defer { chunks.reset() }
+            chunks.bind(1, room)
+            chunks.bind(2, below)
+            walk: while try chunks.step("read history") {
+                guard chunks.int64(0) > above else { break }
+                for stored in try decode(chunks, column: 1, room: room).reversed() where !take(stored) { break walk }
+            }
+            records.reverse()
+        } else {
+            // The chunk holding `above`, if any, then the ones after it.
+            let chunks = try connection.statement(
+                """
+                SELECT first_id, records FROM chunks WHERE room = ?1 AND first_id >= coalesce(
+                    (SELECT max(first_id) FROM chunks WHERE room = ?1 AND first_id <= ?2), ?2) ORDER BY first_id
+                """)
+            defer { chunks.reset() }
+            chunks.bind(1, room)
+            chunks.bind(2, above)
+            walk: while try chunks.step("read history") {
+                guard chunks.int64(0) < below else { break }
+                for stored in try decode(chunks, column: 1, room: room) where !take(stored) { break walk }
             }
         }
-        select.bind(index, Int64(limit))
-        var records: [HistoryRecord] = []
-        while try select.step("read history") {
-            guard let kind = HistoryKind(rawValue: UInt8(clamping: select.int64(4))) else { continue }
-            records.append(
-                HistoryRecord(
-                    msgid: select.string(0), time: select.int64(1), room: select.string(2),
-                    roomName: select.string(3), kind: kind, nick: select.string(5), source: select.string(6),
-                    text: select.string(7), target: select.string(8)))
-        }
-        if newestFirst { records.reverse() }
         return records
     }
 
@@ -164,22 +139,15 @@ extension HistoryDatabase {
         from: Int64, to: Int64, rooms: [String], limit: Int, includeEvents: Bool
     ) throws(HistoryError) -> [HistoryTarget] {
         guard limit > 0 else { return [] }
-        let latest = try connection.statement(
-            """
-            SELECT time, room_name FROM messages
-            WHERE room = ? AND kind <= ? AND time > ? AND time < ? ORDER BY time DESC LIMIT 1
-            """)
         var found: [HistoryTarget] = []
         var seen: Set<String> = []
         for room in rooms where seen.insert(room).inserted {
-            latest.bind(1, room)
-            latest.bind(2, includeEvents ? Int64(UInt8.max) : Int64(HistoryKind.notice.rawValue))
-            latest.bind(3, min(from, to))
-            latest.bind(4, max(from, to))
-            if try latest.step("read targets") {
-                found.append(HistoryTarget(room: room, roomName: latest.string(1), latest: latest.int64(0)))
+            let latest = try select(
+                room: room, includeEvents: includeEvents, above: MessageID.last(at: min(from, to)),
+                below: MessageID.first(at: max(from, to)), newestFirst: true, limit: 1)
+            if let record = latest.first {
+                found.append(HistoryTarget(room: room, roomName: record.roomName, latest: record.time))
             }
-            latest.reset()
         }
         found.sort { ($0.latest, $0.room) < ($1.latest, $1.room) }
         return from <= to ? Array(found.prefix(limit)) : Array(found.suffix(limit))

@@ -7,21 +7,24 @@ import CSQLite
 public final class HistoryDatabase {
     /// `PRAGMA application_id` of a LineChat history database: "LCHT".
     public static let applicationID: Int64 = 0x4C43_4854
-    /// `PRAGMA user_version`: the schema this code writes. A file with a higher one is refused.
-    public static let schemaVersion: Int64 = 1
+    /// `PRAGMA user_version`: the schema this code writes. A file with a higher one is refused;
+    /// version 1 (a row per record, text msgids) is converted on open.
+    public static let schemaVersion: Int64 = 2
 
     /// The file, as given.
     public let path: String
     let connection: SQLiteConnection
-    /// Every room with stored messages, loaded on first need and kept up to date by inserts.
+    /// Every room with stored records, loaded on first need and kept up to date by inserts.
     private var knownRooms: Set<String>?
     /// Rooms inserted into since the last prune: the only ones whose size can have grown.
     private var roomsToTrim: Set<String> = []
     /// Whether a prune has trimmed every room once (later ones trim `roomsToTrim`).
     private var hasTrimmedAllRooms = false
-
-    static let columns = "msgid, time, room, room_name, kind, nick, source, text, target"
-    private static let insertSQL = "INSERT OR IGNORE INTO messages (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    /// The highest id stored in each room written to (never below the truth: deletes leave
+    /// it, and a record at or below it takes the slower merging path, which is still right).
+    private var lastIDs: [String: Int64] = [:]
+    /// The highest message id stored when the file was opened.
+    public private(set) var highestIDAtOpen: Int64 = 0
 
     /// Opens the history database at `path`, creating it (or initializing an empty file) if
     /// needed. Throws `.notHistoryDatabase` for a file that is not SQLite, is damaged, belongs
@@ -81,24 +84,56 @@ public final class HistoryDatabase {
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;
             PRAGMA cache_size=-16384;
-            BEGIN IMMEDIATE;
-            CREATE TABLE IF NOT EXISTS messages (
-                id INTEGER PRIMARY KEY,
-                msgid TEXT NOT NULL UNIQUE,
-                time INTEGER NOT NULL,
-                room TEXT NOT NULL,
-                room_name TEXT NOT NULL,
-                kind INTEGER NOT NULL,
-                nick TEXT NOT NULL,
-                source TEXT NOT NULL,
-                text TEXT NOT NULL,
-                target TEXT NOT NULL
-            );
-            CREATE INDEX IF NOT EXISTS messages_room_time ON messages (room, time);
-            PRAGMA application_id=\(Self.applicationID);
-            PRAGMA user_version=\(Self.schemaVersion);
-            COMMIT;
-            """, operation: "create the schema")
+            """, operation: "set up the connection")
+        try run("BEGIN IMMEDIATE", "begin a transaction")
+        do {
+            try connection.execute(
+                """
+                CREATE TABLE IF NOT EXISTS chunks (
+                    id INTEGER PRIMARY KEY,
+                    room TEXT NOT NULL,
+                    first_id INTEGER NOT NULL,
+                    last_id INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    records BLOB NOT NULL
+                );
+                CREATE UNIQUE INDEX IF NOT EXISTS chunks_room_first ON chunks (room, first_id);
+                PRAGMA application_id=\(Self.applicationID);
+                """, operation: "create the schema")
+            if !fresh && version < 2 { try convertVersion1() }
+            try connection.execute("PRAGMA user_version=\(Self.schemaVersion)", operation: "set the schema version")
+            try run("COMMIT", "commit")
+        } catch {
+            try? run("ROLLBACK", "roll back")
+            throw error
+        }
+        for room in try allRooms() { highestIDAtOpen = max(highestIDAtOpen, try lastID(room)) }
+    }
+
+    /// Schema 1 kept a row per record with a text msgid: its records move into chunks, in the
+    /// order of their times, with new ids (msgids a client kept from before are unknown now).
+    private func convertVersion1() throws(HistoryError) {
+        let rows = try connection.statement(
+            "SELECT time, room, room_name, kind, nick, source, text, target FROM messages ORDER BY time, id")
+        defer { rows.reset() }
+        let ids = MessageIDSource(loop: MessageID.maximumLoops - 1)
+        var batch: [HistoryRecord] = []
+        while try rows.step("read the version 1 records") {
+            guard let kind = HistoryKind(rawValue: UInt8(clamping: rows.int64(3))) else { continue }
+            let time = rows.int64(0)
+            batch.append(
+                HistoryRecord(
+                    id: ids.nextID(time: time), time: time, room: rows.string(1),
+                    roomName: rows.string(2), kind: kind, nick: rows.string(4), source: rows.string(5),
+                    text: rows.string(6), target: rows.string(7)))
+            if batch.count == 4096 {
+                try store(batch[...])
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        try store(batch[...])
+        rows.reset()
+        try connection.execute("DROP TABLE messages", operation: "drop the version 1 table")
     }
 
     /// PRAGMA quick_check: a damaged file is refused rather than written to.
@@ -129,32 +164,136 @@ public final class HistoryDatabase {
     }
 
     /// Stores `records` in one transaction: all of them or, on an error, none. A record whose
-    /// msgid is already stored is skipped.
-    public func insert(_ records: some Collection<HistoryRecord>) throws(HistoryError) {
+    /// id is already stored in its room is skipped.
+    public func insert(_ records: [HistoryRecord]) throws(HistoryError) {
+        try insert(records[...])
+    }
+
+    /// Stores `records` in one transaction (see `insert(_:)`).
+    public func insert(_ records: ArraySlice<HistoryRecord>) throws(HistoryError) {
         guard !records.isEmpty else { return }
         try run("BEGIN", "begin a transaction")
         do {
-            let insert = try connection.statement(Self.insertSQL)
-            for record in records {
-                insert.bind(1, record.msgid)
-                insert.bind(2, record.time)
-                insert.bind(3, record.room)
-                insert.bind(4, record.roomName)
-                insert.bind(5, Int64(record.kind.rawValue))
-                insert.bind(6, record.nick)
-                insert.bind(7, record.source)
-                insert.bind(8, record.text)
-                insert.bind(9, record.target)
-                _ = try insert.step("insert")
-                insert.reset()
-                roomsToTrim.insert(record.room)
-            }
+            try store(records)
             try run("COMMIT", "commit")
         } catch {
             try? run("ROLLBACK", "roll back")
+            lastIDs = [:]
             throw error
         }
-        for record in records { knownRooms?.insert(record.room) }
+    }
+
+    /// Stores `records` in the open transaction: each room's records, in id order, as new
+    /// chunks after the room's last one; records older than that (a message stamped on
+    /// another event loop a moment before, written in the next commit) are merged into the
+    /// chunks where they belong.
+    private func store(_ records: ArraySlice<HistoryRecord>) throws(HistoryError) {
+        // Positions, not copies: a record holds six strings.
+        var rooms: [String: [Int]] = [:]
+        for index in records.indices { rooms[records[index].room, default: []].append(index) }
+        for (room, var indices) in rooms {
+            if !zip(indices, indices.dropFirst()).allSatisfy({ records[$0].id < records[$1].id }) {
+                indices.sort { records[$0].id < records[$1].id }
+            }
+            let last = try lastID(room)
+            let first = records[indices[0]].id
+            if first > last {
+                try appendChunks(room, records, indices)
+            } else {
+                try merge(indices.map { records[$0] }, into: room, from: first)
+            }
+            lastIDs[room] = max(last, records[indices[indices.count - 1]].id)
+            roomsToTrim.insert(room)
+            knownRooms?.insert(room)
+        }
+    }
+
+    /// Writes the records of `records` at `indices` (one room's, in id order, none stored
+    /// yet) as chunks.
+    private func appendChunks(
+        _ room: String, _ records: ArraySlice<HistoryRecord>, _ indices: [Int]
+    ) throws(HistoryError) {
+        let insert = try connection.statement(
+            "INSERT INTO chunks (room, first_id, last_id, count, records) VALUES (?, ?, ?, ?, ?)")
+        var start = 0
+        while start < indices.count {
+            let end = min(start + HistoryChunk.capacity, indices.count)
+            insert.bind(1, room)
+            insert.bind(2, records[indices[start]].id)
+            insert.bind(3, records[indices[end - 1]].id)
+            insert.bind(4, Int64(end - start))
+            insert.bind(5, blob: HistoryChunk.encode(records, indices[start..<end]))
+            defer { insert.reset() }
+            _ = try insert.step("insert")
+            start = end
+        }
+    }
+
+    private func appendChunks(_ room: String, _ records: [HistoryRecord]) throws(HistoryError) {
+        try appendChunks(room, records[...], Array(records.indices))
+    }
+
+    /// Rewrites `room`'s chunks from the one holding `id` on, with `records` (in id order)
+    /// merged in; those already stored are skipped.
+    private func merge(_ records: [HistoryRecord], into room: String, from id: Int64) throws(HistoryError) {
+        var stored: [HistoryRecord] = []
+        var rowids: [Int64] = []
+        let chunks = try connection.statement(
+            """
+            SELECT id, records FROM chunks WHERE room = ?1 AND first_id >= coalesce(
+                (SELECT max(first_id) FROM chunks WHERE room = ?1 AND first_id <= ?2), ?2) ORDER BY first_id
+            """)
+        chunks.bind(1, room)
+        chunks.bind(2, id)
+        do {
+            defer { chunks.reset() }
+            while try chunks.step("read chunks to merge into") {
+                rowids.append(chunks.int64(0))
+                stored += try decode(chunks, column: 1, room: room)
+            }
+        }
+        let delete = try connection.statement("DELETE FROM chunks WHERE id = ?")
+        for rowid in rowids {
+            delete.bind(1, rowid)
+            defer { delete.reset() }
+            _ = try delete.step("rewrite chunks")
+        }
+        var merged: [HistoryRecord] = []
+        merged.reserveCapacity(stored.count + records.count)
+        var old = 0
+        var new = 0
+        while old < stored.count || new < records.count {
+            if new == records.count || (old < stored.count && stored[old].id <= records[new].id) {
+                if new < records.count && stored[old].id == records[new].id { new += 1 }  // stored already
+                merged.append(stored[old])
+                old += 1
+            } else {
+                if merged.last?.id != records[new].id { merged.append(records[new]) }
+                new += 1
+            }
+        }
+        try appendChunks(room, merged)
+    }
+
+    /// The records of the chunk in `column` of `statement`'s current row.
+    func decode(_ statement: SQLiteStatement, column: Int32, room: String) throws(HistoryError) -> [HistoryRecord] {
+        do {
+            return try HistoryChunk.decode(statement.blob(column), room: room)
+        } catch {
+            throw .storage(path: path, operation: "read a chunk of \(room)", code: SQLITE_CORRUPT, message: "damaged chunk")
+        }
+    }
+
+    /// The highest id stored in `room` (0 for none).
+    private func lastID(_ room: String) throws(HistoryError) -> Int64 {
+        if let known = lastIDs[room] { return known }
+        let last = try connection.statement(
+            "SELECT last_id FROM chunks WHERE room = ? ORDER BY first_id DESC LIMIT 1")
+        defer { last.reset() }
+        last.bind(1, room)
+        let id = try last.step("read a room's last id") ? last.int64(0) : 0
+        lastIDs[room] = id
+        return id
     }
 
     /// Runs a cached statement that returns no rows.
@@ -164,36 +303,19 @@ public final class HistoryDatabase {
         _ = try statement.step(operation)
     }
 
-    /// Deletes the messages older than `olderThan` (ms since the epoch, in storage order: the
-    /// oldest stored until the first one that is not too old) and, in each room, all but the
-    /// newest `maxPerRoom`. Returns the number of rows deleted.
+    /// Deletes the records older than `olderThan` (ms since the epoch) and, in each room, all
+    /// but the newest `maxPerRoom`. Returns the number of records deleted.
     @discardableResult
     public func prune(olderThan cutoff: Int64, maxPerRoom: Int) throws(HistoryError) -> Int {
         var deleted = 0
         try run("BEGIN", "begin a transaction")
         do {
-            let old = try connection.statement(
-                """
-                DELETE FROM messages WHERE id < coalesce(
-                    (SELECT id FROM messages WHERE time >= ?1 ORDER BY id LIMIT 1),
-                    (SELECT coalesce(max(id), 0) + 1 FROM messages))
-                """)
-            old.bind(1, cutoff)
-            _ = try old.step("prune old messages")
-            old.reset()
-            deleted += connection.changes
-            let rooms = hasTrimmedAllRooms ? roomsToTrim : try allRooms()
-            let trim = try connection.statement(
-                """
-                DELETE FROM messages WHERE room = ?1 AND (time, id) <= (
-                    SELECT time, id FROM messages WHERE room = ?1 ORDER BY time DESC, id DESC LIMIT 1 OFFSET ?2)
-                """)
-            for room in rooms {
-                trim.bind(1, room)
-                trim.bind(2, Int64(max(maxPerRoom, 0)))
-                _ = try trim.step("prune a room")
-                trim.reset()
-                deleted += connection.changes
+            let rooms = try allRooms()
+            for room in rooms { deleted += try deleteRecords(of: room, below: MessageID.first(at: cutoff)) }
+            for room in hasTrimmedAllRooms ? roomsToTrim : rooms {
+                if let cut = try newestKept(room, max(maxPerRoom, 0)) {
+                    deleted += try deleteRecords(of: room, below: cut)
+                }
             }
             try run("COMMIT", "commit")
         } catch {
@@ -206,10 +328,65 @@ public final class HistoryDatabase {
         return deleted
     }
 
+    /// The id of the oldest of `room`'s newest `keep` records, or nil when it has no more.
+    private func newestKept(_ room: String, _ keep: Int) throws(HistoryError) -> Int64? {
+        let chunks = try connection.statement(
+            "SELECT first_id, count, records FROM chunks WHERE room = ? ORDER BY first_id DESC")
+        defer { chunks.reset() }
+        chunks.bind(1, room)
+        var counted = 0
+        var newerFirst = Int64.max
+        while try chunks.step("count a room's records") {
+            let count = Int(chunks.int64(1))
+            if counted + count > keep {
+                let wanted = keep - counted
+                if wanted == 0 { return newerFirst }
+                let records = try decode(chunks, column: 2, room: room)
+                return records[records.count - wanted].id
+            }
+            counted += count
+            newerFirst = chunks.int64(0)
+        }
+        return nil
+    }
+
+    /// Deletes `room`'s records with ids below `cut`: whole chunks, and the older part of the
+    /// chunk holding `cut`. Returns how many.
+    private func deleteRecords(of room: String, below cut: Int64) throws(HistoryError) -> Int {
+        let chunks = try connection.statement(
+            "SELECT id, last_id, count, records FROM chunks WHERE room = ? AND first_id < ? ORDER BY first_id")
+        chunks.bind(1, room)
+        chunks.bind(2, cut)
+        var whole: [Int64] = []
+        var deleted = 0
+        var kept: [HistoryRecord] = []
+        do {
+            defer { chunks.reset() }
+            while try chunks.step("find old chunks") {
+                whole.append(chunks.int64(0))
+                let count = Int(chunks.int64(2))
+                if chunks.int64(1) < cut {
+                    deleted += count
+                } else {
+                    kept = try decode(chunks, column: 3, room: room).filter { $0.id >= cut }
+                    deleted += count - kept.count
+                }
+            }
+        }
+        let delete = try connection.statement("DELETE FROM chunks WHERE id = ?")
+        for rowid in whole {
+            delete.bind(1, rowid)
+            defer { delete.reset() }
+            _ = try delete.step("prune")
+        }
+        if !kept.isEmpty { try appendChunks(room, kept) }
+        return deleted
+    }
+
     /// Every room with stored messages, one index seek each.
     func allRooms() throws(HistoryError) -> Set<String> {
         if let knownRooms { return knownRooms }
-        let next = try connection.statement("SELECT room FROM messages WHERE room > ? ORDER BY room LIMIT 1")
+        let next = try connection.statement("SELECT room FROM chunks WHERE room > ? ORDER BY room LIMIT 1")
         var rooms: Set<String> = []
         var last = ""
         while true {
@@ -231,8 +408,8 @@ public final class HistoryDatabase {
         var result: [String: [HistoryRecord]] = [:]
         for room in try allRooms() {
             let records = try select(
-                room: room, includeEvents: false, conditions: [Condition("time >= ?", [since])], order: .time,
-                newestFirst: true, limit: limit)
+                room: room, includeEvents: false, above: MessageID.first(at: since) - 1, below: .max, newestFirst: true,
+                limit: limit)
             if !records.isEmpty { result[room] = records }
         }
         return result
@@ -240,6 +417,6 @@ public final class HistoryDatabase {
 
     /// The number of stored records (a full count: not for a hot path).
     public func count() throws(HistoryError) -> Int {
-        Int(try connection.integer("SELECT count(*) FROM messages", operation: "count"))
+        Int(try connection.integer("SELECT coalesce(sum(count), 0) FROM chunks", operation: "count"))
     }
 }

@@ -11,6 +11,8 @@ public final class HistoryService: Sendable {
     /// The database file.
     public let path: String
     public let configuration: HistoryServiceConfiguration
+    /// The highest message id stored when the service started: new ids must be above it.
+    public let highestMessageID: Int64
     private let queue: HistoryQueue
     private let rings: RoomRings
     /// Wakes the history thread: when a record lands in an empty queue it waits on, for a
@@ -31,6 +33,7 @@ public final class HistoryService: Sendable {
         queue = HistoryQueue(capacity: configuration.queueCapacity)
         rings = RoomRings(capacity: configuration.ringSize)
         let database = try HistoryDatabase(path: path)
+        highestMessageID = database.highestIDAtOpen
         let since = Posix.wallClockMilliseconds() - configuration.retentionMilliseconds
         rings.warm(try database.latestPerRoom(limit: configuration.ringSize, since: since))
         let handoff = DatabaseHandoff(database)

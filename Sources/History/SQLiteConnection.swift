@@ -110,6 +110,13 @@ final class SQLiteStatement {
         }
     }
 
+    func bind(_ index: Int32, blob: [UInt8]) {
+        blob.withUnsafeBytes { bytes in
+            _ = sqlite3_bind_blob(
+                handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, Int32(bytes.count), Self.transient)
+        }
+    }
+
     /// Steps once: true when a row is ready, false when done. Throws on an error.
     func step(_ operation: String) throws(HistoryError) -> Bool {
         let code = sqlite3_step(handle)
@@ -133,6 +140,13 @@ final class SQLiteStatement {
         guard let text = sqlite3_column_text(handle, column) else { return "" }
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+    }
+
+    /// The bytes of a BLOB column, valid until the statement steps again or is reset.
+    func blob(_ column: Int32) -> UnsafeRawBufferPointer {
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard count > 0, let bytes = sqlite3_column_blob(handle, column) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: bytes, count: count)
     }
 
     /// Whether the column is NULL (an aggregate over no rows).

@@ -18,6 +18,8 @@ final class MemoryHistory: ChatHistory {
 
     func status() -> HistoryStatus { HistoryStatus() }
 
+    let highestMessageID: Int64 = 0
+
     func fetch(_ query: HistoryQuery, includeEvents: Bool, reply: @escaping @Sendable (HistoryReadResult) -> Void) {
         guard case .latest(let room, nil, let limit) = query else { return reply(.failed("not in the double")) }
         reply(
@@ -41,7 +43,7 @@ struct SessionHistoryTests {
     init() {
         context = ChatContext(
             directory: registry, config: ChatConfig(defaultRoom: nil), now: 5_000_000_000, wallClock: Self.now / 1000,
-            wallClockMilliseconds: Self.now, history: history, messageIDs: MessageIDSource(startMilliseconds: 1, loop: 0))
+            wallClockMilliseconds: Self.now, history: history, messageIDs: MessageIDSource(loop: 0))
     }
 
     func session(_ n: UInt64) -> Session {

@@ -20,22 +20,41 @@ final class TemporaryDirectory {
     func file(_ name: String) -> String { path + "/" + name }
 }
 
-/// A record of room `room`, numbered `n` (msgid "<prefix><n>").
-func record(
-    _ msgid: String, room: String = "#a", time: Int64, kind: HistoryKind = .privmsg, text: String? = nil
-) -> HistoryRecord {
-    HistoryRecord(
-        msgid: msgid, time: time, room: room, roomName: room.uppercased(), kind: kind, nick: "nick",
-        source: "nick!user@host", text: text ?? "text of \(msgid)", target: kind == .kick ? "victim" : "")
-}
+/// Readable names for the message ids of one test: `names.record("a1", time: 1000)` stamps a
+/// real id at that millisecond (later calls get higher ids, as one event loop stamps them),
+/// `names.anchor("a1")` refers to it, and `names.of(result)` gives a read's records back by name.
+final class TestNames: @unchecked Sendable {
+    // @unchecked: one test uses it, on its own thread (the service's thread never sees it).
+    private let source = MessageIDSource(loop: 7)
+    private var byName: [String: String] = [:]
+    private var byMsgid: [String: String] = [:]
 
-/// The msgids of a read's records, or a description of what else it returned.
-func msgids(_ result: HistoryReadResult) -> [String] {
-    switch result {
-    case .records(let records): records.map(\.msgid)
-    case .targets(let targets): targets.map { "target \($0.room) \($0.latest)" }
-    case .unknownMessage(let msgid): ["unknown \(msgid)"]
-    case .failed(let reason): ["failed \(reason)"]
+    /// A record of room `room` called `name`, with a fresh id stamped at `time`.
+    func record(
+        _ name: String, room: String = "#a", time: Int64, kind: HistoryKind = .privmsg, text: String? = nil
+    ) -> HistoryRecord {
+        let id = source.nextID(time: time)
+        byName[name] = MessageID.string(id)
+        byMsgid[MessageID.string(id)] = name
+        return HistoryRecord(
+            id: id, time: time, room: room, roomName: room.uppercased(), kind: kind, nick: "nick",
+            source: "nick!user@host", text: text ?? "text of \(name)", target: kind == .kick ? "victim" : "")
+    }
+
+    /// The anchor naming the message stamped as `name` (a name never stamped is taken as a msgid).
+    func anchor(_ name: String) -> HistoryAnchor { .msgid(byName[name] ?? name) }
+
+    /// The name a msgid was stamped as (the msgid itself if none).
+    func name(_ msgid: String) -> String { byMsgid[msgid] ?? msgid }
+
+    /// The names of a read's records, or a description of what else it returned.
+    func of(_ result: HistoryReadResult) -> [String] {
+        switch result {
+        case .records(let records): records.map { name($0.msgid) }
+        case .targets(let targets): targets.map { "target \($0.room) \($0.latest)" }
+        case .unknownMessage(let msgid): ["unknown \(name(msgid))"]
+        case .failed(let reason): ["failed \(reason)"]
+        }
     }
 }
 

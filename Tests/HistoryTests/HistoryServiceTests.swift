@@ -9,6 +9,7 @@ import Testing
 /// writes, faults, drops, and the history surviving a restart.
 @Suite struct HistoryServiceTests {
     let directory: TemporaryDirectory
+    let names = TestNames()
     let path: String
     /// Message times near now: older ones would be pruned (the retention is 30 days).
     let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -20,8 +21,8 @@ import Testing
     @Test func aReadSeesTheRecordsQueuedBeforeIt() throws {
         let service = try HistoryService(path: path, log: { _ in })
         defer { service.shutdown() }
-        for n in 1...5 { #expect(service.record(record("m\(n)", time: now + Int64(n)))) }
-        #expect(msgids(try read(service, .latest(room: "#a", after: nil, limit: 10))) == ["m1", "m2", "m3", "m4", "m5"])
+        for n in 1...5 { #expect(service.record(names.record("m\(n)", time: now + Int64(n)))) }
+        #expect(names.of(try read(service, .latest(room: "#a", after: nil, limit: 10))) == ["m1", "m2", "m3", "m4", "m5"])
         #expect(service.status().stored == 5)
         #expect(service.status().queued == 0)
     }
@@ -31,35 +32,35 @@ import Testing
         configuration.ringSize = 3
         let service = try HistoryService(path: path, configuration: configuration, log: { _ in })
         defer { service.shutdown() }
-        for n in 1...5 { service.record(record("m\(n)", time: now + Int64(n))) }
-        service.record(record("j", time: now + 6, kind: .join))
-        service.record(record("x1", room: "#b", time: now + 7))
-        #expect(service.recent(room: "#a", limit: 10).map(\.msgid) == ["m3", "m4", "m5"])
-        #expect(service.recent(room: "#a", limit: 2).map(\.msgid) == ["m4", "m5"])
-        #expect(service.recent(room: "#b", limit: 10).map(\.msgid) == ["x1"])
+        for n in 1...5 { service.record(names.record("m\(n)", time: now + Int64(n))) }
+        service.record(names.record("j", time: now + 6, kind: .join))
+        service.record(names.record("x1", room: "#b", time: now + 7))
+        #expect(service.recent(room: "#a", limit: 10).map { names.name($0.msgid) } == ["m3", "m4", "m5"])
+        #expect(service.recent(room: "#a", limit: 2).map { names.name($0.msgid) } == ["m4", "m5"])
+        #expect(service.recent(room: "#b", limit: 10).map { names.name($0.msgid) } == ["x1"])
         #expect(service.recent(room: "#c", limit: 10).isEmpty)
     }
 
     @Test func historySurvivesARestart() throws {
         do {
             let service = try HistoryService(path: path, log: { _ in })
-            for n in 1...5 { service.record(record("m\(n)", time: now + Int64(n))) }
-            service.record(record("j1", time: now + 6, kind: .join))
-            service.record(record("d1", room: "#dev", time: now + 7, kind: .notice))
+            for n in 1...5 { service.record(names.record("m\(n)", time: now + Int64(n))) }
+            service.record(names.record("j1", time: now + 6, kind: .join))
+            service.record(names.record("d1", room: "#dev", time: now + 7, kind: .notice))
             service.shutdown()
             service.shutdown()  // idempotent
             #expect(service.status().stored == 7)
-            #expect(!service.record(record("late", time: now + 8)))
+            #expect(!service.record(names.record("late", time: now + 8)))
         }
         let service = try HistoryService(path: path, log: { _ in })
         defer { service.shutdown() }
-        #expect(service.recent(room: "#a", limit: 10).map(\.msgid) == ["m1", "m2", "m3", "m4", "m5"])
-        #expect(service.recent(room: "#dev", limit: 10).map(\.msgid) == ["d1"])
+        #expect(service.recent(room: "#a", limit: 10).map { names.name($0.msgid) } == ["m1", "m2", "m3", "m4", "m5"])
+        #expect(service.recent(room: "#dev", limit: 10).map { names.name($0.msgid) } == ["d1"])
         #expect(
-            msgids(try read(service, .latest(room: "#a", after: nil, limit: 10), includeEvents: true))
+            names.of(try read(service, .latest(room: "#a", after: nil, limit: 10), includeEvents: true))
                 == ["m1", "m2", "m3", "m4", "m5", "j1"])
-        service.record(record("m6", time: now + 9))
-        #expect(msgids(try read(service, .after(room: "#a", .msgid("m5"), limit: 10))) == ["m6"])
+        service.record(names.record("m6", time: now + 9))
+        #expect(names.of(try read(service, .after(room: "#a", names.anchor("m5"), limit: 10))) == ["m6"])
     }
 
     @Test func aFullQueueDropsAndCountsTheRest() throws {
@@ -74,12 +75,12 @@ import Testing
             resume.wait()
         }
         #expect(paused.wait(timeout: .now() + 10) == .success)
-        let accepted = (1...15).map { service.record(record("m\($0)", time: now + Int64($0))) }
+        let accepted = (1...15).map { service.record(names.record("m\($0)", time: now + Int64($0))) }
         #expect(accepted == Array(repeating: true, count: 10) + Array(repeating: false, count: 5))
         #expect(service.status().dropped == 5)
         #expect(service.status().queued == 10)
         resume.signal()
-        #expect(msgids(try read(service, .latest(room: "#a", after: nil, limit: 100))).count == 10)
+        #expect(names.of(try read(service, .latest(room: "#a", after: nil, limit: 100))).count == 10)
         #expect(service.status().stored == 10)
     }
 
@@ -92,7 +93,7 @@ import Testing
         configuration.commitIntervalMilliseconds = 5
         let service = try HistoryService(path: path, configuration: configuration, log: log.sink)
         defer { service.shutdown() }
-        service.record(record("first", time: now))
+        service.record(names.record("first", time: now))
         let limited = DispatchSemaphore(value: 0)
         service.onHistoryThread { database in
             try? database.connection.execute("PRAGMA max_page_count=1;", operation: "limit the file")
@@ -100,7 +101,7 @@ import Testing
         }
         #expect(limited.wait(timeout: .now() + 10) == .success)
         let text = String(repeating: "y", count: 300)
-        for n in 1...500 { service.record(record("m\(n)", time: now + Int64(n), text: text)) }
+        for n in 1...500 { service.record(names.record("m\(n)", time: now + Int64(n), text: text)) }
         try waitUntil("the service to report a failed write") { service.status().degraded != nil }
         #expect(service.status().degraded?.contains("full") == true, "\(service.status())")
         // Records are held (the file's last page may have taken a few before it was full:
@@ -112,7 +113,7 @@ import Testing
         }
         try waitUntil("writing to resume") { service.status().degraded == nil && service.status().queued == 0 }
         try waitUntil("the recovery logged") { log.all.contains { $0.contains("history writing resumed") } }
-        #expect(msgids(try read(service, .latest(room: "#a", after: nil, limit: 1000))).count == 501)
+        #expect(names.of(try read(service, .latest(room: "#a", after: nil, limit: 1000))).count == 501)
         #expect(service.status().dropped == 0)
     }
 
