@@ -57,7 +57,7 @@ final class EventLoop {
     /// This loop's share of --max-output-bytes.
     let outputBudget: Int
 
-    var context: ChatContext
+    let context: ChatContext
     var effects = Effects()
     var inbox: [LoopMessage] = []
     var statistics = LocalStatistics()
