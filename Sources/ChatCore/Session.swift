@@ -39,7 +39,9 @@ public struct Session {
         self.connectedAt = connectedAt
     }
 
-    public var isRegistered: Bool { nickname != nil }
+    // Inlinable: the event loop reads it before and after every line from a session held in a
+    // class, and a call to the getter copied the whole session for it.
+    @inlinable public var isRegistered: Bool { nickname != nil }
 
     /// The form of user-sourced lines this connection gets.
     public var lineForm: LineForm { capabilities.lineForm(isIRCClient: isIRCClient) }
