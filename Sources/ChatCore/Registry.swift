@@ -173,14 +173,9 @@ public final class Registry: ChatDirectory {
     }
 
     public func speakCheck(room roomKey: String, nickname nickKey: String) -> SpeakCheck {
-        state.withLock { state in
-            guard let room = state.rooms[roomKey] else { return .noSuchRoom }
-            guard let member = room.members[nickKey] else {
-                return room.modes.noExternalMessages ? .notMember(room.name) : .allowed(room.name, room.forms)
-            }
-            if room.modes.moderated && !member.isOperator && !member.isVoiced { return .moderated(room.name) }
-            return .allowed(room.name, room.forms)
-        }
+        // The room is asked where it is kept (see `Room.speakCheck`): a copy would retain and
+        // release every reference it holds, for every message.
+        state.withLock { state in state.rooms[roomKey]?.speakCheck(nickKey) ?? .noSuchRoom }
     }
 
     public func rooms() -> [Room] {
