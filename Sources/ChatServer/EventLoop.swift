@@ -36,6 +36,8 @@ final class EventLoop {
     var registered: [Unmanaged<Connection>] = []
     /// This loop's members of each room, by room key.
     var rooms: [String: LocalRoom] = [:]
+    /// The room of the last fan-out to one room, while it is in `rooms` (see `localRoom`).
+    var lastFanOutRoom: LocalRoom?
     /// Counts multi-room fan-outs (see `fanOut(toRooms:)`).
     var fanoutGeneration: UInt64 = 0
     /// Connections with output to flush at the end of this wakeup.
