@@ -173,9 +173,13 @@ public final class Registry: ChatDirectory {
     }
 
     public func speakCheck(room roomKey: String, nickname nickKey: String) -> SpeakCheck {
-        // The room is asked where it is kept (see `Room.speakCheck`): a copy would retain and
-        // release every reference it holds, for every message.
-        state.withLock { state in state.rooms[roomKey]?.speakCheck(nickKey) ?? .noSuchRoom }
+        state.withLock { state in
+            guard let index = state.rooms.index(forKey: roomKey) else { return .noSuchRoom }
+            // The room is asked where it is kept (see `Room.speakCheck`): a copy would retain
+            // and release every reference it holds, for every message. Only the in-place access
+            // of `values` gives no copy (the dictionary's subscript moves the room out and back).
+            return state.rooms.values[index].speakCheck(nickKey)
+        }
     }
 
     public func rooms() -> [Room] {

@@ -144,9 +144,8 @@ public struct Room: Sendable {
     }
 
     /// Whether `nickKey` may send here, with the room's name and the forms its members need.
-    /// `mutating` although it changes nothing: called through the optional chain of a
-    /// dictionary subscript, a mutating method works on the room in place, where a non-mutating
-    /// one would get a copy of it.
+    /// `mutating` although it changes nothing: called on a dictionary's element, a mutating
+    /// method works on the room in place, where a non-mutating one gets a copy of it.
     mutating func speakCheck(_ nickKey: String) -> SpeakCheck {
         guard let member = members[nickKey] else {
             return modes.noExternalMessages ? .notMember(name) : .allowed(name, forms)
