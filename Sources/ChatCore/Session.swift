@@ -10,7 +10,12 @@ public struct Session {
     public let address: String
     /// Monotonic nanoseconds.
     public let connectedAt: Int64
-    public internal(set) var nickname: Nickname? { didSet { fullSourceCache = nil } }
+    public internal(set) var nickname: Nickname? {
+        didSet {
+            isRegistered = nickname != nil
+            fullSourceCache = nil
+        }
+    }
     var activity: UserActivity?
     /// From USER; the nickname for a client that never sends it.
     public internal(set) var username: String? { didSet { fullSourceCache = nil } }
@@ -43,9 +48,10 @@ public struct Session {
         self.connectedAt = connectedAt
     }
 
-    // Inlinable: the event loop reads it before and after every line from a session held in a
-    // class, and a call to the getter copied the whole session for it.
-    @inlinable public var isRegistered: Bool { nickname != nil }
+    /// Holds a nickname. Stored (kept by `nickname`), not computed: the event loop reads it
+    /// before and after every line from the session in its connection, and a computed property
+    /// copied the whole session, or the nickname, for it.
+    public private(set) var isRegistered = false
 
     /// The form of user-sourced lines this connection gets.
     public var lineForm: LineForm { capabilities.lineForm(isIRCClient: isIRCClient) }
