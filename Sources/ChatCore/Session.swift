@@ -69,7 +69,8 @@ public struct Session {
 
     /// Handles one complete inbound line.
     public mutating func handle(line: UnsafeRawBufferPointer, _ context: ChatContext, _ effects: inout Effects) {
-        // The handlers do not change the session but read its full source, so it is built here.
+        // Built here, ahead of the handlers: those that relay messages read the full source but
+        // cannot keep it (they do not mutate the session).
         if fullSourceCache == nil, let nickname {
             fullSourceCache = (context.config.serverName, Self.fullSource(nickname, username, context))
         }
