@@ -18,16 +18,19 @@ public struct Effects {
 
     public init() {}
 
-    public var isEmpty: Bool {
+    /// Inlinable: the event loop asks after every line, and a call copied the whole struct out
+    /// of the loop for it.
+    @inlinable public var isEmpty: Bool {
         reply.isEmpty && outbound.isEmpty && close == nil && events.isEmpty && historyReads.isEmpty
     }
 
     public mutating func removeAll() {
-        reply.removeAll(keepingCapacity: true)
-        outbound.removeAll(keepingCapacity: true)
+        // Most lists are empty after most lines, and emptying one is a call even then.
+        if !reply.isEmpty { reply.removeAll(keepingCapacity: true) }
+        if !outbound.isEmpty { outbound.removeAll(keepingCapacity: true) }
         close = nil
-        events.removeAll(keepingCapacity: true)
-        historyReads.removeAll(keepingCapacity: true)
+        if !events.isEmpty { events.removeAll(keepingCapacity: true) }
+        if !historyReads.isEmpty { historyReads.removeAll(keepingCapacity: true) }
     }
 }
 

@@ -174,12 +174,11 @@ public final class Registry: ChatDirectory {
 
     public func speakCheck(room roomKey: String, nickname nickKey: String) -> SpeakCheck {
         state.withLock { state in
-            guard let room = state.rooms[roomKey] else { return .noSuchRoom }
-            guard let member = room.members[nickKey] else {
-                return room.modes.noExternalMessages ? .notMember(room.name) : .allowed(room.name, room.forms)
-            }
-            if room.modes.moderated && !member.isOperator && !member.isVoiced { return .moderated(room.name) }
-            return .allowed(room.name, room.forms)
+            guard let index = state.rooms.index(forKey: roomKey) else { return .noSuchRoom }
+            // The room is asked where it is kept (see `Room.speakCheck`): a copy would retain
+            // and release every reference it holds, for every message. Only the in-place access
+            // of `values` gives no copy (the dictionary's subscript moves the room out and back).
+            return state.rooms.values[index].speakCheck(nickKey)
         }
     }
 

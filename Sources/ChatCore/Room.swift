@@ -143,6 +143,17 @@ public struct Room: Sendable {
         return member
     }
 
+    /// Whether `nickKey` may send here, with the room's name and the forms its members need.
+    /// `mutating` although it changes nothing: called on a dictionary's element, a mutating
+    /// method works on the room in place, where a non-mutating one gets a copy of it.
+    mutating func speakCheck(_ nickKey: String) -> SpeakCheck {
+        guard let member = members[nickKey] else {
+            return modes.noExternalMessages ? .notMember(name) : .allowed(name, forms)
+        }
+        if modes.moderated && !member.isOperator && !member.isVoiced { return .moderated(name) }
+        return .allowed(name, forms)
+    }
+
     /// Whether `nickKey` may speak here (+m: operators and voiced only; +n: members only).
     func canSpeak(_ nickKey: String) -> Bool {
         guard let member = members[nickKey] else { return !modes.noExternalMessages }

@@ -178,12 +178,14 @@ extension Session {
     ) {
         guard nickname != nil else { return }
         let isNotice = command == "NOTICE"
+        // A target named twice (in any case) gets the message once. Most messages have one
+        // target, and need no set (an empty one allocates nothing).
         var seen: Set<String> = []
         for target in targets {
             let key = RoomName.fold(target)
-            guard seen.insert(key).inserted else { continue }
+            if targets.count > 1 { guard seen.insert(key).inserted else { continue } }
             if RoomName.isRoom(target) {
-                sendToRoom(command, target, text, context, &effects)
+                sendToRoom(command, target, key: key, text, context, &effects)
                 continue
             }
             guard let recipient = context.directory.user(named: target) else {
@@ -215,17 +217,17 @@ extension Session {
         }
     }
 
-    /// A message to a room: to every member but the sender (and to the sender too for
-    /// BROADCAST).
+    /// A message to a room (`key`: `target` folded): to every member but the sender (and to the
+    /// sender too for BROADCAST).
     private func sendToRoom(
-        _ command: String, _ target: String, _ text: String, _ context: ChatContext, _ effects: inout Effects,
-        echoToSender: Bool = false
+        _ command: String, _ target: String, key: String, _ text: String, _ context: ChatContext,
+        _ effects: inout Effects, echoToSender: Bool = false
     ) {
         guard let nickname else { return }
         let isNotice = command == "NOTICE"
         let room: RoomName
         var forms: LineForms
-        switch context.directory.speakCheck(room: RoomName.fold(target), nickname: nickname.key) {
+        switch context.directory.speakCheck(room: key, nickname: nickname.key) {
         case .allowed(let name, let needed):
             room = name
             forms = needed
@@ -274,7 +276,7 @@ extension Session {
                 trailing: "This server has no default room: JOIN a room and PRIVMSG #<room> <text>")
             return
         }
-        sendToRoom("PRIVMSG", lobby.name, text, context, &effects, echoToSender: true)
+        sendToRoom("PRIVMSG", lobby.name, key: lobby.key, text, context, &effects, echoToSender: true)
     }
 
     /// Whether the relayed line `:<nick> <command> <target> :<text>` fits in 512 bytes; if not,

@@ -10,10 +10,15 @@ public struct Session {
     public let address: String
     /// Monotonic nanoseconds.
     public let connectedAt: Int64
-    public internal(set) var nickname: Nickname?
+    public internal(set) var nickname: Nickname? {
+        didSet {
+            isRegistered = nickname != nil
+            fullSourceCache = nil
+        }
+    }
     var activity: UserActivity?
     /// From USER; the nickname for a client that never sends it.
-    public internal(set) var username: String?
+    public internal(set) var username: String? { didSet { fullSourceCache = nil } }
     var realname: String?
     /// Sent CAP or USER: an IRC client, which gets `nick!user@host` sources, rooms from LIST,
     /// and no pre-registration hints.
@@ -32,6 +37,10 @@ public struct Session {
     var clientTags: String?
     /// History batches sent so far (their ids).
     var batchCount: UInt32 = 0
+    /// `fullSource` as last built and the server name it was built with: every line the user
+    /// sends to IRC clients carries it. Set before each line is handled; forgotten when the
+    /// nickname or user name changes.
+    private var fullSourceCache: (serverName: String, source: String)?
 
     public init(id: ConnectionID, address: String, connectedAt: Int64) {
         self.id = id
@@ -39,7 +48,10 @@ public struct Session {
         self.connectedAt = connectedAt
     }
 
-    public var isRegistered: Bool { nickname != nil }
+    /// Holds a nickname. Stored (kept by `nickname`), not computed: the event loop reads it
+    /// before and after every line from the session in its connection, and a computed property
+    /// copied the whole session, or the nickname, for it.
+    public private(set) var isRegistered = false
 
     /// The form of user-sourced lines this connection gets.
     public var lineForm: LineForm { capabilities.lineForm(isIRCClient: isIRCClient) }
@@ -57,6 +69,11 @@ public struct Session {
 
     /// Handles one complete inbound line.
     public mutating func handle(line: UnsafeRawBufferPointer, _ context: ChatContext, _ effects: inout Effects) {
+        // Built here, ahead of the handlers: those that relay messages read the full source but
+        // cannot keep it (they do not mutate the session).
+        if fullSourceCache == nil, let nickname {
+            fullSourceCache = (context.config.serverName, Self.fullSource(nickname, username, context))
+        }
         let split = MessageTags.split(line)
         clientTags = nil
         let label =
@@ -153,13 +170,19 @@ public struct Session {
     /// server's name (addresses stay private).
     func fullSource(_ context: ChatContext) -> String {
         guard let nickname else { return "*" }
-        return "\(nickname.name)!\(username ?? nickname.name)@\(context.config.serverName)"
+        if let cache = fullSourceCache, cache.serverName == context.config.serverName { return cache.source }
+        return Self.fullSource(nickname, username, context)
+    }
+
+    private static func fullSource(_ nickname: Nickname, _ username: String?, _ context: ChatContext) -> String {
+        "\(nickname.name)!\(username ?? nickname.name)@\(context.config.serverName)"
     }
 
     /// The length of `fullSource` in bytes, without building it (the fit check of every
     /// message to a room with IRC clients in it).
     func fullSourceBytes(_ context: ChatContext) -> Int {
         guard let nickname else { return 1 }
+        if let cache = fullSourceCache, cache.serverName == context.config.serverName { return cache.source.utf8.count }
         return nickname.name.utf8.count + 1 + (username ?? nickname.name).utf8.count + 1
             + context.config.serverName.utf8.count
     }

@@ -101,7 +101,7 @@ extension EventLoop {
     @inline(__always)
     func enqueue(_ bytes: UnsafeRawBufferPointer, to connection: Connection) {
         guard connection.isOpen else { return }
-        if connection.output.count + bytes.count > configuration.sendQueueBytes {
+        if connection.output.count &+ bytes.count > configuration.sendQueueBytes {
             // The limit is for output the client is not taking. Output queued in this wakeup
             // has not been offered to the socket yet: offer it before judging.
             flush(connection)

@@ -83,7 +83,9 @@ extension EventLoop {
         case .overlong: connection.session.handleOverlong(context, &effects)
         }
         connection.capabilities = connection.session.capabilities
-        connection.lineForm = connection.session.lineForm
+        // `session.lineForm`, from the stored properties it is made of: calling the getter of a
+        // session held in a class copied the whole session.
+        connection.lineForm = connection.capabilities.lineForm(isIRCClient: connection.session.isIRCClient)
         if connection.session.isRegistered != wasRegistered {
             if wasRegistered {
                 removeRegistered(connection)

@@ -27,17 +27,30 @@ extension EventLoop {
             room.members[index] = Unmanaged.passUnretained(last)
             last.roomSlots.update(room, index: index)
         }
-        if room.members.isEmpty && rooms[room.key] === room { rooms[room.key] = nil }
+        if room.members.isEmpty && rooms[room.key] === room {
+            rooms[room.key] = nil
+            if lastFanOutRoom === room { lastFanOutRoom = nil }
+        }
     }
 
     func removeFromAllRooms(_ connection: Connection) {
         while let room = connection.roomSlots.anyRoom { removeFromRoom(room, connection) }
     }
 
+    /// This loop's members of the room `key`, if it has any here. The room of the last fan-out
+    /// is tried first: a busy room's messages come in runs, and comparing its key is cheaper
+    /// than hashing it.
+    private func localRoom(_ key: String) -> LocalRoom? {
+        if let room = lastFanOutRoom, room.key == key { return room }
+        guard let room = rooms[key] else { return nil }
+        lastFanOutRoom = room
+        return room
+    }
+
     /// Queues a line for this loop's members of a room but `except`. The member list is not
     /// changed while this runs: `enqueue` only requests closes.
     func fanOut(_ line: OutboundLine, toRoom key: String, except: ConnectionID?) {
-        guard let room = rooms[key] else { return }
+        guard let room = localRoom(key) else { return }
         let skipped = except?.loop == handle.index ? except?.serial : nil
         var delivered = 0
         if line.isOneForm {

@@ -36,6 +36,8 @@ final class EventLoop {
     var registered: [Unmanaged<Connection>] = []
     /// This loop's members of each room, by room key.
     var rooms: [String: LocalRoom] = [:]
+    /// The room of the last fan-out to one room, while it is in `rooms` (see `localRoom`).
+    var lastFanOutRoom: LocalRoom?
     /// Counts multi-room fan-outs (see `fanOut(toRooms:)`).
     var fanoutGeneration: UInt64 = 0
     /// Connections with output to flush at the end of this wakeup.
@@ -57,7 +59,7 @@ final class EventLoop {
     /// This loop's share of --max-output-bytes.
     let outputBudget: Int
 
-    var context: ChatContext
+    let context: ChatContext
     var effects = Effects()
     var inbox: [LoopMessage] = []
     var statistics = LocalStatistics()

@@ -28,15 +28,17 @@ struct OutputBuffer: ~Copyable {
 
     deinit { if let storage { Posix.unmapMemory(storage, capacity) } }
 
-    var count: Int { end - start }
+    // Wrapping arithmetic in what each delivery runs: the values are bounded by the storage
+    // size, and the overflow checks were a tenth of a delivery's instructions.
+    var count: Int { end &- start }
     var isEmpty: Bool { end == start }
 
     /// Appends bytes, growing the storage as needed.
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        if end + bytes.count > capacity { makeRoom(for: bytes.count) }
+        if end &+ bytes.count > capacity { makeRoom(for: bytes.count) }
         (storage! + end).copyMemory(from: source, byteCount: bytes.count)
-        end += bytes.count
+        end &+= bytes.count
     }
 
     /// The unsent bytes.

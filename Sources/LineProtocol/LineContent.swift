@@ -26,6 +26,7 @@ public enum LineContent {
     /// The first problem in `bytes`, or nil when they are safe text. Formatting codes are
     /// allowed unless `allowingFormatting` is false (names).
     public static func problem(in bytes: UnsafeRawBufferPointer, allowingFormatting: Bool = true) -> Problem? {
+        guard let base = bytes.baseAddress else { return nil }
         let count = bytes.count
         var i = 0
         while i < count {
@@ -35,6 +36,8 @@ public enum LineContent {
                     return .controlCharacter(UInt32(b0))
                 }
                 i += 1
+                // More printable ASCII usually follows: it is passed eight bytes at a time.
+                while i &+ 8 <= count && ByteWord.isPrintableASCII(ByteWord.load(base + i)) { i &+= 8 }
                 continue
             }
             // Multi-byte sequence: the lead byte fixes the length and the range of the second byte.

@@ -16,8 +16,10 @@ public enum LineParser {
         var cursor = Cursor(bytes: line)
         cursor.skipPrefix()
         guard !cursor.atEnd else { return .failure(.emptyLine) }
-        let verbText = ASCIICase.uppercased(cursor.word())
-        guard let verb = Verb(rawValue: verbText) else { return .failure(.unknownCommand(verbText)) }
+        let verbBytes = cursor.wordBytes()
+        guard let verb = Verb(caseInsensitive: verbBytes) else {
+            return .failure(.unknownCommand(ASCIICase.uppercased(String(decoding: verbBytes, as: UTF8.self))))
+        }
         cursor.skipSpaces()
 
         switch verb {
@@ -156,12 +158,14 @@ public enum LineParser {
     public static func verb(of line: UnsafeRawBufferPointer) -> Verb? {
         var cursor = Cursor(bytes: line)
         cursor.skipPrefix()
-        return Verb(rawValue: ASCIICase.uppercased(cursor.word()))
+        return Verb(caseInsensitive: cursor.wordBytes())
     }
 
     /// A comma-separated list, empty items dropped.
     static func list(_ text: String) -> [String] {
-        text.utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
+        // Most lists (a PRIVMSG's targets) are one item: no split.
+        if !text.containsUTF8Byte(in: UInt8(ascii: ",")...UInt8(ascii: ",")) { return text.isEmpty ? [] : [text] }
+        return text.utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Parses a line held in any byte collection (convenient for tests and the client).
@@ -188,11 +192,11 @@ private struct Cursor {
     /// `:prefix` (ignored: the server knows who sent it).
     mutating func skipPrefix() {
         if peek == UInt8(ascii: "@") {
-            _ = word()
+            _ = wordBytes()
         }
         skipSpaces()
         if peek == UInt8(ascii: ":") {
-            _ = word()
+            _ = wordBytes()
             skipSpaces()
         }
     }
@@ -206,6 +210,13 @@ private struct Cursor {
         let start = index
         while index < bytes.count && bytes[index] != UInt8(ascii: " ") { index += 1 }
         return string(start, index)
+    }
+
+    /// The bytes up to the next space.
+    mutating func wordBytes() -> UnsafeRawBufferPointer {
+        let start = index
+        while index < bytes.count && bytes[index] != UInt8(ascii: " ") { index += 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<index])
     }
 
     /// Every parameter left: middle ones, then a trailing one.

@@ -27,16 +27,17 @@ public enum ServerLine {
             return
         }
         buffer.append(UInt8(ascii: ":"))
-        buffer.append(contentsOf: source.utf8)
+        buffer.appendUTF8(source)
         buffer.append(UInt8(ascii: " "))
-        buffer.append(contentsOf: command.utf8)
+        buffer.appendUTF8(command)
         for parameter in parameters {
             buffer.append(UInt8(ascii: " "))
-            buffer.append(contentsOf: parameter.utf8)
+            buffer.appendUTF8(parameter)
         }
         if let trailing {
-            buffer.append(contentsOf: " :".utf8)
-            buffer.append(contentsOf: trailing.utf8)
+            buffer.append(UInt8(ascii: " "))
+            buffer.append(UInt8(ascii: ":"))
+            buffer.appendUTF8(trailing)
         }
         buffer.append(13)
         buffer.append(10)

@@ -99,6 +99,38 @@ public enum Verb: String, CaseIterable, Sendable {
         }
     }
 
+    /// The verb spelled by `bytes` in any ASCII case (`Verb(rawValue: ASCIICase.uppercased(...))`
+    /// without making strings: every line's verb is looked up here).
+    init?(caseInsensitive bytes: UnsafeRawBufferPointer) {
+        guard let key = Self.packedName(bytes) else { return nil }
+        guard let entry = Self.byPackedName.first(where: { $0.name == key }) else { return nil }
+        self = entry.verb
+    }
+
+    /// A name of at most 16 bytes, upper-cased and packed into two words with its length (a NUL
+    /// byte packs like no byte); nil if longer.
+    private static func packedName(_ bytes: UnsafeRawBufferPointer) -> PackedName? {
+        guard bytes.count <= 16 else { return nil }
+        var words: (UInt64, UInt64) = (0, 0)
+        for (index, byte) in bytes.enumerated() {
+            let upper = UInt64(byte >= 97 && byte <= 122 ? byte - 32 : byte)
+            if index < 8 { words.0 |= upper << (8 * index) } else { words.1 |= upper << (8 * (index - 8)) }
+        }
+        return PackedName(first: words.0, second: words.1, count: bytes.count)
+    }
+
+    private struct PackedName: Equatable {
+        let first: UInt64
+        let second: UInt64
+        let count: Int
+    }
+
+    /// Every verb by its packed name, in declaration order (the most common verbs first).
+    private static let byPackedName: [(name: PackedName, verb: Verb)] = allCases.map { verb in
+        let name = Array(verb.rawValue.utf8).withUnsafeBytes { packedName($0)! }
+        return (name, verb)
+    }
+
     /// Whether the command may be sent before a nickname is registered.
     public var allowedBeforeRegistration: Bool {
         switch self {
