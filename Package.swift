@@ -50,6 +50,13 @@ let package = Package(
         // the last messages of each room in memory, CHATHISTORY reads.
         .target(name: "History", dependencies: ["ChatCore", "CSQLite", "Locking", "Platform"]),
 
+        // OpenSSL 3, the system library (apt libssl-dev): only the TLS target imports it.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // Our few lines of C over OpenSSL's macros (modes, options, SNI, error codes).
+        .target(name: "CTLSShim", dependencies: ["COpenSSL"]),
+        // TLS over a socket the caller owns: contexts, certificates, a non-blocking connection.
+        .target(name: "TLS", dependencies: ["COpenSSL", "CTLSShim", "Platform"]),
+
         // Conformance transcripts: reading them and replaying them against any server.
         .target(name: "Conformance", dependencies: ["Platform"]),
         .executableTarget(name: "linechat-conformance", dependencies: ["Conformance"]),
