@@ -80,6 +80,7 @@ let package = Package(
             dependencies: ["ChatCore", "LineChatClient", "LineProtocol", "Locking", "Platform", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Platform", "TestSupport"]),
         .testTarget(name: "HistoryTests", dependencies: ["ChatCore", "History", "Locking", "Platform"]),
+        .testTarget(name: "TLSTests", dependencies: ["Platform", "TLS"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "TestSupport"]),
         // Chaos, property and abuse tests across the protocol and the server process.
         .testTarget(name: "HardeningTests", dependencies: ["TestSupport", "ChatServer", "LineProtocol", "Platform"]),
