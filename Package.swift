@@ -56,6 +56,8 @@ let package = Package(
         .target(name: "CTLSShim", dependencies: ["COpenSSL"]),
         // TLS over a socket the caller owns: contexts, certificates, a non-blocking connection.
         .target(name: "TLS", dependencies: ["COpenSSL", "CTLSShim", "Platform"]),
+        // Measures what an idle TLS connection costs the server in resident memory.
+        .executableTarget(name: "linechat-tls-memory", dependencies: ["Platform", "TLS"]),
 
         // Conformance transcripts: reading them and replaying them against any server.
         .target(name: "Conformance", dependencies: ["Platform"]),
