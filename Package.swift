@@ -50,6 +50,15 @@ let package = Package(
         // the last messages of each room in memory, CHATHISTORY reads.
         .target(name: "History", dependencies: ["ChatCore", "CSQLite", "Locking", "Platform"]),
 
+        // OpenSSL 3, the system library (apt libssl-dev): only the TLS target imports it.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // Our few lines of C over OpenSSL's macros (modes, options, SNI, error codes).
+        .target(name: "CTLSShim", dependencies: ["COpenSSL"]),
+        // TLS over a socket the caller owns: contexts, certificates, a non-blocking connection.
+        .target(name: "TLS", dependencies: ["COpenSSL", "CTLSShim", "Platform"]),
+        // Measures what an idle TLS connection costs the server in resident memory.
+        .executableTarget(name: "linechat-tls-memory", dependencies: ["Platform", "TLS"]),
+
         // Conformance transcripts: reading them and replaying them against any server.
         .target(name: "Conformance", dependencies: ["Platform"]),
         .executableTarget(name: "linechat-conformance", dependencies: ["Conformance"]),
@@ -73,6 +82,7 @@ let package = Package(
             dependencies: ["ChatCore", "LineChatClient", "LineProtocol", "Locking", "Platform", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Platform", "TestSupport"]),
         .testTarget(name: "HistoryTests", dependencies: ["ChatCore", "History", "Locking", "Platform"]),
+        .testTarget(name: "TLSTests", dependencies: ["Platform", "TLS"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "TestSupport"]),
         // Chaos, property and abuse tests across the protocol and the server process.
         .testTarget(name: "HardeningTests", dependencies: ["TestSupport", "ChatServer", "LineProtocol", "Platform"]),

@@ -1,0 +1,33 @@
+@preconcurrency import Glibc
+
+// Waiting for one of a few sockets with poll(2), for a blocking client or a test that drives
+// both ends of a connection on one thread; event loops use Epoll.
+extension Socket {
+    /// What to wait for on one descriptor.
+    public enum Interest: Sendable, Equatable {
+        case readable
+        case writable
+    }
+
+    /// Waits up to `timeoutMilliseconds` (-1: forever) until one of `waits` is ready for what it
+    /// asks; returns the ready descriptors (a closed or failed descriptor counts as ready).
+    public static func waitReady(_ waits: [(fd: Int32, interest: Interest)], timeoutMilliseconds: Int32)
+        throws(SystemError) -> [Int32]
+    {
+        var polls = waits.map {
+            pollfd(fd: $0.fd, events: Int16($0.interest == .readable ? POLLIN : POLLOUT), revents: 0)
+        }
+        let count = try polls.withUnsafeMutableBufferPointer { buffer throws(SystemError) in
+            try Posix.retrying("poll") { Int(poll(buffer.baseAddress, nfds_t(buffer.count), timeoutMilliseconds)) }
+        }
+        guard count > 0 else { return [] }
+        return polls.filter { $0.revents != 0 }.map(\.fd)
+    }
+
+    /// Sets the kernel's send and receive buffer sizes (SO_SNDBUF, SO_RCVBUF; Linux doubles them),
+    /// for tests that need a write to fill the socket quickly.
+    public static func setBufferSizes(_ fd: Int32, send: Int32, receive: Int32) throws(SystemError) {
+        try Posix.setOption(fd, SOL_SOCKET, SO_SNDBUF, send)
+        try Posix.setOption(fd, SOL_SOCKET, SO_RCVBUF, receive)
+    }
+}
