@@ -40,7 +40,8 @@ public final class HistoryService: Sendable {
         do {
             // Below the event loops: chat gets the CPU first; the writer catches up when a loop
             // is idle, its queue absorbing bursts (beyond it records are dropped and counted).
-            let started = try PlatformThread.start(name: "linechat-history", niceness: 19) {
+            let started = try PlatformThread.start(
+                name: "linechat-history", niceness: configuration.writerNiceness) {
                 [queue, wake, configuration, log] in
                 var writer = HistoryWriter(
                     database: handoff.database, queue: queue, wake: wake, configuration: configuration, log: log)

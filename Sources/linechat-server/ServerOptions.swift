@@ -19,6 +19,7 @@ struct ServerOptions {
         var dataDirectory = "linechat-data"
         var retentionDays = 30
         var maxPerRoom = 100_000
+        var writerNiceness: Int32 = 10
     }
 
     /// A command-line mistake, printed with the usage and exit status 64.
@@ -57,6 +58,9 @@ struct ServerOptions {
           --no-history                Keep no history (no database, no replay, no CHATHISTORY)
           --history-days <n>          Days of history kept (default: 30)
           --history-max-per-room <n>  Messages kept per room (default: 100000)
+          --history-nice <n>          Nice value of the history writer thread, 0-19 (default: 10;
+                                      higher leaves more CPU to chat under load, and drops
+                                      history records sooner)
           --join-replay <n>           Latest messages a joiner is shown (default: 25; 0: none)
           --log-level <level>         debug, info, warning, error or off (default: info)
           --console / --no-console    Operator console on stdin (default: on)
@@ -123,6 +127,7 @@ struct ServerOptions {
             case "--no-history": options.history.enabled = false
             case "--history-days": options.history.retentionDays = try integer(1...36500)
             case "--history-max-per-room": options.history.maxPerRoom = try integer(1...100_000_000)
+            case "--history-nice": options.history.writerNiceness = Int32(try integer(0...19))
             case "--join-replay": options.configuration.joinReplay = try integer(0...ChatConfig.historyMaxLines)
             case "--log-level":
                 let text = try value()

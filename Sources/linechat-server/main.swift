@@ -50,6 +50,7 @@ if options.history.enabled {
     var historyConfiguration = HistoryServiceConfiguration()
     historyConfiguration.retentionDays = options.history.retentionDays
     historyConfiguration.maxPerRoom = options.history.maxPerRoom
+    historyConfiguration.writerNiceness = options.history.writerNiceness
     do {
         history = try HistoryService(path: path, configuration: historyConfiguration) { line in
             logger.warning(line)
