@@ -100,7 +100,7 @@ public final class HistoryDatabase {
                 CREATE UNIQUE INDEX IF NOT EXISTS chunks_room_first ON chunks (room, first_id);
                 PRAGMA application_id=\(Self.applicationID);
                 """, operation: "create the schema")
-            if !fresh && version < 2 { try convertVersion1() }
+            if version == 1 { try convertVersion1() }
             try connection.execute("PRAGMA user_version=\(Self.schemaVersion)", operation: "set the schema version")
             try run("COMMIT", "commit")
         } catch {
