@@ -162,6 +162,7 @@ public final class TLSFront: Sendable {
                 case .bytes(let count): toBackend += buffer[..<count]
                 case .wantRead, .wantWrite: break readLoop
                 case .closed: clientEnded = true
+                case .failed(.io(let error)) where error.isConnectionReset: return finish(reset: true)
                 case .failed: return finish()
                 }
             }
@@ -205,13 +206,13 @@ public final class TLSFront: Sendable {
             }
         }
 
-        /// Closes both connections.
-        func finish() {
+        /// Closes both connections; `reset`: the backend's with a reset, as the client's was.
+        func finish(reset: Bool = false) {
             guard !isFinished else { return }
             isFinished = true
             tls = nil
             Posix.close(client)
-            Posix.close(backend)
+            if reset { Socket.closeWithReset(backend) } else { Posix.close(backend) }
         }
     }
 }
