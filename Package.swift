@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "TerminalUI", dependencies: ["Platform"]),
 
         // The CLI client: rendering, line editing, terminal handling.
-        .target(name: "LineChatClient", dependencies: ["LineProtocol", "Platform", "TerminalUI"]),
+        .target(name: "LineChatClient", dependencies: ["LineProtocol", "Platform", "TerminalUI", "TLS"]),
         .executableTarget(name: "linechat", dependencies: ["LineChatClient", "Platform"]),
 
         // SQLite, the system library (apt libsqlite3-dev): only the History target imports it.
@@ -60,11 +60,11 @@ let package = Package(
         .executableTarget(name: "linechat-tls-memory", dependencies: ["Platform", "TLS"]),
 
         // Conformance transcripts: reading them and replaying them against any server.
-        .target(name: "Conformance", dependencies: ["Platform"]),
-        .executableTarget(name: "linechat-conformance", dependencies: ["Conformance"]),
+        .target(name: "Conformance", dependencies: ["Platform", "TLS"]),
+        .executableTarget(name: "linechat-conformance", dependencies: ["Conformance", "TLS"]),
 
         // The load generator: its own epoll client side.
-        .target(name: "Bench", dependencies: ["ChatCore", "History", "Platform", "LineProtocol"]),
+        .target(name: "Bench", dependencies: ["ChatCore", "History", "Platform", "LineProtocol", "TLS"]),
         .executableTarget(name: "linechat-bench", dependencies: ["Bench"]),
 
         // Helpers shared by the test targets: a server on port 0, a test client.
@@ -77,13 +77,15 @@ let package = Package(
         .testTarget(
             name: "OperatorConsoleTests",
             dependencies: ["ChatCore", "ChatServer", "Locking", "OperatorConsole", "Platform", "TestSupport"]),
+        // For the clients' tests: a TLS front that relays to a plain in-process server.
+        .target(name: "TLSFront", dependencies: ["Locking", "Platform", "TLS"], path: "Tests/TLSFront"),
         .testTarget(
             name: "LineChatClientTests",
-            dependencies: ["ChatCore", "LineChatClient", "LineProtocol", "Locking", "Platform", "TestSupport"]),
-        .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Platform", "TestSupport"]),
+            dependencies: ["ChatCore", "LineChatClient", "LineProtocol", "Locking", "Platform", "TestSupport", "TLSFront"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Platform", "TestSupport", "TLS", "TLSFront"]),
         .testTarget(name: "HistoryTests", dependencies: ["ChatCore", "History", "Locking", "Platform"]),
         .testTarget(name: "TLSTests", dependencies: ["Platform", "TLS"]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "TestSupport"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "TestSupport", "TLSFront"]),
         // Chaos, property and abuse tests across the protocol and the server process.
         .testTarget(name: "HardeningTests", dependencies: ["TestSupport", "ChatServer", "LineProtocol", "Platform"]),
     ],

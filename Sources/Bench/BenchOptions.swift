@@ -50,6 +50,9 @@ public struct BenchOptions: Sendable, Equatable {
     public var concurrency = 128
     /// Show the progress line on a terminal (off with --no-progress).
     public var progress = true
+    /// Speak TLS to the server, without checking its certificate (benchmarks run against
+    /// self-signed ones): each connection's handshake comes before its registration.
+    public var tls = false
 
     public init(scenario: Scenario) {
         self.scenario = scenario
@@ -134,6 +137,7 @@ extension BenchOptions {
             case "--server-pid": options.serverPID = Int32(try integer(flag, 1...Int(Int32.max)))
             case "--json": options.json = true
             case "--no-progress": options.progress = false
+            case "--tls": options.tls = true
             case "--timeout": options.timeoutSeconds = try decimal(flag, 0.1...86_400)
             case "--clients", "--connections": options.clients = try integer(flag, 1...1_000_000)
             case "--senders": options.senders = try integer(flag, 1...1_000_000)
@@ -147,6 +151,7 @@ extension BenchOptions {
             default: throw UsageError("unknown option '\(flag)'")
             }
         }
+        if options.tls && !seen.contains("--port") { options.port = 6697 }
         try options.validate(seen: seen)
         return .run(options)
     }
@@ -164,6 +169,7 @@ extension BenchOptions {
         if seen.contains("--room-size") && scenario != .joinstorm {
             throw UsageError("--room-size applies to joinstorm only")
         }
+        if tls && adapter == .nioChat { throw UsageError("nio-chat speaks no TLS: use linechat or irc") }
         switch scenario {
         case .fanout:
             guard clients >= 2 else { throw UsageError("fanout needs at least 2 clients") }
@@ -195,6 +201,7 @@ extension BenchOptions {
           idle      --connections N (1000) --hold T (10): open and register N connections,
                     hold them T seconds; with --server-pid, server RSS growth per connection
           connect   --connections N (5000) [--concurrency K (64)]: registration handshakes/s
+                    (with --tls: TLS handshakes and registrations per second)
           history   --records N (200000) --rooms R (10) --payload P (64): no server; N room
                     messages through the history store into a temporary database, stored/s
           joinstorm --connections N (10000) --room-size R (10) --hold T (5): every user joins
@@ -204,7 +211,9 @@ extension BenchOptions {
 
         OPTIONS:
           --host H            server address (127.0.0.1)
-          --port P            server port (33000)
+          --port P            server port (33000; 6697 with --tls)
+          --tls               connect over TLS (every scenario); the server's certificate is
+                              NOT checked: benchmarks run against self-signed certificates
           --adapter A         linechat | irc | nio-chat (linechat)
           --server-pid PID    read the server's CPU time (/proc/PID/stat) and RSS (/proc/PID/status)
           --rate R            messages per second over all senders (default: unthrottled)

@@ -69,7 +69,9 @@ public struct BenchResult: Sendable {
     public func table() -> String {
         var rows: [(String, String)] = []
         let o = options
-        var header = "linechat-bench \(o.scenario.rawValue) · adapter \(o.adapter.rawValue) · \(o.host):\(o.port)\n"
+        var header =
+            "linechat-bench \(o.scenario.rawValue) · adapter \(o.adapter.rawValue) · \(o.host):\(o.port)"
+            + (o.tls ? " · TLS (not verified)\n" : "\n")
         switch o.scenario {
         case .fanout:
             header += "  \(o.clients) clients, \(o.senders) senders x \(o.messages) messages of \(o.payloadBytes) B, "
@@ -166,6 +168,7 @@ public struct BenchResult: Sendable {
             ("adapter", JSON.string(options.adapter.rawValue)),
             ("host", JSON.string(options.host)),
             ("port", "\(options.port)"),
+            ("tls", options.tls ? "true" : "false"),
             ("clients", "\(options.clients)"),
         ]
         switch options.scenario {

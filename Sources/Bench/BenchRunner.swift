@@ -67,7 +67,7 @@ extension LoadGenerator {
     private func retryStuckHandshakes(_ count: Int, now: Int64) {
         for index in 0..<count {
             switch clients[index].phase {
-            case .connecting, .registering, .joining:
+            case .connecting, .tlsHandshake, .registering, .joining:
                 if now - clients[index].startedAt > 10_000_000_000 {
                     fail(index, "handshake timed out after 10 s")
                 }

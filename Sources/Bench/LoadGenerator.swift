@@ -1,8 +1,9 @@
 import Platform
+import TLS
 
 /// Where one client connection is in its life.
 enum Phase: UInt8 {
-    case unused, connecting, registering, joining, ready, closed
+    case unused, connecting, tlsHandshake, registering, joining, ready, closed
 }
 
 /// One client connection. Plain data in one contiguous array, so the hot loop touches no
@@ -25,6 +26,10 @@ struct ClientState {
     var nickNumber: Int32 = 0
     /// Handshakes retried after the server reset them.
     var retries: UInt8 = 0
+    /// TLS: a write returned `.wantRead` (retry it when readable), a read `.wantWrite`
+    /// (retry it when writable).
+    var writeWantsRead = false
+    var readWantsWrite = false
 }
 
 /// Counters the hot path bumps, kept behind a pointer so that updating them costs no
@@ -75,6 +80,9 @@ final class LoadGenerator {
     let latency: UnsafeMutablePointer<LatencyHistogram>
     let errors = ErrorLog()
     let nickSalt: String
+    /// `--tls`: the context (no verification) and each client's connection; empty without TLS.
+    let tlsContext: TLSClientContext?
+    var tlsConnections: [TLSConnection?] = []
 
     // Traffic (fanout and pairs).
     let senderCount: Int
@@ -132,6 +140,17 @@ final class LoadGenerator {
         latency.initialize(to: LatencyHistogram())
         nickSalt = Self.base36(Int(Posix.processID) % 1296, width: 2)
         terminator = adapter.terminator
+        if options.tls {
+            Posix.ignoreSIGPIPE()  // OpenSSL writes with write(2)
+            do {
+                tlsContext = try TLSClientContext(verify: false)
+            } catch {
+                throw BenchFailure(error.description)
+            }
+            tlsConnections = Array(repeating: nil, count: slots)
+        } else {
+            tlsContext = nil
+        }
 
         switch options.scenario {
         case .fanout:
@@ -221,8 +240,48 @@ final class LoadGenerator {
 
     private func connected(_ index: Int) {
         try? Posix.setNoDelay(clients[index].fd)
+        if let tlsContext {
+            do {
+                tlsConnections[index] = try tlsContext.makeConnection(
+                    socket: clients[index].fd, serverName: options.host)
+            } catch {
+                fail(index, error.description)
+                return
+            }
+            clients[index].phase = .tlsHandshake
+            continueHandshake(index)
+            return
+        }
+        register(index)
+    }
+
+    private func register(_ index: Int) {
         clients[index].phase = .registering
         sendDirect(index, adapter.registration(nick: nick(of: Int(clients[index].nickNumber))))
+    }
+
+    /// Advances client `index`'s TLS handshake; registers once it is done.
+    private func continueHandshake(_ index: Int) {
+        guard let tls = tlsConnections[index] else { return }
+        let interest: Epoll.Events
+        switch tls.handshake() {
+        case .done: interest = .readable
+        case .wantRead: interest = .readable
+        case .wantWrite: interest = .writable
+        case .closed:
+            fail(index, "server closed the connection during the TLS handshake")
+            return
+        case .failed(let error):
+            fail(index, error.description)
+            return
+        }
+        do {
+            try epoll.modify(clients[index].fd, interest)
+        } catch {
+            fail(index, error.description)
+            return
+        }
+        if tls.isHandshakeComplete { register(index) }
     }
 
     private func finishConnect(_ index: Int) {
@@ -265,6 +324,7 @@ final class LoadGenerator {
     /// Closes client `index` with a reset (no TIME_WAIT left behind).
     func close(_ index: Int, phase: Phase = .unused) {
         let fd = clients[index].fd
+        if tlsContext != nil { tlsConnections[index] = nil }
         if fd >= 0 {
             epoll.remove(fd)
             clientOfDescriptor[Int(fd)] = -1
@@ -273,6 +333,8 @@ final class LoadGenerator {
         clients[index].fd = -1
         clients[index].phase = phase
         clients[index].carried = 0
+        clients[index].writeWantsRead = false
+        clients[index].readWantsWrite = false
     }
 
     func closeAll() {
@@ -302,6 +364,14 @@ final class LoadGenerator {
                 clients[index].outEnd += Int32(bytes.count)
                 return
             }
+            if tlsContext != nil {  // OpenSSL's pending write must be retried first
+                fail(index, "send: output full")
+                return
+            }
+        }
+        if tlsContext != nil {
+            sendDirectTLS(index, bytes)
+            return
         }
         let fd = clients[index].fd
         do {
@@ -310,6 +380,16 @@ final class LoadGenerator {
             fail(index, "send: socket buffer full during the handshake")
         } catch {
             fail(index, "\(error)")
+        }
+    }
+
+    private func sendDirectTLS(_ index: Int, _ bytes: [UInt8]) {
+        guard let tls = tlsConnections[index] else { return }
+        switch bytes.withUnsafeBytes({ tls.write($0) }) {
+        case .wrote(let count) where count == bytes.count: return
+        case .wrote, .wantWrite, .wantRead: fail(index, "send: socket buffer full during the handshake")
+        case .closed: closedByServer(index, nil)
+        case .failed(let error): closedByServer(index, error.description)
         }
     }
 
@@ -330,6 +410,10 @@ final class LoadGenerator {
             let readiness = events.readiness(at: event)
             if clients[index].phase == .connecting {
                 finishConnect(index)
+                continue
+            }
+            if tlsContext != nil {
+                tlsEvent(index, readiness)
                 continue
             }
             if readiness.contains(.writable) && clients[index].waitingToWrite {
@@ -368,13 +452,60 @@ final class LoadGenerator {
         }
     }
 
+    /// An event on a TLS client: the handshake, retried writes and reads, what has arrived.
+    private func tlsEvent(_ index: Int, _ readiness: Epoll.Events) {
+        if clients[index].phase == .tlsHandshake {
+            continueHandshake(index)
+            return
+        }
+        if readiness.contains(.writable) && (clients[index].waitingToWrite || clients[index].readWantsWrite) {
+            let retryRead = clients[index].readWantsWrite
+            clients[index].waitingToWrite = false
+            clients[index].readWantsWrite = false
+            try? epoll.modify(clients[index].fd, .readable)
+            flush(index)
+            if retryRead { readAvailableTLS(index) }
+        }
+        if !readiness.isDisjoint(with: [.readable, .hangup, .error]) {
+            readAvailableTLS(index)
+            if clients[index].writeWantsRead {
+                clients[index].writeWantsRead = false
+                flush(index)
+            }
+        }
+    }
+
+    /// Reads over TLS until OpenSSL wants the socket readable again: it keeps decrypted bytes
+    /// the kernel no longer signals, so stopping early would wait for an event that never comes.
+    private func readAvailableTLS(_ index: Int) {
+        while clients[index].fd >= 0, let tls = tlsConnections[index] {
+            switch tls.read(into: readBuffer) {
+            case .bytes(let count):
+                counters.pointee.bytesRead += count
+                split(index, count: count, now: Posix.monotonicNanoseconds())
+            case .wantRead:
+                return
+            case .wantWrite:
+                clients[index].readWantsWrite = true
+                try? epoll.modify(clients[index].fd, [.readable, .writable])
+                return
+            case .closed:
+                closedByServer(index, nil)
+                return
+            case .failed(let error):
+                closedByServer(index, error.description)
+                return
+            }
+        }
+    }
+
     private func closedByServer(_ index: Int, _ reason: String?) {
         switch clients[index].phase {
         case .ready:
             counters.pointee.closedByServer += 1
             errors.add("server closed a ready connection" + (reason.map { " (\($0))" } ?? ""))
             close(index, phase: .closed)
-        case .connecting, .registering, .joining:
+        case .connecting, .tlsHandshake, .registering, .joining:
             fail(index, "server closed the connection during the handshake" + (reason.map { " (\($0))" } ?? ""))
         case .unused, .closed:
             close(index, phase: .closed)
@@ -535,6 +666,7 @@ final class LoadGenerator {
     /// Returns true when nothing is left pending.
     @discardableResult
     func flush(_ index: Int) -> Bool {
+        if tlsContext != nil { return flushTLS(index) }
         while clients[index].outEnd > clients[index].outStart {
             let start = Int(clients[index].outStart)
             let pending = Int(clients[index].outEnd) - start
@@ -554,6 +686,39 @@ final class LoadGenerator {
                     clients[index].waitingToWrite = true
                     try? epoll.modify(clients[index].fd, [.readable, .writable])
                 }
+                return false
+            }
+        }
+        clients[index].outStart = 0
+        clients[index].outEnd = 0
+        return true
+    }
+
+    /// `flush` over TLS. After `.wantWrite` or `.wantRead` the bytes from `outStart` stay put,
+    /// and only grow at the end, so the retry starts with the same bytes and is no shorter.
+    private func flushTLS(_ index: Int) -> Bool {
+        guard let tls = tlsConnections[index] else { return false }
+        while clients[index].outEnd > clients[index].outStart {
+            let start = Int(clients[index].outStart)
+            let pending = Int(clients[index].outEnd) - start
+            let bytes = UnsafeRawBufferPointer(start: output + index * outputCapacity + start, count: pending)
+            switch tls.write(bytes) {
+            case .wrote(let count):
+                clients[index].outStart += Int32(count)
+            case .wantWrite:
+                if !clients[index].waitingToWrite {
+                    clients[index].waitingToWrite = true
+                    try? epoll.modify(clients[index].fd, [.readable, .writable])
+                }
+                return false
+            case .wantRead:
+                clients[index].writeWantsRead = true
+                return false
+            case .closed:
+                closedByServer(index, nil)
+                return false
+            case .failed(let error):
+                closedByServer(index, error.description)
                 return false
             }
         }

@@ -1,8 +1,9 @@
 import Foundation
 import Platform
+import TLS
 
-/// Runs a transcript against a server over real TCP, one blocking `LineClient` per named
-/// client, executing the steps in file order. Every wait has a deadline; the first step that
+/// Runs a transcript against a server over real TCP (or TLS), one blocking line client per
+/// named client, executing the steps in file order. Every wait has a deadline; the first step that
 /// does not go as written ends the replay with a `ReplayFailure`. When the replay ends, each
 /// connection still open is half-closed and given a moment to be closed by the server, so the
 /// next transcript can reuse the same nicknames.
@@ -22,11 +23,15 @@ public struct Replayer: Sendable {
     /// The room every user joins when it registers, whose JOIN, topic and member list `register`
     /// reads through; nil for a server without a default room.
     public var defaultRoom: String?
+    /// Connect over TLS with this context (what it trusts, whether it checks at all); nil for
+    /// plain TCP. `host` is the name the server's certificate must carry when it checks.
+    public var tls: TLSClientContext?
 
     public init(
         host: String, port: Int, serverName: String = "linechat", timeout: Double = 5, quietPeriod: Double = 0.3,
-        teardownTimeout: Double = 2, defaultRoom: String? = "#lobby"
+        teardownTimeout: Double = 2, defaultRoom: String? = "#lobby", tls: TLSClientContext? = nil
     ) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.serverName = serverName
@@ -38,14 +43,14 @@ public struct Replayer: Sendable {
 
     /// Replays every step of `transcript`; throws at the first one that fails.
     public func replay(_ transcript: Transcript) throws(ReplayFailure) {
-        var clients: [String: LineClient] = [:]
+        var clients: [String: any ReplayConnection] = [:]
         defer { tearDown(clients) }
         for step in transcript.steps {
             try perform(step, &clients, transcript.path)
         }
     }
 
-    private func perform(_ step: Step, _ clients: inout [String: LineClient], _ file: String) throws(ReplayFailure) {
+    private func perform(_ step: Step, _ clients: inout [String: any ReplayConnection], _ file: String) throws(ReplayFailure) {
         func fail(_ expected: String, _ got: String) -> ReplayFailure {
             ReplayFailure(file: file, line: step.line, client: step.client, expected: expected, got: got)
         }
@@ -55,9 +60,13 @@ public struct Replayer: Sendable {
         }
         if case .connect = step.action {
             do {
-                clients[step.client] = try LineClient(host: host, port: port)
+                if let tls {
+                    clients[step.client] = try TLSLineClient(host: host, port: port, context: tls, timeout: timeout)
+                } else {
+                    clients[step.client] = try LineClient(host: host, port: port)
+                }
             } catch {
-                throw fail("to connect to \(host):\(port)", "\(error)")
+                throw fail("to connect to \(host):\(port)\(tls == nil ? "" : " over TLS")", "\(error)")
             }
             return
         }
@@ -116,7 +125,7 @@ public struct Replayer: Sendable {
     /// the JOIN of it next, everything through its 366 (topic and member list) and, by a PING
     /// and its PONG, any replay of the room's earlier messages.
     private func register(
-        _ nick: String, _ client: LineClient, _ fail: (String, String) -> ReplayFailure
+        _ nick: String, _ client: any ReplayConnection, _ fail: (String, String) -> ReplayFailure
     ) throws(ReplayFailure) {
         do {
             try client.sendLine("NICK \(nick)")
@@ -157,7 +166,7 @@ public struct Replayer: Sendable {
 
     /// Sends a PING and skips every line up to its PONG.
     private func sync(
-        _ client: LineClient, token: String, _ fail: (String, String) -> ReplayFailure
+        _ client: any ReplayConnection, token: String, _ fail: (String, String) -> ReplayFailure
     ) throws(ReplayFailure) {
         do {
             try client.sendLine("PING :\(token)")
@@ -169,7 +178,7 @@ public struct Replayer: Sendable {
     }
 
     private func skip(
-        until pattern: Pattern, _ client: LineClient, expected: String, _ fail: (String, String) -> ReplayFailure
+        until pattern: Pattern, _ client: any ReplayConnection, expected: String, _ fail: (String, String) -> ReplayFailure
     ) throws(ReplayFailure) {
         var skipped: String?
         while true {
@@ -183,7 +192,7 @@ public struct Replayer: Sendable {
 
     /// The next line, or the failure `orFail` builds from a description of what happened instead.
     private func read(
-        _ client: LineClient, _ timeout: Double, orFail: (String) -> ReplayFailure
+        _ client: any ReplayConnection, _ timeout: Double, orFail: (String) -> ReplayFailure
     ) throws(ReplayFailure) -> String {
         switch Self.next(client, timeout: timeout) {
         case .success(let line): return line
@@ -191,7 +200,7 @@ public struct Replayer: Sendable {
         }
     }
 
-    private static func next(_ client: LineClient, timeout: Double) -> Result<String, LineClient.ReadError> {
+    private static func next(_ client: any ReplayConnection, timeout: Double) -> Result<String, LineClient.ReadError> {
         do {
             return .success(try client.readLine(timeout: timeout))
         } catch {
@@ -212,8 +221,8 @@ public struct Replayer: Sendable {
         return "\(Int((value * 1000).rounded())) ms"
     }
 
-    private func tearDown(_ clients: [String: LineClient]) {
-        for client in clients.values { Posix.shutdownWrite(client.fd) }
+    private func tearDown(_ clients: [String: any ReplayConnection]) {
+        for client in clients.values { client.shutdownWrite() }
         for client in clients.values {
             _ = client.waitForClose(timeout: teardownTimeout)
             client.close()

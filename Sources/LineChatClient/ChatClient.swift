@@ -1,4 +1,5 @@
 import Platform
+import TLS
 
 /// The `linechat` program: connect, then one thread polls the server socket, the user's
 /// input and a signal pipe, feeding a `ClientSession` and carrying out what it returns.
@@ -12,9 +13,19 @@ public enum ChatClient {
     /// connection failed or the server closed it, 128 + n after signal n.
     public static func run(_ options: ClientOptions) -> Int32 {
         Posix.ignoreSIGPIPE()
+        var context: TLSClientContext?
+        if let tls = options.tls {
+            if !tls.verify { Posix.write("linechat: \(ClientOptions.insecureWarning)\n", to: 2) }
+            do {
+                context = try TLSClientContext(caFile: tls.caFile, verify: tls.verify)
+            } catch {
+                Posix.write("linechat: \(error)\n", to: 2)
+                return 1
+            }
+        }
         let connection: ServerConnection
         do {
-            connection = try ServerConnection.connect(host: options.host, port: options.port)
+            connection = try ServerConnection.connect(host: options.host, port: options.port, tls: context)
         } catch {
             Posix.write("linechat: \(error)\n", to: 2)
             return 1

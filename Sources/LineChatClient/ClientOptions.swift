@@ -1,6 +1,7 @@
 import LineProtocol
 
-/// The `linechat` command line: `--host`, `--port`, `--nick`, `--raw`, `--help`. Parsed by
+/// The `linechat` command line: `--host`, `--port`, `--nick`, `--raw`, `--tls`, `--tls-ca`,
+/// `--insecure`, `--help`. Parsed by
 /// hand in the shape of swift-argument-parser: a usage error says what is wrong, shows the
 /// usage line and exits 64 (EX_USAGE).
 public struct ClientOptions: Equatable, Sendable {
@@ -8,13 +9,39 @@ public struct ClientOptions: Equatable, Sendable {
     public var port = 33000
     public var nick: String?
     public var raw = false
+    /// TLS, and how the server's certificate is checked; nil for plain TCP.
+    public var tls: TLSOptions?
 
-    public init(host: String = "localhost", port: Int = 33000, nick: String? = nil, raw: Bool = false) {
+    /// The default port for plain TCP, and with `--tls`.
+    public static let plainPort = 33000
+    public static let tlsPort = 6697
+
+    public init(
+        host: String = "localhost", port: Int = 33000, nick: String? = nil, raw: Bool = false, tls: TLSOptions? = nil
+    ) {
         self.host = host
         self.port = port
         self.nick = nick
         self.raw = raw
+        self.tls = tls
     }
+
+    /// `--tls`: which certificates the client trusts.
+    public struct TLSOptions: Equatable, Sendable {
+        /// `--tls-ca <file>`: trust the certificates in this PEM file instead of the system's.
+        public var caFile: String?
+        /// False for `--insecure`: any certificate, with any name, is accepted.
+        public var verify: Bool
+
+        public init(caFile: String? = nil, verify: Bool = true) {
+            self.caFile = caFile
+            self.verify = verify
+        }
+    }
+
+    /// What `--insecure` prints at start, on stderr.
+    public static let insecureWarning =
+        "warning: --insecure: the server's certificate is not checked; anyone on the path can read and change this chat"
 
     /// What the command line asks for.
     public enum Parsed: Equatable, Sendable {
@@ -36,7 +63,8 @@ public struct ClientOptions: Equatable, Sendable {
     /// The exit status for a usage error (EX_USAGE from sysexits.h).
     public static let usageExitStatus: Int32 = 64
 
-    public static let usage = "Usage: linechat [--host <host>] [--port <port>] [--nick <nick>] [--raw]"
+    public static let usage =
+        "Usage: linechat [--host <host>] [--port <port>] [--nick <nick>] [--raw] [--tls [--tls-ca <file> | --insecure]]"
 
     public static let helpText = """
         OVERVIEW: Chat on a LineChat server from a terminal, or from a script.
@@ -49,12 +77,20 @@ public struct ClientOptions: Equatable, Sendable {
         status 1 if the server or the client refused one of the lines.
 
         USAGE: linechat [--host <host>] [--port <port>] [--nick <nick>] [--raw]
+                        [--tls [--tls-ca <file> | --insecure]]
 
         OPTIONS:
           --host <host>     The server to connect to. (default: localhost)
-          --port <port>     The server's port. (default: 33000)
+          --port <port>     The server's port. (default: 33000; 6697 with --tls)
           --nick <nick>     Your nickname. Without it, linechat asks for one.
           --raw             Print protocol lines exactly as received.
+          --tls             Connect over TLS. The server's certificate must be signed by a
+                            certificate authority the system trusts and name <host>.
+          --tls-ca <file>   Trust the certificates in this PEM file (a CA, or the server's
+                            own self-signed certificate) instead of the system's. Implies --tls.
+          --insecure        Accept any certificate, with any name: the connection is
+                            encrypted but anyone on the path can read and change the chat.
+                            Implies --tls.
           -h, --help        Show help information.
 
         """
@@ -68,6 +104,10 @@ public struct ClientOptions: Equatable, Sendable {
     /// or after `=`.
     public static func parse(_ arguments: [String]) throws(UsageError) -> Parsed {
         var options = ClientOptions()
+        var portGiven = false
+        var tls = false
+        var caFile: String?
+        var insecure = false
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -99,6 +139,7 @@ public struct ClientOptions: Equatable, Sendable {
                     throw UsageError(message: "The value '\(text)' is invalid for '--port <port>': use 1 to 65535")
                 }
                 options.port = port
+                portGiven = true
             case "--nick":
                 let nick = try value()
                 do {
@@ -110,10 +151,26 @@ public struct ClientOptions: Equatable, Sendable {
             case "--raw":
                 guard attached == nil else { throw UsageError(message: "'--raw' takes no value") }
                 options.raw = true
+            case "--tls", "--insecure":
+                guard attached == nil else { throw UsageError(message: "'\(name)' takes no value") }
+                tls = true
+                if name == "--insecure" { insecure = true }
+            case "--tls-ca":
+                let file = try value()
+                guard !file.isEmpty else { throw UsageError(message: "The value for '--tls-ca' is empty") }
+                caFile = file
+                tls = true
             default:
                 if argument.hasPrefix("-") { throw UsageError(message: "Unknown option '\(name)'") }
                 throw UsageError(message: "Unexpected argument '\(argument)'")
             }
+        }
+        if caFile != nil && insecure {
+            throw UsageError(message: "'--tls-ca' and '--insecure' cannot be used together")
+        }
+        if tls {
+            options.tls = TLSOptions(caFile: caFile, verify: !insecure)
+            if !portGiven { options.port = tlsPort }
         }
         return .run(options)
     }

@@ -1,12 +1,13 @@
 import Conformance
 import Foundation
+import TLS
 
 // linechat-conformance: replays conformance transcripts against a running server.
 
 let usage = """
     USAGE: linechat-conformance [--host <host>] [--port <port>] [--server-name <name>]
                                 [--timeout <seconds>] [--nick-suffix <suffix> | --unique-nicks]
-                                <path>...
+                                [--tls [--tls-ca <file> | --insecure]] <path>...
 
     Replays each transcript (a .txt file, or every .txt file in a directory) against the
     server at <host>:<port> and prints PASS or FAIL per transcript, then a summary.
@@ -17,7 +18,7 @@ let usage = """
 
     OPTIONS:
       --host <host>           The server's address. (default: 127.0.0.1)
-      --port <port>           The server's port. (default: 33000)
+      --port <port>           The server's port. (default: 33000; 6697 with --tls)
       --server-name <name>    The server's --server-name, which {server} stands for.
                               (default: linechat)
       --timeout <seconds>     How long each expected line may take. (default: 5)
@@ -26,6 +27,12 @@ let usage = """
                               nicknames are taken. 1 to 8 nickname characters.
       --unique-nicks          --nick-suffix with a suffix made for this run ("-" and five
                               letters or digits), printed first.
+      --tls                   Connect over TLS, checking the server's certificate against
+                              the system's certificate authorities and <host>.
+      --tls-ca <file>         Trust the PEM certificates in <file> (a CA, or the server's
+                              self-signed certificate) instead. Implies --tls.
+      --insecure              TLS without any certificate check (a test server's generated
+                              certificate). Implies --tls.
       -h, --help              Show this help.
     """
 
@@ -37,6 +44,9 @@ struct Options {
     var timeout = 5.0
     var nickSuffix: String?
     var uniqueNicks = false
+    var tls = false
+    var tlsCA: String?
+    var insecure = false
     var paths: [String] = []
     var help = false
 }
@@ -48,6 +58,7 @@ struct UsageError: Error {
 
 func parseOptions(_ arguments: [String]) throws(UsageError) -> Options {
     var options = Options()
+    var portGiven = false
     var index = 0
     func value(for flag: String) throws(UsageError) -> String {
         index += 1
@@ -67,6 +78,15 @@ func parseOptions(_ arguments: [String]) throws(UsageError) -> Options {
                 throw UsageError(message: "the value '\(text)' is invalid for '--port': expected 1 to 65535")
             }
             options.port = port
+            portGiven = true
+        case "--tls":
+            options.tls = true
+        case "--tls-ca":
+            options.tlsCA = try value(for: argument)
+            options.tls = true
+        case "--insecure":
+            options.insecure = true
+            options.tls = true
         case "--server-name":
             options.serverName = try value(for: argument)
             guard !options.serverName.isEmpty else { throw UsageError(message: "'--server-name' cannot be empty") }
@@ -91,6 +111,10 @@ func parseOptions(_ arguments: [String]) throws(UsageError) -> Options {
     if options.nickSuffix != nil && options.uniqueNicks {
         throw UsageError(message: "'--nick-suffix' and '--unique-nicks' cannot be used together")
     }
+    if options.tlsCA != nil && options.insecure {
+        throw UsageError(message: "'--tls-ca' and '--insecure' cannot be used together")
+    }
+    if options.tls && !portGiven { options.port = 6697 }
     if !options.help && options.paths.isEmpty {
         throw UsageError(message: "missing expected argument '<path>...'")
     }
@@ -141,9 +165,19 @@ do {
     exit(64)
 }
 
+var tlsContext: TLSClientContext?
+if options.tls {
+    do {
+        tlsContext = try TLSClientContext(caFile: options.tlsCA, verify: !options.insecure)
+    } catch {
+        printError("Error: \(error)")
+        exit(1)
+    }
+}
+
 let parser = TranscriptParser(serverName: options.serverName)
 let replayer = Replayer(
-    host: options.host, port: options.port, serverName: options.serverName, timeout: options.timeout)
+    host: options.host, port: options.port, serverName: options.serverName, timeout: options.timeout, tls: tlsContext)
 var passed = 0
 var failed = 0
 for file in files {

@@ -742,7 +742,7 @@ extension ClientSession {
         #expect(
             text == """
                 Error: Unknown option '--x'
-                Usage: linechat [--host <host>] [--port <port>] [--nick <nick>] [--raw]
+                Usage: linechat [--host <host>] [--port <port>] [--nick <nick>] [--raw] [--tls [--tls-ca <file> | --insecure]]
                   See 'linechat --help' for more information.
 
                 """)
