@@ -178,13 +178,15 @@ struct ServerOptions {
         options.configuration.tls = try tlsSettings(options.tls, serverName: options.configuration.serverName)
         if !options.configuration.servesPlain && options.configuration.tls == nil {
             throw UsageError(
-                description: "--no-plain (--port none) serves TLS only: give --tls-cert and --tls-key, or --tls-self-signed")
+                description: "--no-plain (--port none) serves TLS only: " + needsTLS)
         }
         if options.configuration.motd == nil {
             options.configuration.motd = defaultMOTD(for: options.configuration.defaultRoom)
         }
         return options
     }
+
+    private static let needsTLS = "give --tls-cert and --tls-key, or --tls-self-signed"
 
     /// The TLS listener the TLS flags describe, or nil for none.
     static func tlsSettings(_ tls: TLSOptions, serverName: String) throws(UsageError) -> TLSSettings? {
@@ -195,16 +197,18 @@ struct ServerOptions {
         case (nil, nil, true):
             // The server's name when it can be a host name; the certificate names localhost and
             // 127.0.0.1 as well.
-            let isHostName = serverName.allSatisfy { $0 == "-" || $0 == "." || $0.isASCII && ($0.isLetter || $0.isNumber) }
+            let isHostName = serverName.allSatisfy {
+                $0 == "-" || $0 == "." || $0.isASCII && ($0.isLetter || $0.isNumber)
+            }
             certificate = .selfSigned(commonName: isHostName ? serverName : "localhost")
         case (nil, nil, false):
             guard tls.port == nil && tls.host == nil else {
-                throw UsageError(
-                    description: "\(tls.port != nil ? "--tls-port" : "--tls-host") needs TLS: give --tls-cert and --tls-key, or --tls-self-signed")
+                throw UsageError(description: "\(tls.port != nil ? "--tls-port" : "--tls-host") needs TLS: " + needsTLS)
             }
             return nil
         case (_, _, true):
-            throw UsageError(description: "--tls-self-signed and --tls-cert/--tls-key are alternatives: give one or the other")
+            throw UsageError(
+                description: "--tls-self-signed and --tls-cert/--tls-key are alternatives: give one or the other")
         case (nil, _, false):
             throw UsageError(description: "--tls-key needs --tls-cert (the certificate it belongs to)")
         case (_, nil, false):

@@ -83,8 +83,8 @@ if let plainPort = server.plainPort {
     logger.info("listening on \(configuration.host):\(plainPort) (plain)")
 }
 if let tls = configuration.tls, let tlsPort = server.tlsPort {
-    logger.info(
-        "listening on \(tls.host ?? configuration.host):\(tlsPort) (TLS, certificate SHA-256 \(server.tlsFingerprint ?? "?"))")
+    let fingerprint = server.tlsFingerprint ?? "?"
+    logger.info("listening on \(tls.host ?? configuration.host):\(tlsPort) (TLS, certificate SHA-256 \(fingerprint))")
 }
 let summaryHost = server.plainPort == nil ? configuration.tls?.host ?? configuration.host : configuration.host
 logger.info(
