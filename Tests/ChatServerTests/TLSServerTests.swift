@@ -43,8 +43,11 @@ struct TLSServerTests {
         try bob.send("PRIVMSG alice :psst back")
         try alice.expect(where: { $0.hasPrefix(":bob") && $0.hasSuffix(" PRIVMSG alice :psst back") })
 
-        let stats = try #require(server.server.statisticsSnapshot())
-        #expect(stats.servesTLS && stats.tlsHandshakes == 1 && stats.tlsHandshakeFailures == 0)
+        #expect(
+            waitUntil {
+                let stats = server.server.statisticsSnapshot()
+                return stats?.servesTLS == true && stats?.tlsHandshakes == 1 && stats?.tlsHandshakeFailures == 0
+            })
         let secure = server.server.connections().map { ($0.nickname, $0.isSecure) }
         #expect(secure.contains { $0 == ("alice", true) } && secure.contains { $0 == ("bob", false) })
     }
@@ -106,7 +109,8 @@ struct TLSServerTests {
         #expect(silent.waitForClose(timeout: 5))
         let elapsed = Double(Posix.monotonicNanoseconds() - started) / 1e9
         #expect(elapsed >= 0.9, "closed after \(elapsed) s")
-        #expect(server.server.statisticsSnapshot()?.tlsHandshakeFailures == 1)
+        // Counters are published at the end of the loop's wakeup, after the close.
+        #expect(waitUntil { server.server.statisticsSnapshot()?.tlsHandshakeFailures == 1 })
         try alice.roundTrip()  // registered in time: stays
     }
 
@@ -220,7 +224,7 @@ struct TLSServerTests {
             Issue.record("line \(index + 1) is cut or out of order: \(line.prefix(60))...")
             break
         }
-        #expect(server.server.statisticsSnapshot()?.sendQueueDisconnects == 1)
+        #expect(waitUntil { server.server.statisticsSnapshot()?.sendQueueDisconnects == 1 })
     }
 
     @Test("the server serves TLS alone when the plain port is off")
