@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "Platform", dependencies: ["CLinux"]),
         // Event loops, connections and the server; system calls only through Platform.
         .target(
-            name: "ChatServer", dependencies: ["ChatCore", "LineProtocol", "Locking", "Platform"],
+            name: "ChatServer", dependencies: ["ChatCore", "LineProtocol", "Locking", "Platform", "TLS"],
             // Run-time exclusivity checks catch overlapping accesses to one variable, on one
             // thread too: for example a connection list edited while a fan-out iterates it. The
             // loop is built so that cannot happen (closes are only requested during a line's
@@ -68,11 +68,12 @@ let package = Package(
         .executableTarget(name: "linechat-bench", dependencies: ["Bench"]),
 
         // Helpers shared by the test targets: a server on port 0, a test client.
-        .target(name: "TestSupport", dependencies: ["ChatServer", "History", "Platform"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ChatServer", "History", "Platform", "TLS"], path: "Tests/TestSupport"),
 
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol"]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "LineProtocol"]),
-        .testTarget(name: "ChatServerTests", dependencies: ["ChatServer", "LineProtocol", "Platform", "TestSupport"]),
+        .testTarget(
+            name: "ChatServerTests", dependencies: ["ChatServer", "LineProtocol", "Platform", "TestSupport", "TLS"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(
             name: "OperatorConsoleTests",

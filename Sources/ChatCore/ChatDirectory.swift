@@ -67,11 +67,15 @@ public struct Registration: Sendable {
     public var isIRCClient: Bool
     public var form: LineForm
     public var awayNotify: Bool
+    /// Connected over TLS.
+    public var isSecure: Bool
 
     public init(
         nickname: Nickname, id: ConnectionID, address: String, connectedAt: Int64, activity: UserActivity,
-        username: String, realname: String, isIRCClient: Bool, form: LineForm? = nil, awayNotify: Bool = false
+        username: String, realname: String, isIRCClient: Bool, form: LineForm? = nil, awayNotify: Bool = false,
+        isSecure: Bool = false
     ) {
+        self.isSecure = isSecure
         self.form = form ?? (isIRCClient ? .full : .plain)
         self.awayNotify = awayNotify
         self.nickname = nickname
@@ -105,6 +109,8 @@ public struct User: Sendable {
     public internal(set) var awayNotify: Bool
     /// User mode +i.
     public internal(set) var isInvisible = false
+    /// Connected over TLS (WHOIS shows 671).
+    public internal(set) var isSecure = false
     /// The AWAY message, if away.
     public var away: String?
     /// Keys of the rooms the user is in, in join order.

@@ -36,11 +36,13 @@ public final class Registry: ChatDirectory {
         state.withLock { state in
             guard state.users[registration.nickname.key] == nil else { return .failure(.nicknameInUse) }
             state.nextSequence += 1
-            state.users[registration.nickname.key] = User(
+            var user = User(
                 nickname: registration.nickname, id: registration.id, address: registration.address,
                 connectedAt: registration.connectedAt, activity: registration.activity,
                 sequence: state.nextSequence, username: registration.username, realname: registration.realname,
                 isIRCClient: registration.isIRCClient, form: registration.form, awayNotify: registration.awayNotify)
+            user.isSecure = registration.isSecure
+            state.users[registration.nickname.key] = user
             return .success(())
         }
     }

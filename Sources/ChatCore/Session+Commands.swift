@@ -102,7 +102,7 @@ extension Session {
         let registration = Registration(
             nickname: new, id: id, address: address, connectedAt: connectedAt, activity: activity,
             username: username ?? new.name, realname: realname ?? new.name, isIRCClient: isIRCClient, form: lineForm,
-            awayNotify: capabilities.contains(.awayNotify))
+            awayNotify: capabilities.contains(.awayNotify), isSecure: isSecure)
         switch context.directory.register(registration) {
         case .failure:
             reply(&effects, context, .nicknameInUse, [new.name], trailing: "Nickname is already in use")

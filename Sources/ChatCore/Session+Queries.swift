@@ -99,6 +99,12 @@ extension Session {
         }
         if !rooms.isEmpty { reply(&effects, context, .whoisChannels, [name], trailing: rooms.joined(separator: " ")) }
         reply(&effects, context, .whoisServer, [name, context.config.serverName], trailing: "LineChat")
+        if user.isSecure {
+            // RPL_WHOISSECURE: not in `Numeric`, whose every case the client renders in words.
+            ServerLine.append(
+                to: &effects.reply, source: context.config.serverName, command: "671", parameters: [target, name],
+                trailing: "is using a secure connection")
+        }
         if let away = user.away { reply(&effects, context, .away, [name], trailing: away) }
         let idle = max(0, (context.now - user.activity.lastActiveNanoseconds) / 1_000_000_000)
         let signon = context.wallClock - max(0, (context.now - user.connectedAt) / 1_000_000_000)

@@ -31,6 +31,8 @@ public struct Session {
     var linesSinceRegistration = 0
     /// User mode +i (accepted and shown; it hides nothing yet).
     var isInvisible = false
+    /// The connection is TLS (set by the server when it accepts it): WHOIS shows 671.
+    public var isSecure = false
     /// IRCv3 capabilities negotiated with CAP REQ.
     public internal(set) var capabilities: Capabilities = []
     /// The client-only tags (`+key=value`, escaped) of the line being handled, for relay.

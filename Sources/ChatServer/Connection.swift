@@ -1,6 +1,7 @@
 import ChatCore
 import LineProtocol
 import Platform
+import TLS
 
 /// One client socket and everything the loop knows about it: the chat session, the line
 /// framer, pending output, flood control and counters. Owned by exactly one event loop and
@@ -44,6 +45,25 @@ final class Connection {
     /// The deadline list this connection is in (registration, last-line flush or linger), if
     /// any: at most one at a time, because the three belong to different phases of its life.
     var timer = DeadlineList.Links()
+
+    // TLS (nil and false for a plain connection).
+    /// The TLS session over `fd`; dropped (set to nil) before the descriptor is closed.
+    var tls: TLSConnection?
+    /// The handshake is not complete: nothing is read or written but the handshake's own
+    /// records, and queued output (the greeting) waits.
+    var tlsHandshaking = false
+    /// The handshake waits for the socket to be writable (else readable).
+    var tlsHandshakeWantsWrite = false
+    /// A read stopped on `.wantWrite`: read again once the socket is writable.
+    var tlsReadWantsWrite = false
+    /// A write stopped on `.wantRead`: write again once the socket is readable.
+    var tlsWriteWantsRead = false
+    /// Bytes at the front of `output` that the last write attempt offered and OpenSSL did not
+    /// report sent: the retry must offer them again, so they are never dropped.
+    var tlsPendingWriteLength = 0
+    /// Listed in the loop's `tlsReadsDue` (OpenSSL may hold decrypted input the kernel no
+    /// longer signals).
+    var tlsReadDue = false
 
     // Counters for the operator console.
     var linesIn = 0
@@ -112,7 +132,7 @@ final class Connection {
         ConnectionInfo(
             id: id, nickname: session.nickname?.name, address: session.address,
             connectedSeconds: Double(now - session.connectedAt) / 1e9, idleSeconds: Double(now - lastLineAt) / 1e9,
-            linesIn: linesIn, bytesIn: bytesIn, linesOut: linesOut, bytesOut: bytesOut)
+            linesIn: linesIn, bytesIn: bytesIn, linesOut: linesOut, bytesOut: bytesOut, isSecure: tls != nil)
     }
 
     /// Who this is in log lines: "127.0.0.1:5555 alice" or "127.0.0.1:5555 -".

@@ -13,12 +13,14 @@ public struct ConnectionInfo: Sendable {
     public let bytesIn: Int
     public let linesOut: Int
     public let bytesOut: Int
+    /// The connection came in on the TLS port.
+    public let isSecure: Bool
     /// The rooms the user is in, by name, in the order joined (none before registration).
     public var rooms: [String] = []
 
     public init(
         id: ConnectionID, nickname: String?, address: String, connectedSeconds: Double, idleSeconds: Double,
-        linesIn: Int, bytesIn: Int, linesOut: Int, bytesOut: Int
+        linesIn: Int, bytesIn: Int, linesOut: Int, bytesOut: Int, isSecure: Bool = false
     ) {
         self.id = id
         self.nickname = nickname
@@ -29,6 +31,7 @@ public struct ConnectionInfo: Sendable {
         self.bytesIn = bytesIn
         self.linesOut = linesOut
         self.bytesOut = bytesOut
+        self.isSecure = isSecure
     }
 }
 
@@ -71,6 +74,11 @@ public struct StatisticsSnapshot: Sendable {
     public var outputBudgetDisconnects = 0
     /// Input bytes thrown away unread: overlong lines and telnet negotiation.
     public var discardedInputBytes = 0
+    /// Whether TLS is served; TLS handshakes completed, and failed (not TLS, no common
+    /// protocol, closed or timed out before the end).
+    public var servesTLS = false
+    public var tlsHandshakes = 0
+    public var tlsHandshakeFailures = 0
     /// The history store's figures; nil without history.
     public var history: HistoryStatus?
 

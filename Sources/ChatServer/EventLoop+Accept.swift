@@ -1,36 +1,33 @@
 import ChatCore
 import Platform
+import TLS
 
 /// Accepting connections and deciding whether they may stay.
 extension EventLoop {
-    func acceptConnections() {
+    /// Accepts from one listening socket: the plain one, or the TLS one (`secure`).
+    func acceptConnections(from listener: Int32, secure: Bool) {
         for _ in 0..<64 {
             let accepted: (Int32, SocketAddress)
             do {
-                switch try Posix.accept(state.listener) {
+                switch try Posix.accept(listener) {
                 case .wouldBlock: return
                 case .done(let result): accepted = result
                 }
             } catch {
                 if error.isOutOfDescriptors {
                     state.logger.warning("accept: out of file descriptors; pausing accepts for 100 ms")
-                    epoll.remove(state.listener)
+                    for listener in [state.listener, state.tlsListener] where listener >= 0 { epoll.remove(listener) }
                     listenerResumesAt = context.now + 100_000_000
                 } else {
                     state.logger.warning("accept failed: \(error)")
                 }
                 return
             }
-            adopt(fd: accepted.0, address: accepted.1)
+            adopt(fd: accepted.0, address: accepted.1, secure: secure)
         }
     }
 
-    private func adopt(fd: Int32, address: SocketAddress) {
-        try? Posix.setNoDelay(fd)
-        try? Posix.enableKeepalive(
-            fd, idle: configuration.keepaliveIdleSeconds, interval: ServerConfiguration.keepaliveIntervalSeconds,
-            count: ServerConfiguration.keepaliveProbes)
-        try? Posix.setUserTimeout(fd, milliseconds: configuration.userTimeoutMilliseconds)
+    private func adopt(fd: Int32, address: SocketAddress, secure: Bool) {
         let refusal: String?
         if shutdownDeadline != nil {
             refusal = "Server shutting down"
@@ -38,6 +35,18 @@ extension EventLoop {
             refusal = state.admission.admit(host: address.host)?.description
             if refusal == nil { statistics.connectionsAccepted += 1 } else { statistics.connectionsRefused += 1 }
         }
+        if secure, let refusal {
+            // No TLS session yet, so no way to say why: closed before any handshake work, so
+            // that a flood of TLS connections past the limits costs an accept and a close.
+            state.logger.info("refused \(address) (TLS): \(refusal)")
+            Posix.close(fd)
+            return
+        }
+        try? Posix.setNoDelay(fd)
+        try? Posix.enableKeepalive(
+            fd, idle: configuration.keepaliveIdleSeconds, interval: ServerConfiguration.keepaliveIntervalSeconds,
+            count: ServerConfiguration.keepaliveProbes)
+        try? Posix.setUserTimeout(fd, milliseconds: configuration.userTimeoutMilliseconds)
         let id = ConnectionID(loop: handle.index, descriptor: fd, serial: state.makeSerial())
         let flood = FloodControl(
             burst: configuration.floodBurst, linesPerSecond: configuration.floodLinesPerSecond,
@@ -63,7 +72,24 @@ extension EventLoop {
             requestClose(connection, .error(refusal, quitReason: refusal))
             return
         }
-        state.logger.info("connected \(address)")
+        if secure {
+            guard let tlsContext = state.tlsContext?.withLock({ $0 }) else {
+                requestClose(connection, .abandon)
+                return
+            }
+            do {
+                connection.tls = try tlsContext.makeConnection(socket: fd)
+            } catch {
+                state.logger.error("TLS for \(address) failed: \(error)")
+                requestClose(connection, .abandon)
+                return
+            }
+            connection.tlsHandshaking = true
+            connection.session.isSecure = true
+            state.logger.info("connected \(address) (TLS)")
+        } else {
+            state.logger.info("connected \(address)")
+        }
         if configuration.greetingDelayMilliseconds > 0 {
             connection.greetingPending = true
             pendingGreetings.append(
@@ -71,6 +97,9 @@ extension EventLoop {
         } else {
             greeting.withUnsafeBytes { enqueue($0, to: connection) }
         }
+        // The handshake counts against the registration timeout like any unregistered time.
         registrationDeadlines.append(connection, now: context.now)
+        // The ClientHello is usually in already: answer it now rather than after a wakeup.
+        if let tls = connection.tls { advanceHandshake(connection, tls) }
     }
 }

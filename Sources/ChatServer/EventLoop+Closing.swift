@@ -36,6 +36,15 @@ extension EventLoop {
     }
 
     private func close(_ connection: Connection, _ cause: CloseCause) {
+        var cause = cause
+        if connection.tlsHandshaking {
+            // No TLS session to send a last line in: just close.
+            switch cause {
+            case .error(_, let reason): cause = .gone(quitReason: reason)
+            case .sendQueueExceeded: cause = .gone(quitReason: "SendQ exceeded")
+            case .gone, .abandon: break
+            }
+        }
         let quitReason: String
         switch cause {
         case .abandon:
@@ -83,12 +92,18 @@ extension EventLoop {
     func lastLineSent(_ connection: Connection) {
         connection.lastLineSent()
         lastLineDeadlines.remove(connection)
+        // TLS says it is done (close_notify) before TCP does.
+        connection.tls?.shutdown()
         Posix.shutdownWrite(connection.fd)
         lingerDeadlines.append(connection, now: context.now)
     }
 
     /// Reads and discards input from a lingering connection until EOF.
     func drainClosing(_ connection: Connection) {
+        if let tls = connection.tls, connection.lifecycle == .flushingLastLine {
+            drainClosingTLS(connection, tls)
+            return
+        }
         while true {
             do {
                 switch try Posix.read(connection.fd, readBuffer) {
@@ -122,6 +137,8 @@ extension EventLoop {
         discardOutput(of: connection)
         connection.flood.held.removeAll()
         epoll.remove(connection.fd)
+        // OpenSSL's connection goes first: it uses the descriptor until it is freed.
+        connection.tls = nil
         Posix.close(connection.fd)
         connections[Int(connection.fd)] = nil
         liveCount -= 1

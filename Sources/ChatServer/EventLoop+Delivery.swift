@@ -129,7 +129,12 @@ extension EventLoop {
     /// started on).
     func discardOutput(of connection: Connection, keepingPartialLine: Bool = false) {
         let before = connection.output.count
-        if keepingPartialLine { connection.output.dropUnsentLines() } else { connection.output.release() }
+        if keepingPartialLine {
+            // A TLS write that waits to be retried must be offered the same bytes again.
+            connection.output.dropUnsentLines(keeping: connection.tlsPendingWriteLength)
+        } else {
+            connection.output.release()
+        }
         queuedOutputBytes -= before - connection.output.count
         if connection.output.capacity == 0 { forgetKeptOutput(of: connection) }
     }
@@ -201,6 +206,10 @@ extension EventLoop {
     /// Sends as much queued output as the socket takes, then sets the epoll interest.
     func flush(_ connection: Connection) {
         if connection.isClosed { return }
+        if let tls = connection.tls {
+            flushTLS(connection, tls)
+            return
+        }
         while !connection.output.isEmpty {
             do {
                 switch try Posix.send(connection.fd, connection.output.pending) {
@@ -231,12 +240,17 @@ extension EventLoop {
     /// Sets the epoll interest the connection's state calls for. A failure requests the close.
     func updateInterest(_ connection: Connection) {
         var wanted: Epoll.Events = []
-        switch connection.lifecycle {
-        case .open: if !connection.flood.isThrottled { wanted.insert(.readable) }
-        case .flushingLastLine, .awaitingEOF: wanted.insert(.readable)
-        case .closeRequested, .closed: return
+        if connection.tls != nil {
+            guard let tlsWanted = tlsInterest(connection) else { return }
+            wanted = tlsWanted
+        } else {
+            switch connection.lifecycle {
+            case .open: if !connection.flood.isThrottled { wanted.insert(.readable) }
+            case .flushingLastLine, .awaitingEOF: wanted.insert(.readable)
+            case .closeRequested, .closed: return
+            }
+            if !connection.output.isEmpty { wanted.insert(.writable) }
         }
-        if !connection.output.isEmpty { wanted.insert(.writable) }
         guard wanted != connection.interest else { return }
         do {
             try epoll.modify(connection.fd, wanted)

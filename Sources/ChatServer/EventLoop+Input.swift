@@ -10,6 +10,10 @@ extension EventLoop {
             return
         }
         guard connection.isOpen else { return }
+        if let tls = connection.tls {
+            readableTLS(connection, tls, readiness)
+            return
+        }
         // A throttled connection is not read (TCP backpressure) unless the peer hung up or failed.
         if connection.flood.isThrottled && readiness.isDisjoint(with: [.hangup, .error]) { return }
         let count: Int
@@ -28,6 +32,13 @@ extension EventLoop {
             requestClose(connection, .gone(quitReason: "Connection closed"))
             return
         }
+        received(count, from: connection)
+    }
+
+    /// Frames and handles `count` bytes just read into `readBuffer` (from the socket, or
+    /// decrypted by TLS), with flood control.
+    @inline(__always)
+    func received(_ count: Int, from connection: Connection) {
         connection.bytesIn += count
         statistics.bytesIn += count
         let discardedBefore = connection.framer.discardedByteCount
@@ -160,6 +171,9 @@ extension EventLoop {
             } else {
                 connection.flood.held.removeAll()
                 updateInterest(connection)
+                // Input OpenSSL decrypted and kept while the connection was throttled does
+                // not make the socket readable again.
+                if connection.tls != nil { scheduleTLSRead(connection) }
             }
         }
     }

@@ -6,7 +6,9 @@ extension EventLoop {
     func runTimers() {
         let now = context.now
         while let connection = registrationDeadlines.popExpired(now: now) {
-            if connection.isOpen && !connection.session.isRegistered {
+            if connection.isOpen && connection.tlsHandshaking {
+                tlsHandshakeFailed(connection, reason: "not completed within the registration timeout")
+            } else if connection.isOpen && !connection.session.isRegistered {
                 requestClose(connection, .error("Registration timeout", quitReason: "Registration timeout"))
             }
         }
@@ -31,7 +33,9 @@ extension EventLoop {
         }
         if let resume = listenerResumesAt, now >= resume {
             listenerResumesAt = nil
-            try? epoll.add(state.listener, [.readable, .exclusive])
+            for listener in [state.listener, state.tlsListener] where listener >= 0 {
+                try? epoll.add(listener, [.readable, .exclusive])
+            }
         }
         refillThrottled()
     }

@@ -79,6 +79,10 @@ final class EventLoop {
     static let keptOutputLimit = 128 << 20
     static let keptBufferMaxBytes = 256 << 10
     var listenerResumesAt: Int64?
+    /// TLS connections to read again without waiting for epoll: OpenSSL may hold decrypted
+    /// input the kernel no longer signals (a read stopped by its budget, a connection no longer
+    /// throttled, a handshake that just ended).
+    var tlsReadsDue: [Connection] = []
 
     /// How long a closing connection waits for the peer's EOF once its last line is out, and
     /// how long shutdown waits for every connection to finish.
@@ -106,7 +110,13 @@ final class EventLoop {
         lingerDeadlines = DeadlineList(.linger, timeoutNanoseconds: Self.lingerNanoseconds)
         outputBudget = configuration.maxOutputBytes / max(state.handles.count, 1)
         try epoll.add(handle.wakeup.fd, .readable)
-        try epoll.add(state.listener, [.readable, .exclusive])
+        try addListeners()
+    }
+
+    /// Watches the listening sockets (each connection goes to one loop: EPOLLEXCLUSIVE).
+    func addListeners() throws(SystemError) {
+        if state.listener >= 0 { try epoll.add(state.listener, [.readable, .exclusive]) }
+        if state.tlsListener >= 0 { try epoll.add(state.tlsListener, [.readable, .exclusive]) }
     }
 
     deinit { readBuffer.deallocate() }
@@ -138,11 +148,17 @@ final class EventLoop {
                     handle.wakeup.consume()
                     drainInbox()
                 } else if fd == state.listener {
-                    acceptConnections()
+                    acceptConnections(from: fd, secure: false)
+                } else if fd == state.tlsListener {
+                    acceptConnections(from: fd, secure: true)
                 } else if let connection = connection(at: fd) {
                     if readiness.contains(.writable) { flush(connection) }
                     if !readiness.isDisjoint(with: [.readable, .hangup, .error]) { readable(connection, readiness) }
                 }
+                processCloseRequests()
+            }
+            if !tlsReadsDue.isEmpty {
+                readDueTLSConnections()
                 processCloseRequests()
             }
             runTimers()
@@ -167,7 +183,7 @@ final class EventLoop {
     }
 
     private func nextTimeout() -> Int32 {
-        if !dirty.isEmpty || !closeRequests.isEmpty { return 0 }
+        if !dirty.isEmpty || !closeRequests.isEmpty || !tlsReadsDue.isEmpty { return 0 }
         var next = Int64.max
         if let deadline = registrationDeadlines.firstDeadline { next = min(next, deadline) }
         if let deadline = lastLineDeadlines.firstDeadline { next = min(next, deadline) }

@@ -59,14 +59,17 @@ struct OutputBuffer: ~Copyable {
     }
 
     /// Drops every line the socket has not started on, keeping the rest of a line it has
-    /// partly taken, so that whatever is appended next starts on a line boundary.
-    mutating func dropUnsentLines() {
-        guard midLine, let storage else {
+    /// partly taken, so that whatever is appended next starts on a line boundary. The first
+    /// `minimum` pending bytes are kept too, with the rest of the line they end in: a TLS write
+    /// that waits to be retried has started on them.
+    mutating func dropUnsentLines(keeping minimum: Int = 0) {
+        guard midLine || minimum > 0, let storage else {
             release()
             return
         }
         let pending = UnsafeRawBufferPointer(start: storage + start, count: end - start)
-        if let lf = pending.firstIndex(of: 10) { end = start + lf + 1 }
+        let from = min(max(minimum - 1, 0), pending.count)
+        if let lf = pending[from...].firstIndex(of: 10) { end = start + lf + 1 }
     }
 
     /// Drops everything and frees the storage.

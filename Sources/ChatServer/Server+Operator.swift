@@ -139,6 +139,9 @@ extension Server {
         snapshot.connectionsRefused = statistics.connectionsRefused.load(ordering: .relaxed)
         snapshot.outputBudgetDisconnects = statistics.outputBudgetDisconnects.load(ordering: .relaxed)
         snapshot.discardedInputBytes = statistics.bytesDiscarded.load(ordering: .relaxed)
+        snapshot.servesTLS = state.tlsListener >= 0
+        snapshot.tlsHandshakes = statistics.tlsHandshakes.load(ordering: .relaxed)
+        snapshot.tlsHandshakeFailures = statistics.tlsHandshakeFailures.load(ordering: .relaxed)
         snapshot.history = state.configuration.history?.status()
         return snapshot
     }

@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import Platform
 import Synchronization
+import TLS
 
 /// The whole server: one listening socket shared by a fixed pool of event-loop threads (one
 /// per CPU by default), each owning its connections through its own epoll.
@@ -16,13 +17,36 @@ public final class Server: Sendable {
     public enum StartError: Error, CustomStringConvertible {
         case address(AddressError)
         case system(SystemError)
+        /// The TLS certificate or key cannot be used (the description names the file).
+        case tls(TLSError)
+        /// Neither the plain port nor TLS is to be served.
+        case noListener
         case alreadyStarted
 
         public var description: String {
             switch self {
             case .address(let error): error.description
             case .system(let error): error.description
+            case .tls(let error): error.description
+            case .noListener: "nothing to serve: the plain port is off and TLS is not configured"
             case .alreadyStarted: "the server is already running"
+            }
+        }
+    }
+
+    /// Why `reloadTLSCertificate` kept the certificate it had.
+    public enum ReloadError: Error, CustomStringConvertible {
+        case notRunning
+        /// TLS is off, or its certificate is a generated one with no files to read again.
+        case noCertificateFiles
+        /// The new files cannot be used (the description names the file).
+        case tls(TLSError)
+
+        public var description: String {
+            switch self {
+            case .notRunning: "the server is not running"
+            case .noCertificateFiles: "the server was not started with certificate and key files"
+            case .tls(let error): error.description
             }
         }
     }
@@ -30,6 +54,9 @@ public final class Server: Sendable {
     private struct Running: Sendable {
         let state: ServerState
         let finished: [DispatchSemaphore]
+        /// The bound ports: nil for a listener not served.
+        let plainPort: Int?
+        let tlsPort: Int?
     }
 
     private let running = Locked<Running?>(nil)
@@ -40,31 +67,59 @@ public final class Server: Sendable {
         self.logger = logger
     }
 
-    /// Binds, starts the event loops and returns the bound port.
+    /// Binds, starts the event loops and returns the bound port: the plain one, or the TLS one
+    /// when only TLS is served (`plainPort` and `tlsPort` tell both).
     public func start() throws(StartError) -> Int {
+        // OpenSSL writes with write(2): a peer gone mid-write must not kill the process.
         Posix.ignoreSIGPIPE()
         Posix.raiseOpenFileLimit()
         Posix.keepFreedMemoryForReuse()
-        let address: SocketAddress
+        guard configuration.servesPlain || configuration.tls != nil else { throw .noListener }
+        // The certificate first: a bad one stops the start before any port is bound.
+        var tlsContext: TLSServerContext?
+        if let tls = configuration.tls {
+            do {
+                tlsContext = try Self.makeContext(tls.certificate)
+            } catch {
+                throw .tls(error)
+            }
+        }
+        let plainAddress: SocketAddress?
+        let tlsAddress: SocketAddress?
         do {
-            address = try SocketAddress.resolve(host: configuration.host, port: configuration.port)
+            plainAddress =
+                configuration.servesPlain
+                ? try SocketAddress.resolve(host: configuration.host, port: configuration.port) : nil
+            tlsAddress = try configuration.tls.map { tls throws(AddressError) in
+                try SocketAddress.resolve(host: tls.host ?? configuration.host, port: tls.port)
+            }
         } catch {
             throw .address(error)
         }
-        let listener: Int32
-        let port: Int
+        var listener: Int32 = -1
+        var tlsListener: Int32 = -1
+        var plainPort: Int?
+        var tlsPort: Int?
         let handles: [EventLoopHandle]
         do {
-            listener = try Socket.listen(on: address)
-            port = try Socket.localAddress(listener).port
+            if let plainAddress {
+                listener = try Socket.listen(on: plainAddress)
+                plainPort = try Socket.localAddress(listener).port
+            }
+            if let tlsAddress {
+                tlsListener = try Socket.listen(on: tlsAddress)
+                tlsPort = try Socket.localAddress(tlsListener).port
+            }
             let count = configuration.eventLoops > 0 ? configuration.eventLoops : Posix.availableCPUCount
             handles = try (0..<count).map { index throws(SystemError) in try EventLoopHandle(index: index) }
         } catch {
+            if listener >= 0 { Posix.close(listener) }
+            if tlsListener >= 0 { Posix.close(tlsListener) }
             throw .system(error)
         }
         let state = ServerState(
             configuration: configuration, chatConfig: configuration.chatConfig(createdText: Self.startDate()),
-            logger: logger, handles: handles, listener: listener)
+            logger: logger, handles: handles, listener: listener, tlsListener: tlsListener, tlsContext: tlsContext)
 
         let startFailure = Locked<SystemError?>(nil)
         let started = DispatchSemaphore(value: 0)
@@ -88,13 +143,54 @@ public final class Server: Sendable {
             thread.start()
         }
         for _ in handles { started.wait() }
-        let runningState = Running(state: state, finished: finished)
+        let runningState = Running(state: state, finished: finished, plainPort: plainPort, tlsPort: tlsPort)
         running.withLock { $0 = runningState }
         if let failure = startFailure.withLock({ $0 }) {
             shutdown()
             throw .system(failure)
         }
-        return port
+        return plainPort ?? tlsPort ?? 0
+    }
+
+    /// The plain-text port bound, while running; nil when only TLS is served.
+    public var plainPort: Int? { running.withLock { $0?.plainPort } }
+
+    /// The TLS port bound, while running; nil without TLS.
+    public var tlsPort: Int? { running.withLock { $0?.tlsPort } }
+
+    /// The SHA-256 fingerprint of the certificate new TLS connections get ("AB:12:..."); nil
+    /// without TLS.
+    public var tlsFingerprint: String? {
+        guard let context = running.withLock({ $0?.state.tlsContext }) else { return nil }
+        return context.withLock { $0.fingerprintSHA256 }
+    }
+
+    /// Reads the certificate and key files again (SIGHUP): new TLS connections get the new pair,
+    /// connections already made keep theirs. A pair that cannot be used changes nothing.
+    /// Returns the new certificate's SHA-256 fingerprint.
+    @discardableResult
+    public func reloadTLSCertificate() throws(ReloadError) -> String {
+        guard let state = runningState else { throw .notRunning }
+        guard let tls = configuration.tls, case .files = tls.certificate, let current = state.tlsContext else {
+            throw .noCertificateFiles
+        }
+        let context: TLSServerContext
+        do {
+            context = try Self.makeContext(tls.certificate)
+        } catch {
+            throw .tls(error)
+        }
+        current.withLock { $0 = context }
+        return context.fingerprintSHA256
+    }
+
+    private static func makeContext(_ certificate: TLSSettings.Certificate) throws(TLSError) -> TLSServerContext {
+        switch certificate {
+        case .files(let certificateFile, let keyFile):
+            try TLSServerContext(certificateFile: certificateFile, keyFile: keyFile)
+        case .selfSigned(let commonName):
+            try TLSServerContext.selfSigned(commonName: commonName)
+        }
     }
 
     /// Sends `ERROR :Server shutting down` to everyone, closes every socket (waiting up to two
@@ -103,7 +199,8 @@ public final class Server: Sendable {
         guard let current = running.withLock({ $0 }), !stopped.exchange(true, ordering: .relaxed) else { return }
         for handle in current.state.handles { handle.post(.shutdown) }
         for done in current.finished { done.wait() }
-        Posix.close(current.state.listener)
+        if current.state.listener >= 0 { Posix.close(current.state.listener) }
+        if current.state.tlsListener >= 0 { Posix.close(current.state.tlsListener) }
     }
 
     var runningState: ServerState? { running.withLock { $0?.state } }

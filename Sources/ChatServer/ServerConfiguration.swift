@@ -43,6 +43,10 @@ public struct ServerConfiguration: Sendable {
     public var history: (any ChatHistory)? = nil
     /// How many of a room's latest messages a joiner gets (0: none).
     public var joinReplay = 25
+    /// Whether the plain-text port (`port`) is served; false serves TLS only (`tls` must be set).
+    public var servesPlain = true
+    /// The TLS port, when TLS is served.
+    public var tls: TLSSettings? = nil
 
     /// Seconds between keepalive probes, and probes before the peer is declared gone.
     public static let keepaliveIntervalSeconds: Int32 = 10
@@ -64,5 +68,31 @@ public struct ServerConfiguration: Sendable {
             listAddresses: listAddresses, createdText: createdText, defaultRoom: defaultRoom)
         config.joinReplay = joinReplay
         return config
+    }
+}
+
+/// The TLS listener: where it listens and the certificate it presents.
+public struct TLSSettings: Sendable {
+    /// Where the certificate and key come from.
+    public enum Certificate: Sendable, Equatable {
+        /// A PEM certificate chain and its unencrypted PEM key, read at start and again on
+        /// `Server.reloadTLSCertificate()` (SIGHUP).
+        case files(certificate: String, key: String)
+        /// A throwaway self-signed certificate made in memory at start.
+        case selfSigned(commonName: String)
+    }
+
+    public var certificate: Certificate
+    /// The address to listen on; nil: the configuration's `host`.
+    public var host: String?
+    /// 0 picks a free port (tests); `Server.tlsPort` tells the one bound.
+    public var port: Int
+
+    public static let defaultPort = 6697
+
+    public init(certificate: Certificate, host: String? = nil, port: Int = TLSSettings.defaultPort) {
+        self.certificate = certificate
+        self.host = host
+        self.port = port
     }
 }

@@ -1,6 +1,8 @@
 import ChatCore
+import Locking
 import Platform
 import Synchronization
+import TLS
 
 /// What every event loop shares: the registry, configuration, connection counts, counters and
 /// every loop's handle. Immutable but for its lock- and atomic-guarded parts.
@@ -10,7 +12,13 @@ final class ServerState: Sendable {
     let registry = Registry()
     let logger: Logger
     let handles: [EventLoopHandle]
+    /// The plain-text listening socket, or -1 when only TLS is served.
     let listener: Int32
+    /// The TLS listening socket, or -1 when TLS is not served.
+    let tlsListener: Int32
+    /// The certificate and key new TLS connections get: read at accept time, replaced by a
+    /// reload (SIGHUP); connections already made keep the context they were made with.
+    let tlsContext: Locked<TLSServerContext>?
     let statistics = ServerStatistics()
     /// Monotonic nanoseconds at start.
     let startedAt: Int64
@@ -21,13 +29,15 @@ final class ServerState: Sendable {
 
     init(
         configuration: ServerConfiguration, chatConfig: ChatConfig, logger: Logger, handles: [EventLoopHandle],
-        listener: Int32
+        listener: Int32, tlsListener: Int32 = -1, tlsContext: TLSServerContext? = nil
     ) {
         self.configuration = configuration
         self.chatConfig = chatConfig
         self.logger = logger
         self.handles = handles
         self.listener = listener
+        self.tlsListener = tlsListener
+        self.tlsContext = tlsContext.map { Locked($0) }
         self.startedAt = Posix.monotonicNanoseconds()
         self.admission = Admission(maxClients: configuration.maxClients, maxPerAddress: configuration.maxPerIP)
     }
@@ -52,6 +62,8 @@ public final class ServerStatistics: Sendable {
     let floodDisconnects = Atomic<Int>(0)
     let outputBudgetDisconnects = Atomic<Int>(0)
     let bytesDiscarded = Atomic<Int>(0)
+    let tlsHandshakes = Atomic<Int>(0)
+    let tlsHandshakeFailures = Atomic<Int>(0)
 }
 
 /// A loop's counters since its last publish.
@@ -67,6 +79,8 @@ struct LocalStatistics {
     var floodDisconnects = 0
     var outputBudgetDisconnects = 0
     var bytesDiscarded = 0
+    var tlsHandshakes = 0
+    var tlsHandshakeFailures = 0
 
     mutating func publish(to statistics: ServerStatistics) {
         if connectionsAccepted != 0 { statistics.connectionsAccepted.add(connectionsAccepted, ordering: .relaxed) }
@@ -82,6 +96,8 @@ struct LocalStatistics {
             statistics.outputBudgetDisconnects.add(outputBudgetDisconnects, ordering: .relaxed)
         }
         if bytesDiscarded != 0 { statistics.bytesDiscarded.add(bytesDiscarded, ordering: .relaxed) }
+        if tlsHandshakes != 0 { statistics.tlsHandshakes.add(tlsHandshakes, ordering: .relaxed) }
+        if tlsHandshakeFailures != 0 { statistics.tlsHandshakeFailures.add(tlsHandshakeFailures, ordering: .relaxed) }
         self = LocalStatistics()
     }
 }

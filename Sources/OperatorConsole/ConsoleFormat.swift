@@ -34,7 +34,8 @@ public enum ConsoleFormat {
         "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 
-    /// The `list` output: one row per connection, then a summary line.
+    /// The `list` output: one row per connection (a TLS one's address marked `(TLS)`), then a
+    /// summary line.
     public static func connections(_ infos: [ConnectionInfo]) -> [String] {
         guard !infos.isEmpty else { return ["No connections."] }
         let table = TextTable(columns: [
@@ -46,7 +47,7 @@ public enum ConsoleFormat {
         ])
         let rows = infos.map { info in
             [
-                TerminalText.sanitized(info.nickname ?? "-"), info.address,
+                TerminalText.sanitized(info.nickname ?? "-"), info.isSecure ? info.address + " (TLS)" : info.address,
                 duration(info.connectedSeconds), duration(info.idleSeconds),
                 "\(info.linesIn)", bytes(info.bytesIn), "\(info.linesOut)", bytes(info.bytesOut),
                 info.rooms.isEmpty ? "-" : TerminalText.sanitized(info.rooms.joined(separator: " ")),
@@ -78,7 +79,7 @@ public enum ConsoleFormat {
     /// The `stats` output: one aligned "name  value" line per figure, with the log lines
     /// dropped because the log output stalled.
     public static func statistics(_ snapshot: StatisticsSnapshot, logLinesDropped: Int = 0) -> [String] {
-        let rows = [
+        var rows = [
             ["Uptime", duration(snapshot.uptimeSeconds)],
             [
                 "Connections",
@@ -98,6 +99,10 @@ public enum ConsoleFormat {
             ["Resident memory", bytes(snapshot.residentMemoryBytes)],
             ["History", history(snapshot.history)],
         ]
+        if snapshot.servesTLS {
+            rows.insert(
+                ["TLS handshakes", "\(snapshot.tlsHandshakes) done, \(snapshot.tlsHandshakeFailures) failed"], at: 2)
+        }
         return TextTable(columns: [.init(), .init()]).lines(rows)
     }
 

@@ -46,16 +46,20 @@ public final class ConsoleHost {
     private let offReason: String?
     private let log: ConsoleLog
     private let signals: SignalPipe
-    /// The signals `signals` catches: the stop signals, and at a terminal its resizes and
-    /// continues.
+    /// The signals `signals` catches: the stop signals, SIGHUP when it reloads something, and
+    /// at a terminal its resizes and continues.
     private let caught: [Int32]
+    /// Runs on the console's thread for each SIGHUP (only caught when `catchesHangUp`).
+    private var onHangUp: () -> Void = {}
     private static let stopSignals = [Signal.interrupt, Signal.terminate]
 
     /// Picks the mode from `enabled` (`--console`/`--no-console`) and what stdin and stdout
     /// are, and sets up signal catching with the signals blocked in the calling thread. Call it
     /// before the server starts its threads: they inherit the block, so SIGINT and SIGTERM
     /// reach only `run`.
-    public init(enabled: Bool) throws(SystemError) {
+    /// `catchesHangUp`: SIGHUP is caught and handed to `run`'s `onHangUp` (a reload) instead of
+    /// ending the process.
+    public init(enabled: Bool, catchesHangUp: Bool = false) throws(SystemError) {
         log = try ConsoleLog()
         if !enabled {
             (mode, offReason) = (.off, nil)
@@ -67,7 +71,9 @@ public final class ConsoleHost {
         } else {
             (mode, offReason) = (Terminal.isTerminal(1) ? .interactive : .plain, nil)
         }
-        caught = Self.stopSignals + (mode == .interactive ? [Signal.windowChanged, Signal.continue] : [])
+        caught =
+            Self.stopSignals + (catchesHangUp ? [Signal.hangUp] : [])
+            + (mode == .interactive ? [Signal.windowChanged, Signal.continue] : [])
         // Its descriptors are opened now, before the server says it is listening, so that a
         // test counting the process's descriptors from then on sees a steady number.
         signals = try SignalPipe(catching: caught)
@@ -83,7 +89,11 @@ public final class ConsoleHost {
     /// Runs the console on the calling thread (the one that made this host) until the server
     /// should stop. On return SIGINT and SIGTERM are blocked again, so a second one cannot cut
     /// the graceful shutdown short.
-    public func run(server: some OperatorServer, banner: String, logger: Logger) -> StopReason {
+    /// `onHangUp` runs on this thread for each SIGHUP, when the host catches it.
+    public func run(
+        server: some OperatorServer, banner: String, logger: Logger, onHangUp: @escaping () -> Void = {}
+    ) -> StopReason {
+        self.onHangUp = onHangUp
         Posix.unblockSignals(caught)
         defer { Posix.blockSignals(caught) }
         let log = self.log
@@ -112,8 +122,10 @@ public final class ConsoleHost {
         }
     }
 
+    /// The stop signal among `received`, if any; runs `onHangUp` for a SIGHUP first.
     private func stopSignal(in received: [Int32]) -> Int32? {
-        received.first { $0 == Signal.interrupt || $0 == Signal.terminate }
+        if received.contains(Signal.hangUp) { onHangUp() }
+        return received.first { $0 == Signal.interrupt || $0 == Signal.terminate }
     }
 }
 

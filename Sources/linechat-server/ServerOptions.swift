@@ -13,6 +13,16 @@ struct ServerOptions {
     var showVersion = false
     /// Where history lives, and whether it is kept.
     var history = HistoryOptions()
+    /// TLS as the flags asked for it (checked together once all are read).
+    var tls = TLSOptions()
+
+    struct TLSOptions {
+        var certificateFile: String?
+        var keyFile: String?
+        var selfSigned = false
+        var port: Int?
+        var host: String?
+    }
 
     struct HistoryOptions {
         var enabled = true
@@ -35,7 +45,15 @@ struct ServerOptions {
 
         OPTIONS:
           --host <address>            Address to listen on (default: 0.0.0.0)
-          --port <port>               TCP port (default: 33000; 0 picks a free one)
+          --port <port|none>          TCP port (default: 33000; 0 picks a free one; none: TLS only)
+          --tls-cert <file>           TLS: PEM certificate chain, server certificate first
+                                      (with --tls-key; SIGHUP reads both files again)
+          --tls-key <file>            TLS: the certificate's unencrypted PEM private key
+          --tls-self-signed           TLS with a throwaway self-signed certificate made at start
+                                      (its SHA-256 fingerprint is logged)
+          --tls-port <port>           TLS port (default: 6697; 0 picks a free one)
+          --tls-host <address>        Address for the TLS port (default: --host)
+          --no-plain                  Serve TLS only (same as --port none)
           --server-name <name>        The server's name on every line it sends (default: linechat)
           --max-clients <n>           Connections at once, server-wide (default: 10000)
           --max-per-ip <n>            Connections at once from one address (default: 50)
@@ -91,9 +109,29 @@ struct ServerOptions {
                 }
                 return number
             }
+            func nonEmpty() throws(UsageError) -> String {
+                let text = try value()
+                guard !text.isEmpty else { throw UsageError(description: "\(name) needs a value") }
+                return text
+            }
             switch name {
             case "--host": options.configuration.host = try value()
-            case "--port": options.configuration.port = try integer(0...65535)
+            case "--port":
+                if let inlineValue, inlineValue.lowercased() == "none" {
+                    options.configuration.servesPlain = false
+                } else if inlineValue == nil, remaining.first?.lowercased() == "none" {
+                    remaining.removeFirst()
+                    options.configuration.servesPlain = false
+                } else {
+                    options.configuration.port = try integer(0...65535)
+                    options.configuration.servesPlain = true
+                }
+            case "--tls-cert": options.tls.certificateFile = try nonEmpty()
+            case "--tls-key": options.tls.keyFile = try nonEmpty()
+            case "--tls-self-signed": options.tls.selfSigned = true
+            case "--tls-port": options.tls.port = try integer(0...65535)
+            case "--tls-host": options.tls.host = try nonEmpty()
+            case "--no-plain": options.configuration.servesPlain = false
             case "--server-name":
                 let serverName = try value()
                 guard !serverName.isEmpty, !serverName.contains(" "), !serverName.hasPrefix(":"),
@@ -142,10 +180,46 @@ struct ServerOptions {
             default: throw UsageError(description: "unknown option '\(argument)'")
             }
         }
+        options.configuration.tls = try tlsSettings(options.tls, serverName: options.configuration.serverName)
+        if !options.configuration.servesPlain && options.configuration.tls == nil {
+            throw UsageError(
+                description: "--no-plain (--port none) serves TLS only: " + needsTLS)
+        }
         if options.configuration.motd == nil {
             options.configuration.motd = defaultMOTD(for: options.configuration.defaultRoom)
         }
         return options
+    }
+
+    private static let needsTLS = "give --tls-cert and --tls-key, or --tls-self-signed"
+
+    /// The TLS listener the TLS flags describe, or nil for none.
+    static func tlsSettings(_ tls: TLSOptions, serverName: String) throws(UsageError) -> TLSSettings? {
+        let certificate: TLSSettings.Certificate
+        switch (tls.certificateFile, tls.keyFile, tls.selfSigned) {
+        case (let certificateFile?, let keyFile?, false):
+            certificate = .files(certificate: certificateFile, key: keyFile)
+        case (nil, nil, true):
+            // The server's name when it can be a host name; the certificate names localhost and
+            // 127.0.0.1 as well.
+            let isHostName = serverName.allSatisfy {
+                $0 == "-" || $0 == "." || $0.isASCII && ($0.isLetter || $0.isNumber)
+            }
+            certificate = .selfSigned(commonName: isHostName ? serverName : "localhost")
+        case (nil, nil, false):
+            guard tls.port == nil && tls.host == nil else {
+                throw UsageError(description: "\(tls.port != nil ? "--tls-port" : "--tls-host") needs TLS: " + needsTLS)
+            }
+            return nil
+        case (_, _, true):
+            throw UsageError(
+                description: "--tls-self-signed and --tls-cert/--tls-key are alternatives: give one or the other")
+        case (nil, _, false):
+            throw UsageError(description: "--tls-key needs --tls-cert (the certificate it belongs to)")
+        case (_, nil, false):
+            throw UsageError(description: "--tls-cert needs --tls-key (the certificate's private key)")
+        }
+        return TLSSettings(certificate: certificate, host: tls.host, port: tls.port ?? TLSSettings.defaultPort)
     }
 
     /// The default MOTD teaches `BROADCAST` as talking in #lobby: name the configured room

@@ -27,7 +27,14 @@ if options.showVersion {
 // threads inherit the block and only `console.run` (on this thread) receives them.
 let console: ConsoleHost
 do {
-    console = try ConsoleHost(enabled: options.console ?? true)
+    // SIGHUP reads the TLS certificate and key files again; without them it keeps its default.
+    let reloadsCertificate: Bool
+    if case .files? = options.configuration.tls?.certificate {
+        reloadsCertificate = true
+    } else {
+        reloadsCertificate = false
+    }
+    console = try ConsoleHost(enabled: options.console ?? true, catchesHangUp: reloadsCertificate)
 } catch {
     FileHandle.standardError.write(Data("linechat-server: cannot start the operator console: \(error)\n".utf8))
     exit(1)
@@ -72,12 +79,30 @@ do {
     FileHandle.standardError.write(Data("linechat-server: cannot start: \(error)\n".utf8))
     exit(1)
 }
+// One line per listener, then the summary (on the plain port, or the TLS one when it is alone).
+if let plainPort = server.plainPort {
+    logger.info("listening on \(configuration.host):\(plainPort) (plain)")
+}
+if let tls = configuration.tls, let tlsPort = server.tlsPort {
+    let fingerprint = server.tlsFingerprint ?? "?"
+    logger.info("listening on \(tls.host ?? configuration.host):\(tlsPort) (TLS, certificate SHA-256 \(fingerprint))")
+}
+let summaryHost = server.plainPort == nil ? configuration.tls?.host ?? configuration.host : configuration.host
 logger.info(
-    "Server listening on \(configuration.host):\(port) as \(configuration.serverName); "
+    "Server listening on \(summaryHost):\(port)\(server.plainPort == nil ? " (TLS only)" : "") as "
+        + "\(configuration.serverName); "
         + "\(configuration.eventLoops > 0 ? configuration.eventLoops : Posix.availableCPUCount) event loop(s)")
 
 let banner = ConsoleSession.banner(host: configuration.host, port: port)
-let reason = console.run(server: server, banner: banner, logger: logger)
+let reason = console.run(server: server, banner: banner, logger: logger) {
+    guard case .files(let certificate, let key)? = configuration.tls?.certificate else { return }
+    do {
+        let fingerprint = try server.reloadTLSCertificate()
+        logger.info("SIGHUP: reloaded the TLS certificate \(certificate) and key \(key) (SHA-256 \(fingerprint))")
+    } catch {
+        logger.error("SIGHUP: cannot reload the TLS certificate: \(error); keeping the one in use")
+    }
+}
 logger.info("\(reason); shutting down")
 server.shutdown()
 // Every message accepted before the shutdown is written before the process exits.

@@ -61,4 +61,19 @@ struct OutputBufferTests {
         buffer.dropUnsentLines()
         #expect(pending(buffer) == bytes("st line\r\n"))
     }
+
+    @Test("dropping unsent lines keeps the bytes a TLS write attempt started on, through the end of their line")
+    func dropKeepsAnAttemptedTLSWrite() {
+        var buffer = OutputBuffer()
+        for line in ["one\r\n", "two\r\n", "three\r\n", "four\r\n"] {
+            bytes(line).withUnsafeBytes { buffer.append($0) }
+        }
+        buffer.consume(5)  // "one\r\n" sent: on a line boundary
+        buffer.dropUnsentLines(keeping: 7)  // the attempt offered "two\r\nth"
+        #expect(pending(buffer) == bytes("two\r\nthree\r\n"))
+        buffer.dropUnsentLines(keeping: 5)  // ends exactly on a line end
+        #expect(pending(buffer) == bytes("two\r\n"))
+        buffer.dropUnsentLines(keeping: 0)
+        #expect(buffer.isEmpty && buffer.capacity == 0)
+    }
 }

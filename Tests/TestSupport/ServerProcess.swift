@@ -16,6 +16,9 @@ public final class ServerProcess: ChatServerUnderTest {
     /// The history directory made for this server (removed with it), unless the arguments
     /// named one or turned history off.
     public let dataDirectory: String?
+    /// The TLS port and the certificate's SHA-256 fingerprint, from the log, when TLS is served.
+    public private(set) var tlsPort: Int?
+    public private(set) var tlsFingerprint: String?
 
     /// The directory holding the package's built products (beside the test bundle).
     public static var productsDirectory: URL {
@@ -68,6 +71,10 @@ public final class ServerProcess: ChatServerUnderTest {
             } catch {
                 process.terminate()
                 throw StartFailure(description: "linechat-server did not report its port: \(error)")
+            }
+            if let range = line.range(of: "listening on 127.0.0.1:"), line.contains(" (TLS, certificate SHA-256 ") {
+                tlsPort = Int(line[range.upperBound...].prefix { $0.isNumber })
+                tlsFingerprint = line.split(separator: " ").last.map { String($0.dropLast()) }
             }
             if let range = line.range(of: "Server listening on 127.0.0.1:") {
                 found = Int(line[range.upperBound...].prefix { $0.isNumber })
@@ -127,6 +134,12 @@ public final class ServerProcess: ChatServerUnderTest {
 
     /// A client connected to this server.
     public func connect() throws -> TestClient { try TestClient(port: port) }
+
+    /// A TLS client connected to this server's TLS port, its handshake done.
+    public func connectTLS() throws -> TLSTestClient {
+        guard let tlsPort else { throw StartFailure(description: "this server does not serve TLS") }
+        return try TLSTestClient(port: tlsPort)
+    }
 
     /// Types `line` at the operator console (writes it and a newline to stdin).
     public func command(_ line: String) throws {

@@ -77,6 +77,15 @@ public final class TestServer: Sendable, ChatServerUnderTest {
     /// A new client connected to this server.
     public func connect() throws -> TestClient { try TestClient(port: port) }
 
+    /// The TLS port, when the configuration asked for TLS.
+    public var tlsPort: Int? { server.tlsPort }
+
+    /// A new TLS client, its handshake done (the server must serve TLS).
+    public func connectTLS() throws -> TLSTestClient {
+        guard let tlsPort else { throw TestClient.Mismatch(description: "this test server does not serve TLS") }
+        return try TLSTestClient(port: tlsPort)
+    }
+
     /// Stops the server, then its history store (everything accepted is written).
     public func stop() {
         server.shutdown()
