@@ -185,6 +185,7 @@ final class LoadGenerator {
         readBuffer.deallocate()
         carry.deallocate()
         counters.deallocate()
+        latency.deinitialize(count: 1)  // its buckets are an array: released here
         latency.deallocate()
         nextSequence.deallocate()
         deliveredFrom.deallocate()
