@@ -17,6 +17,14 @@
 # SERVERS (linechat linechat-irc relay ngircd inspircd nio), IDLE_CONNECTIONS (19900), IDLE_HOLD (30),
 # NIO_DIR (/tmp/nio-anchor), RELAY_SOURCE (../shared/bench/relay.c), WORK (/tmp/linechat-compare),
 # RESULTS (a file that receives every run's JSON line; default $WORK/results.jsonl).
+# TLS scenarios (not in the default set): tlsfanout100, tlsfanout1000, tlsconnect, tlsidle, the
+# plain ones over TLS (linechat-bench --tls, no certificate verification) against each server's
+# TLS port (plain port + 10), with one EC P-256 self-signed certificate made into $WORK per run;
+# the relay and NIOChatServer have no TLS and sit them out. TLS_IDLE_CONNECTIONS (5000).
+#   RUNS=3 SERVERS="linechat linechat-irc ngircd inspircd" SCENARIOS="tlsfanout100 tlsfanout1000 tlsconnect tlsidle" Benchmarks/compare.sh
+# Smaller runs (smoke tests): CONNECT_CONNECTIONS (5000; connect and tlsconnect),
+# FANOUT100_MESSAGES (1000; fanout100 and tlsfanout100), FANOUT1000_MESSAGES (200; fanout1000
+# and tlsfanout1000).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +33,10 @@ SCENARIOS=${SCENARIOS:-"fanout100 fanout1000 fanout100w4 efficiency latency idle
 SERVERS=${SERVERS:-"linechat linechat-irc relay ngircd inspircd nio"}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-19900}
 IDLE_HOLD=${IDLE_HOLD:-30}
+TLS_IDLE_CONNECTIONS=${TLS_IDLE_CONNECTIONS:-5000}
+CONNECT_CONNECTIONS=${CONNECT_CONNECTIONS:-5000}
+FANOUT100_MESSAGES=${FANOUT100_MESSAGES:-1000}
+FANOUT1000_MESSAGES=${FANOUT1000_MESSAGES:-200}
 NIO_DIR=${NIO_DIR:-/tmp/nio-anchor}
 RELAY_SOURCE=${RELAY_SOURCE:-$ROOT/../shared/bench/relay.c}
 WORK=${WORK:-/tmp/linechat-compare}
@@ -85,6 +97,18 @@ for server in $SERVERS; do
 done
 
 # ---------------------------------------------------------------------------------------------
+# TLS: one certificate for every server, made once per run (EC P-256, self-signed, CN=localhost).
+is_tls() { [[ $1 == tls* ]]; }
+has_tls() { case $1 in linechat | linechat-irc | ngircd | inspircd) return 0 ;; *) return 1 ;; esac; }
+CERT="$WORK/cert.pem"
+KEY="$WORK/key.pem"
+if [[ " $SCENARIOS " == *" tls"* ]]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+        -keyout "$KEY" -out "$CERT" 2>/dev/null
+fi
+
+# ---------------------------------------------------------------------------------------------
 # Anchor configurations. Every limit that would throttle or refuse the benchmark is relaxed;
 # everything else is the package default. README.md lists these changes.
 write_ngircd_conf() {
@@ -113,6 +137,16 @@ write_ngircd_conf() {
     Ident = no
     PAM = no
 EOF
+    # TLS (GnuTLS): the certificate and a port; ciphers and everything else as packaged. Without
+    # a DHFile ngIRCd makes 2048-bit DH parameters at each start, before it listens.
+    if [[ -n ${2:-} ]]; then
+        cat >> "$WORK/ngircd.conf" <<EOF
+[SSL]
+    CertFile = $CERT
+    KeyFile = $KEY
+    Ports = $2
+EOF
+    fi
 }
 
 write_inspircd_conf() {
@@ -134,6 +168,14 @@ write_inspircd_conf() {
 <limits maxnick="30">
 <log method="file" type="* -USERINPUT -USEROUTPUT" level="sparse" target="$WORK/inspircd.log">
 EOF
+    # TLS (GnuTLS): the module, a profile with the certificate, a client bind; the rest as packaged.
+    if [[ -n ${2:-} ]]; then
+        cat >> "$WORK/inspircd.conf" <<EOF
+<module name="ssl_gnutls">
+<sslprofile name="bench" provider="gnutls" certfile="$CERT" keyfile="$KEY">
+<bind address="127.0.0.1" port="$2" type="clients" sslprofile="bench">
+EOF
+    fi
 }
 
 # Below the ephemeral range (32768-60999), so no client socket can hold a server port.
@@ -142,18 +184,23 @@ port_of() {
     case $1 in linechat | linechat-irc) echo $((PORT_BASE)) ;; relay) echo $((PORT_BASE + 1)) ;;
     ngircd) echo $((PORT_BASE + 2)) ;; inspircd) echo $((PORT_BASE + 3)) ;; nio) echo $((PORT_BASE + 4)) ;; esac
 }
+tls_port_of() { echo $(($(port_of "$1") + 10)); }
 adapter_of() {
     case $1 in linechat | relay) echo linechat ;; linechat-irc | ngircd | inspircd) echo irc ;; nio) echo nio-chat ;; esac
 }
 
 SERVER_PID=""
-start_server() {
-    local name=$1 port
+start_server() { # start_server NAME [tls]: with tls, the server also listens for TLS on tls_port_of
+    local name=$1 port tls_port="" wait_port
     port=$(port_of "$name")
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-        say "port $port is already in use: stop whatever listens there (or set PORT_BASE)"
-        return 1
-    fi
+    [[ ${2:-} == tls ]] && tls_port=$(tls_port_of "$name")
+    for wait_port in $port $tls_port; do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$wait_port") 2>/dev/null; then
+            say "port $wait_port is already in use: stop whatever listens there (or set PORT_BASE)"
+            return 1
+        fi
+    done
+    wait_port=${tls_port:-$port}
     case $name in
     linechat | linechat-irc)
         # Through the irc adapter, LineChat does what the anchors do: no default room to join
@@ -162,7 +209,9 @@ start_server() {
         rm -rf "$WORK/$name-data"
         local room=()
         [[ $name == linechat-irc ]] && room=(--default-room none)
-        taskset -c $SERVER_CPU "$BIN/linechat-server" --host 127.0.0.1 --port "$port" "${room[@]}" \
+        local tls=()
+        [[ -n $tls_port ]] && tls=(--tls-cert "$CERT" --tls-key "$KEY" --tls-port "$tls_port")
+        taskset -c $SERVER_CPU "$BIN/linechat-server" --host 127.0.0.1 --port "$port" "${room[@]}" "${tls[@]}" \
             --max-clients 20000 --max-per-ip 20000 --flood-burst 1000000 --flood-rate 100000000 \
             --sendq-bytes 16777216 --log-level error --no-console --data-dir "$WORK/$name-data" \
             >"$WORK/$name.log" 2>&1 &
@@ -171,23 +220,25 @@ start_server() {
         taskset -c $SERVER_CPU "$ROOT/.build-relay/relay" "$port" >"$WORK/relay.log" 2>&1 &
         SERVER_PID=$! ;;
     ngircd)
-        write_ngircd_conf "$port"
+        write_ngircd_conf "$port" "$tls_port"
         taskset -c $SERVER_CPU ngircd --nodaemon --config "$WORK/ngircd.conf" >"$WORK/ngircd.log" 2>&1 &
         SERVER_PID=$! ;;
     inspircd)
-        write_inspircd_conf "$port"
-        taskset -c $SERVER_CPU inspircd --nofork --nopid --runasroot --config "$WORK/inspircd.conf" \
-            >"$WORK/inspircd.out" 2>&1 &
+        write_inspircd_conf "$port" "$tls_port"
+        # With ssl_gnutls loaded, Debian's 3.15.0 dies of a segfault on SIGTERM (after the run;
+        # with or without connections): no core file for it.
+        (ulimit -c 0; exec taskset -c $SERVER_CPU inspircd --nofork --nopid --runasroot --config "$WORK/inspircd.conf" \
+            >"$WORK/inspircd.out" 2>&1) &
         SERVER_PID=$! ;;
     nio)
         taskset -c $SERVER_CPU "$NIO_DIR/.build/release/NIOChatServer" 127.0.0.1 "$port" >"$WORK/nio.log" 2>&1 &
         SERVER_PID=$! ;;
     esac
     for _ in $(seq 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then sleep 0.2; return 0; fi
+        if (exec 3<>"/dev/tcp/127.0.0.1/$wait_port") 2>/dev/null; then sleep 0.2; return 0; fi
         sleep 0.1
     done
-    say "$name did not start listening on $port (see $WORK/$name.*)"
+    say "$name did not start listening on $wait_port (see $WORK/$name.*)"
     stop_server
     return 1
 }
@@ -211,8 +262,8 @@ JOINSTORM_USERS=${JOINSTORM_USERS:-10000}
 idle_connections() { if [[ $1 == nio ]]; then echo "$IDLE_CONNECTIONS_NIO"; else echo "$IDLE_CONNECTIONS"; fi; }
 scenario_args() {
     case $1 in
-    fanout100) echo "fanout --clients 100 --senders 10 --messages 1000 --payload 64" ;;
-    fanout1000) echo "fanout --clients 1000 --senders 10 --messages 200 --payload 64" ;;
+    fanout100) echo "fanout --clients 100 --senders 10 --messages $FANOUT100_MESSAGES --payload 64" ;;
+    fanout1000) echo "fanout --clients 1000 --senders 10 --messages $FANOUT1000_MESSAGES --payload 64" ;;
     # fanout100 with each sender at most 4 messages ahead: little batching for the server to use.
     fanout100w4) echo "fanout --clients 100 --senders 10 --messages 1000 --payload 64 --window 4" ;;
     # The same fan-out as fanout100, three times longer, so that CPU time (in 10 ms ticks) is
@@ -220,30 +271,38 @@ scenario_args() {
     efficiency) echo "fanout --clients 100 --senders 10 --messages 3000 --payload 64" ;;
     latency) echo "fanout --clients 100 --senders 10 --messages 1000 --payload 64 --rate 1000" ;;
     idle) echo "idle --connections $(idle_connections "$2") --hold $IDLE_HOLD --timeout 900" ;;
-    connect) echo "connect --connections 5000 --concurrency 64" ;;
+    connect) echo "connect --connections $CONNECT_CONNECTIONS --concurrency 64" ;;
+    tlsfanout100) echo "fanout --clients 100 --senders 10 --messages $FANOUT100_MESSAGES --payload 64 --tls" ;;
+    tlsfanout1000) echo "fanout --clients 1000 --senders 10 --messages $FANOUT1000_MESSAGES --payload 64 --tls" ;;
+    tlsconnect) echo "connect --connections $CONNECT_CONNECTIONS --concurrency 64 --tls" ;;
+    tlsidle) echo "idle --connections $TLS_IDLE_CONNECTIONS --hold $IDLE_HOLD --timeout 900 --tls" ;;
     joinstorm) echo "joinstorm --connections $JOINSTORM_USERS --room-size 10 --hold 5 --timeout 900" ;;
     esac
 }
 scenario_field() {
     case $1 in
-    fanout100 | fanout1000 | fanout100w4) echo deliveries_per_second ;;
+    fanout100 | fanout1000 | fanout100w4 | tlsfanout100 | tlsfanout1000) echo deliveries_per_second ;;
     efficiency) echo per_server_cpu_second ;;
     latency) echo latency_p99_us ;;
-    idle) echo rss_per_connection ;;
-    connect) echo handshakes_per_second ;;
+    idle | tlsidle) echo rss_per_connection ;;
+    connect | tlsconnect) echo handshakes_per_second ;;
     joinstorm) echo storm_seconds ;;
     joinstorm_rss) echo rss_per_connection ;;
     esac
 }
 scenario_title() {
     case $1 in
-    fanout100) echo "fanout 100 clients, 10x1000 msgs: deliveries/s" ;;
-    fanout1000) echo "fanout 1000 clients, 10x200 msgs: deliveries/s" ;;
+    fanout100) echo "fanout 100 clients, 10x$FANOUT100_MESSAGES msgs: deliveries/s" ;;
+    fanout1000) echo "fanout 1000 clients, 10x$FANOUT1000_MESSAGES msgs: deliveries/s" ;;
     fanout100w4) echo "fanout 100 clients, window 4: deliveries/s" ;;
     efficiency) echo "deliveries per server CPU-second (10x3000 msgs)" ;;
     latency) echo "100 clients, 1000 msgs/s: p99 latency" ;;
     idle) echo "idle $IDLE_CONNECTIONS conns held ${IDLE_HOLD} s: server RSS/conn" ;;
     connect) echo "connect: handshakes/s" ;;
+    tlsfanout100) echo "TLS fanout 100 clients, 10x$FANOUT100_MESSAGES msgs: deliveries/s" ;;
+    tlsfanout1000) echo "TLS fanout 1000 clients, 10x$FANOUT1000_MESSAGES msgs: deliveries/s" ;;
+    tlsconnect) echo "TLS connect: handshakes/s" ;;
+    tlsidle) echo "TLS idle $TLS_IDLE_CONNECTIONS conns held ${IDLE_HOLD} s: server RSS/conn" ;;
     joinstorm) echo "join storm, $JOINSTORM_USERS users in rooms of 10 + one of all: seconds" ;;
     joinstorm_rss) echo "join storm: server RSS/conn after it" ;;
     esac
@@ -261,10 +320,10 @@ format_value() { # format_value SCENARIO VALUE
     local value=$2
     if [[ $value == null || -z $value ]]; then echo "-"; return; fi
     case $1 in
-    fanout100 | fanout1000 | fanout100w4 | efficiency | connect)
+    fanout100 | fanout1000 | fanout100w4 | efficiency | connect | tlsfanout100 | tlsfanout1000 | tlsconnect)
         awk -v v="$value" 'BEGIN { if (v >= 1e6) printf "%.2f M", v / 1e6; else if (v >= 1e3) printf "%.1f k", v / 1e3; else printf "%.0f", v }' ;;
     latency) awk -v v="$value" 'BEGIN { printf "%.2f ms", v / 1000 }' ;;
-    idle | joinstorm_rss) awk -v v="$value" 'BEGIN { printf "%.2f KiB", v / 1024 }' ;;
+    idle | tlsidle | joinstorm_rss) awk -v v="$value" 'BEGIN { printf "%.2f KiB", v / 1024 }' ;;
     joinstorm) awk -v v="$value" 'BEGIN { printf "%.2f s", v }' ;;
     esac
 }
@@ -274,14 +333,18 @@ for scenario in $SCENARIOS; do
     for server in $SERVERS; do
         [[ -n ${AVAILABLE[$server]:-} ]] || continue
         [[ $scenario == joinstorm && ($server == nio || $server == relay) ]] && continue  # no rooms
+        tls=""
+        if is_tls "$scenario"; then has_tls "$server" || continue; tls=tls; fi  # no TLS: relay, nio
+        port=$(port_of "$server")
+        [[ -n $tls ]] && port=$(tls_port_of "$server")
         values=()
         memory=()
         dirty=0
         for run in $(seq "$RUNS"); do
-            if ! start_server "$server"; then dirty=1; continue; fi
+            if ! start_server "$server" $tls; then dirty=1; continue; fi
             say "$scenario · $server · run $run of $RUNS"
             # shellcheck disable=SC2046
-            line=$(taskset -c $CLIENT_CPU "$BENCH" $(scenario_args "$scenario" "$server") --port "$(port_of "$server")" \
+            line=$(taskset -c $CLIENT_CPU "$BENCH" $(scenario_args "$scenario" "$server") --port "$port" \
                 --adapter "$(adapter_of "$server")" --server-pid "$SERVER_PID" --json --no-progress || true)
             stop_server
             if [[ -z $line ]]; then dirty=1; continue; fi
@@ -336,7 +399,7 @@ for scenario in $ROWS; do
         row+=" $cell |"
         if [[ $server != linechat && $server != linechat-irc && $server != relay && $value != null ]]; then
             case $scenario in
-            latency | idle | joinstorm | joinstorm_rss) best=$(printf '%s\n' $best "$value" | sort -g | head -1) ;;
+            latency | idle | tlsidle | joinstorm | joinstorm_rss) best=$(printf '%s\n' $best "$value" | sort -g | head -1) ;;
             *) best=$(printf '%s\n' $best "$value" | sort -g | tail -1) ;;
             esac
         fi
