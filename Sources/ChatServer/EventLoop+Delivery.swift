@@ -240,16 +240,15 @@ extension EventLoop {
     /// Sets the epoll interest the connection's state calls for. A failure requests the close.
     func updateInterest(_ connection: Connection) {
         var wanted: Epoll.Events = []
+        switch connection.lifecycle {
+        case .open: if !connection.flood.isThrottled { wanted.insert(.readable) }
+        case .flushingLastLine, .awaitingEOF: wanted.insert(.readable)
+        case .closeRequested, .closed: return
+        }
         if connection.tls != nil {
-            guard let tlsWanted = tlsInterest(connection) else { return }
-            wanted = tlsWanted
-        } else {
-            switch connection.lifecycle {
-            case .open: if !connection.flood.isThrottled { wanted.insert(.readable) }
-            case .flushingLastLine, .awaitingEOF: wanted.insert(.readable)
-            case .closeRequested, .closed: return
-            }
-            if !connection.output.isEmpty { wanted.insert(.writable) }
+            wanted = tlsInterest(connection, reading: wanted)
+        } else if !connection.output.isEmpty {
+            wanted.insert(.writable)
         }
         guard wanted != connection.interest else { return }
         do {

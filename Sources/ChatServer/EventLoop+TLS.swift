@@ -189,15 +189,12 @@ extension EventLoop {
         updateInterest(connection)
     }
 
-    /// The epoll interest a TLS connection's state calls for; nil when it is closing.
-    func tlsInterest(_ connection: Connection) -> Epoll.Events? {
-        var wanted: Epoll.Events = []
-        switch connection.lifecycle {
-        case .open: if !connection.flood.isThrottled { wanted.insert(.readable) }
-        case .flushingLastLine, .awaitingEOF: wanted.insert(.readable)
-        case .closeRequested, .closed: return nil
-        }
+    /// The epoll interest of a TLS connection, from what its lifecycle reads (`readable`):
+    /// the handshake waits for one direction only, a write that waits for input needs the
+    /// socket readable rather than writable, and a read that waits for output needs it writable.
+    func tlsInterest(_ connection: Connection, reading readable: Epoll.Events) -> Epoll.Events {
         if connection.tlsHandshaking { return connection.tlsHandshakeWantsWrite ? .writable : .readable }
+        var wanted = readable
         if connection.tlsWriteWantsRead {
             wanted.insert(.readable)
         } else if !connection.output.isEmpty {
