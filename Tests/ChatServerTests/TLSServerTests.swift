@@ -143,7 +143,7 @@ struct TLSServerTests {
         try bob.roundTrip()
     }
 
-    @Test("a fan-out of 3,000 lines reaches several TLS users complete and in order", .timeLimit(.minutes(1)))
+    @Test("a fan-out of 3,000 lines reaches several TLS users complete and in order", .timeLimit(.minutes(3)))
     func fanOutToTLSUsers() throws {
         let server = try Self.server()
         defer { server.stop() }
