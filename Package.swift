@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "Platform", dependencies: ["CLinux"]),
         // Event loops, connections and the server; system calls only through Platform.
         .target(
-            name: "ChatServer", dependencies: ["ChatCore", "LineProtocol", "Locking", "Platform", "TLS"],
+            name: "ChatServer", dependencies: ["ChatCore", "LineProtocol", "Locking", "Platform", "TLS", "WebClient"],
             // Run-time exclusivity checks catch overlapping accesses to one variable, on one
             // thread too: for example a connection list edited while a fan-out iterates it. The
             // loop is built so that cannot happen (closes are only requested during a line's
@@ -28,6 +28,8 @@ let package = Package(
             // which every test runs, keep the checks on to catch a change that breaks that rule.
             // Release builds drop them: they cost a fifth of a broadcast's CPU.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+        // The browser client served at GET /: HTML, CSS and JavaScript in one page, in the binary.
+        .target(name: "WebClient"),
         // The operator console: commands typed at the server's stdin, shown above a prompt.
         .target(
             name: "OperatorConsole",
