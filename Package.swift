@@ -74,6 +74,7 @@ let package = Package(
 
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol"]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "LineProtocol"]),
+        .testTarget(name: "WebClientTests", dependencies: ["WebClient"]),
         .testTarget(
             name: "ChatServerTests", dependencies: ["ChatServer", "LineProtocol", "Platform", "TestSupport", "TLS"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
