@@ -240,7 +240,8 @@ function noteHere(text, kind) {
 
 function lineElement(line) {
   const row = document.createElement("div");
-  row.className = "msg " + line.kind + (line.history ? " history" : "") + (line.self ? " self" : "");
+  const mentioned = !line.self && nick && (line.kind === "msg" || line.kind === "action") && fold(line.text).includes(fold(nick));
+  row.className = "msg " + line.kind + (line.history ? " history" : "") + (line.self ? " self" : "") + (mentioned ? " mention" : "");
   row.dataset.kind = line.kind;
   if (line.from) row.dataset.from = line.from;
   if (line.msgid) row.dataset.msgid = line.msgid;
@@ -457,7 +458,12 @@ function onMessage(msg, isNotice) {
     kind = "action";
   }
   if (msg.fromServer && b.kind === "server") {
-    note(b, text, "server", msg);
+    // The server's announcements (to *) are shown where the user is looking.
+    if (registered && msg.params[0] === "*") {
+      addLine(buffers.get(current) || b, {kind: "notice", time: timeOf(msg), from: msg.nick || serverName, text});
+    } else {
+      note(b, text, "server", msg);
+    }
     return;
   }
   addLine(b, {kind, time: timeOf(msg), from: msg.fromServer ? (msg.nick || serverName) : msg.nick, text, self,
@@ -574,7 +580,10 @@ const handlers = {
   NICK(msg) {
     const old = msg.nick, now = msg.params[0];
     const isSelf = fold(old) === fold(nick);
-    if (isSelf) nick = now;
+    if (isSelf) {
+      nick = now;
+      try { localStorage.setItem("linechat.nick", nick); } catch (e) { /* storage off */ }
+    }
     const text = isSelf ? "You are now known as " + now : old + " is now known as " + now;
     for (const b of roomsWith(old)) {
       const m = memberOf(b, old);
@@ -1091,6 +1100,7 @@ $("toggle-members").addEventListener("click", () => {
   document.body.classList.remove("show-rooms");
 });
 $("scrim").addEventListener("click", closePanels);
+document.addEventListener("keydown", (e) => { if (e.key === "Escape") closePanels(); });
 $("reconnect-now").addEventListener("click", () => { showBanner("Reconnecting\u2026"); reconnectDelay = 1000; connect(); });
 $("join-form").addEventListener("submit", (e) => {
   e.preventDefault();

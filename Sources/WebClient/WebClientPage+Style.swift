@@ -57,7 +57,7 @@ ul { list-style: none; margin: 0; padding: 0; }
 }
 #rooms li .name { flex: 1; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 #rooms li.server .name { color: var(--muted); font-style: italic; }
-#rooms li.query .name::before { content: "@ "; color: var(--muted); }
+#rooms li.query .name::before { content: "\2194  "; color: var(--muted); }
 #rooms li.parted .name { color: var(--muted); text-decoration: line-through; }
 #rooms li.current { background: var(--accent); }
 #rooms li.current button { color: var(--accent-fg); }
@@ -90,6 +90,7 @@ ul { list-style: none; margin: 0; padding: 0; }
 .msg.notice .text { color: var(--muted); }
 .msg.error .text { color: var(--error); }
 .msg.info .text, .msg.server .text { color: var(--fg); font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; }
+.msg.mention { box-shadow: inset 3px 0 0 var(--mention); }
 .msg.history { background: var(--history); opacity: .8; }
 .msg.history time::after { content: " \21BA"; }
 .msg.history-start, .msg.history-end { justify-content: center; color: var(--muted); font-size: 12px; }

@@ -30,7 +30,12 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.common.exceptions import (
+    NoAlertPresentException,
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -90,7 +95,7 @@ def browser():
     options = Options()
     options.binary_location = "/usr/bin/chromium"
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=1100,760", "--no-first-run", "--disable-extensions",
+                     "--window-size=1000,640", "--no-first-run", "--disable-extensions",
                      "--force-color-profile=srgb", "--lang=en-US"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -158,6 +163,19 @@ def main():
             const u = li.querySelector('.unread');
             return {current: li.classList.contains('current'), parted: li.classList.contains('parted'),
                     unread: u ? u.textContent : ''};""", name)
+
+    def click_tab(name):
+        """Clicks a tab in the room list (re-rendered as messages come: retried if it went stale)."""
+        def attempt():
+            try:
+                for item in driver.find_elements(By.CSS_SELECTOR, "#rooms li"):
+                    if item.get_attribute("data-target") == name:
+                        item.find_element(By.CSS_SELECTOR, "button.buffer").click()
+                        return True
+            except StaleElementReferenceException:
+                pass
+            return False
+        until(f"the tab {name} to click", attempt)
 
     def members():
         return js("""return [...document.querySelectorAll('#members li')].map(l =>
@@ -227,6 +245,9 @@ def main():
 
         nc.send("PRIVMSG #rust :\x01ACTION waves\x01")
         until("the action", lambda: has_message("action", "ncuser", "waves"))
+        type_line("/me waves back")
+        nc.expect(":webby PRIVMSG #rust :\x01ACTION waves back\x01")
+        until("its own action", lambda: has_message("action", "webby", "waves back"))
         say("ACTION * ncuser waves")
 
         nc.send("PRIVMSG #lobby :meanwhile in the lobby")
@@ -242,7 +263,7 @@ def main():
             say("SCREENSHOT")
 
         # The private tab shows the message; answering there sends a private message.
-        driver.find_element(By.CSS_SELECTOR, '#rooms li[data-target="ncuser"] button.buffer').click()
+        click_tab("ncuser")
         until("the private message", lambda: current_target() == "ncuser"
               and has_message("msg", "ncuser", "psst, a private word"))
         type_line("a private answer")
@@ -258,7 +279,7 @@ def main():
             until("the reconnected page", lambda: not driver.find_element(By.ID, "banner").is_displayed()
                   and not (room_entry("#rust") or {}).get("parted", True))
             nc.send("PRIVMSG #rust :welcome back")
-            driver.find_element(By.CSS_SELECTOR, '#rooms li[data-target="#rust"] button.buffer').click()
+            click_tab("#rust")
             until("a message after the reconnect", lambda: has_message("msg", "ncuser", "welcome back"))
             ids = js("return [...document.querySelectorAll('#messages .msg[data-msgid]')].map(m => m.dataset.msgid)")
             if len(ids) != len(set(ids)) or sum(1 for m in messages() if m[2] == XSS and not m[3]) != 1:
@@ -269,15 +290,15 @@ def main():
         if errors:
             raise Failure(f"the browser's console has errors: {errors}")
         say("CONSOLE_CLEAN")
-    except Failure as failure:
+    except (Failure, WebDriverException) as failure:
         print(f"web_client.py: {failure}", file=sys.stderr, flush=True)
         try:
             print("last page lines: " + repr(messages()[-12:]), file=sys.stderr, flush=True)
-        except Exception:
+        except WebDriverException:
             pass
-        driver.quit()
         return 1
-    driver.quit()
+    finally:
+        driver.quit()
     nc.send("QUIT")
     say("DONE")
     return 0
