@@ -115,6 +115,7 @@ function switchTo(name) {
 function closeBuffer(key) {
   if (key === SERVER) return;
   buffers.delete(key);
+  wantedRooms = wantedRooms.filter((r) => fold(r) !== key);
   if (current === key) current = wantedRooms.length ? fold(wantedRooms[0]) : SERVER;
   if (!buffers.has(current)) current = SERVER;
   renderAll();
@@ -547,6 +548,9 @@ const handlers = {
     if (fold(msg.nick) === fold(nick)) {
       leftRoom(b);
       note(b, "You left " + b.name + reason, "part", msg);
+      // As in the linechat client: a room you are still in becomes current (the parted one
+      // stays in the list, struck through, until closed).
+      if (current === b.key && wantedRooms.length) switchTo(wantedRooms[wantedRooms.length - 1]);
     } else {
       b.members.delete(fold(msg.nick));
       note(b, msg.nick + " left " + b.name + reason, "part", msg);
@@ -736,8 +740,8 @@ function numeric(msg) {
       if (autoWho.has(fold(p[1]))) { autoWho.delete(fold(p[1])); renderMembers(); }
       else noteHere("End of WHO " + p[1], "info");
       return;
-    case "305": selfAway = false; noteHere(last, "info"); renderHeader(); return;
-    case "306": selfAway = true; noteHere(last, "info"); renderHeader(); return;
+    case "305": selfAway = false; awayNicks.delete(fold(nick)); noteHere(last, "info"); renderHeader(); renderMembers(); return;
+    case "306": selfAway = true; awayNicks.set(fold(nick), ""); noteHere(last, "info"); renderHeader(); renderMembers(); return;
     case "301": {
       const q = buffers.get(fold(p[1]));
       note(q && q.kind === "query" ? q : buffers.get(current) || buffer(SERVER, "server"), p[1] + " is away: " + last, "info");

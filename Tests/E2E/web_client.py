@@ -95,7 +95,7 @@ def browser():
     options = Options()
     options.binary_location = "/usr/bin/chromium"
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=1000,640", "--no-first-run", "--disable-extensions",
+                     "--window-size=1000,700", "--no-first-run", "--disable-extensions",
                      "--force-color-profile=srgb", "--lang=en-US"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
