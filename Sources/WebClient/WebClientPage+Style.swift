@@ -149,7 +149,8 @@ ul { list-style: none; margin: 0; padding: 0; }
   body.show-rooms #rooms-panel, body.show-members #members-panel { transform: none; }
   body.show-rooms #scrim, body.show-members #scrim { display: block; position: absolute; inset: 0; z-index: 5; background: rgba(0,0,0,.3); }
   #rooms li button.buffer, #members li button { padding-top: 9px; padding-bottom: 9px; }
-  .msg { flex-wrap: wrap; column-gap: 6px; row-gap: 0; }
+  .msg { display: block; }
+  .msg time, .msg .from { margin-right: 6px; }
 }
 """#
 }

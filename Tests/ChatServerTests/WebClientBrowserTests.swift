@@ -123,6 +123,7 @@ struct WebClientBrowserTests {
         try step("TOPIC #rust Rust talk")
         try step("XSS_AS_TEXT look <img src=x onerror=alert(1)> here")
         try step("ACTION * ncuser waves")
+        try step("FORMATTING fb:bold c4:red")
         try step("UNREAD #lobby 1")
         try step("PRIVATE_TAB ncuser 1")
         try step("SCREENSHOT")

@@ -13,8 +13,9 @@ user on the page served at --url:
 - the browser says hello, which the TCP user receives; the TCP user answers, which the page shows;
 - the browser types /join #rust and is switched there; the TCP user joins too, and sends
   `<img src=x onerror=alert(1)>` inside a message: the page shows it as text (no img element,
-  no alert), then a /me action; a message to #lobby shows as an unread count on #lobby, and a
-  private message opens a private tab;
+  no alert); the browser sets the topic and sends a /me action, the TCP user one too, and IRC
+  bold and colour codes (rendered as such); a message to #lobby shows as an unread count on
+  #lobby, and a private message opens a private tab, where the browser answers;
 - a screenshot of the page is saved (--screenshot);
 - with --kick-via-stdout, the script prints `KICK webby` and the caller disconnects webby (the
   operator console's kick): the page must show the connection-lost banner, reconnect by itself,
@@ -249,6 +250,15 @@ def main():
         nc.expect(":webby PRIVMSG #rust :\x01ACTION waves back\x01")
         until("its own action", lambda: has_message("action", "webby", "waves back"))
         say("ACTION * ncuser waves")
+
+        # IRC formatting codes are rendered (bold, a colour), never shown as control characters.
+        nc.send("PRIVMSG #rust :\x02bold\x02 and \x0304red\x03 text")
+        until("the formatted message", lambda: has_message("msg", "ncuser", "bold and red text"))
+        styled = js("""const t = [...document.querySelectorAll('#messages .msg .text')].pop();
+            return [...t.querySelectorAll('span')].map(s => s.className + ':' + s.textContent);""")
+        if styled != ["fb:bold", "c4:red"]:
+            raise Failure(f"the formatting was rendered as {styled}")
+        say("FORMATTING", *styled)
 
         nc.send("PRIVMSG #lobby :meanwhile in the lobby")
         until("an unread count on #lobby", lambda: (room_entry("#lobby") or {}).get("unread") == "1")
