@@ -8,7 +8,8 @@ import TestSupport
 /// and an nc-style TCP user in the same rooms. The script picks a taken nickname (433 shown),
 /// then a free one, sees the history replayed on join, chats both ways, switches rooms, shows
 /// `<img src=x onerror=alert(1)>` as text, reconnects by itself after the operator console kicks
-/// it, and saves a screenshot of the page as docs/web-client.png. Each step is a line on the
+/// it, folds its lists away in a phone-sized window, and saves a screenshot of the page as
+/// docs/web-client.png. Each step is a line on the
 /// script's stdout, checked here in order. Skipped, with the reason, where Chromium, its driver
 /// or selenium is missing (.ci/run installs them: Debian's chromium and chromium-driver, and
 /// selenium in the venv .build-web-venv).
@@ -132,6 +133,7 @@ struct WebClientBrowserTests {
         try server.command("kick webby testing the reconnect")
         try step("BANNER Connection lost (Kicked by operator: testing the reconnect)")
         try step("RECONNECTED #rust")
+        try step("PHONE")
         try step("CONSOLE_CLEAN")
         try step("DONE")
         process.waitUntilExit()

@@ -20,6 +20,7 @@ user on the page served at --url:
 - with --kick-via-stdout, the script prints `KICK webby` and the caller disconnects webby (the
   operator console's kick): the page must show the connection-lost banner, reconnect by itself,
   rejoin #rust, and show nothing twice;
+- in a phone-sized window the room and member lists are folded away and open with the buttons;
 - the browser's console must hold no error (a Content-Security-Policy violation would be one).
 
 Prints one line per step on stdout for the Swift test (WebClientBrowserTests) to check, and
@@ -295,6 +296,22 @@ def main():
             if len(ids) != len(set(ids)) or sum(1 for m in messages() if m[2] == XSS and not m[3]) != 1:
                 raise Failure(f"after the reconnect #rust shows a message twice: {messages()}")
             say("RECONNECTED #rust")
+
+        # A phone-sized window: the lists fold away behind the buttons at the top.
+        driver.set_window_size(390, 844)
+        def panel_shown(panel):
+            return js("const r = document.getElementById(arguments[0]).getBoundingClientRect();"
+                      "return r.right > 1 && r.left < window.innerWidth - 1;", panel)
+        until("the lists folded away", lambda: not panel_shown("rooms-panel") and not panel_shown("members-panel")
+              and driver.find_element(By.ID, "input").is_displayed())
+        driver.find_element(By.ID, "toggle-rooms").click()
+        until("the room list over the chat", lambda: panel_shown("rooms-panel")
+              and js("const r = document.getElementById('rooms-panel').getBoundingClientRect(); return r.left >= 0;"))
+        click_tab("#lobby")
+        until("#lobby, the list folded again", lambda: current_target() == "#lobby" and not panel_shown("rooms-panel"))
+        driver.find_element(By.ID, "toggle-members").click()
+        until("the member list over the chat", lambda: panel_shown("members-panel"))
+        say("PHONE")
 
         errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
         if errors:
