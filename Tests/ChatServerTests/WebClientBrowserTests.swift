@@ -9,10 +9,10 @@ import TestSupport
 /// then a free one, sees the history replayed on join, chats both ways, switches rooms, shows
 /// `<img src=x onerror=alert(1)>` as text, reconnects by itself after the operator console kicks
 /// it, folds its lists away in a phone-sized window, and saves a screenshot of the page as
-/// docs/web-client.png. Each step is a line on the
-/// script's stdout, checked here in order. Skipped, with the reason, where Chromium, its driver
-/// or selenium is missing (.ci/run installs them: Debian's chromium and chromium-driver, and
-/// selenium in the venv .build-web-venv).
+/// docs/web-client.png. Each step is a line on the script's stdout, checked here in order.
+/// Skipped, with the reason, where Chromium, its driver or selenium is missing (.ci/run
+/// installs them: Debian's chromium and chromium-driver, and selenium in the venv
+/// .build-web-venv).
 @Suite("Web client in a browser")
 struct WebClientBrowserTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
