@@ -954,11 +954,13 @@ function command(line) {
       joinRoom(room(words[0]), words[1]);
       return;
     case "switch": case "sw": case "go":
+    {
       if (words.length !== 1) return usage("/switch #room");
-      if (buffers.has(fold(words[0].startsWith("#") || buffers.has(fold(words[0])) ? words[0] : room(words[0])))) {
-        switchTo(words[0].startsWith("#") || buffers.has(fold(words[0])) ? words[0] : room(words[0]));
-      } else noteHere("You are not in " + words[0] + ": /join it first.", "error");
+      // a tab by its name (a private conversation's too), or a room without its #
+      const tab = buffers.has(fold(words[0])) ? words[0] : room(words[0]);
+      if (buffers.has(fold(tab))) switchTo(tab); else noteHere("You are not in " + tab + ": /join it first.", "error");
       return;
+    }
     case "part": case "leave": {
       if (words[0] && words[0].startsWith("#")) { send("PART " + words[0] + (afterFirst ? " :" + afterFirst : "")); return; }
       if (b && b.kind === "query") { closeBuffer(b.key); return; }
