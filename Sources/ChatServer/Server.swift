@@ -28,7 +28,7 @@ public final class Server: Sendable {
             case .address(let error): error.description
             case .system(let error): error.description
             case .tls(let error): error.description
-            case .noListener: "nothing to serve: the plain port is off and TLS is not configured"
+            case .noListener: "nothing to serve: the plain port is off and neither TLS nor HTTP is configured"
             case .alreadyStarted: "the server is already running"
             }
         }
@@ -57,6 +57,8 @@ public final class Server: Sendable {
         /// The bound ports: nil for a listener not served.
         let plainPort: Int?
         let tlsPort: Int?
+        let httpPort: Int?
+        let metricsPort: Int?
     }
 
     private let running = Locked<Running?>(nil)
@@ -74,7 +76,9 @@ public final class Server: Sendable {
         Posix.ignoreSIGPIPE()
         Posix.raiseOpenFileLimit()
         Posix.keepFreedMemoryForReuse()
-        guard configuration.servesPlain || configuration.tls != nil else { throw .noListener }
+        guard configuration.servesPlain || configuration.tls != nil || configuration.httpPort != nil else {
+            throw .noListener
+        }
         // The certificate first: a bad one stops the start before any port is bound.
         var tlsContext: TLSServerContext?
         if let tls = configuration.tls {
@@ -86,7 +90,21 @@ public final class Server: Sendable {
         }
         let plainAddress: SocketAddress?
         let tlsAddress: SocketAddress?
+        let httpAddress: SocketAddress?
+        var metricsAddress: SocketAddress?
+        // One listener for everything when the metrics address is the HTTP one (a fixed port:
+        // two port-0 listeners are two free ports).
+        let metricsSharesHTTP =
+            configuration.httpPort != nil && configuration.httpPort != 0
+            && configuration.metricsPort == configuration.httpPort
+            && configuration.metricsHost == (configuration.httpHost ?? configuration.host)
         do {
+            httpAddress = try configuration.httpPort.map { port throws(AddressError) in
+                try SocketAddress.resolve(host: configuration.httpHost ?? configuration.host, port: port)
+            }
+            if !metricsSharesHTTP, let port = configuration.metricsPort {
+                metricsAddress = try SocketAddress.resolve(host: configuration.metricsHost, port: port)
+            }
             plainAddress =
                 configuration.servesPlain
                 ? try SocketAddress.resolve(host: configuration.host, port: configuration.port) : nil
@@ -100,8 +118,21 @@ public final class Server: Sendable {
         var tlsListener: Int32 = -1
         var plainPort: Int?
         var tlsPort: Int?
+        var httpListener: Int32 = -1
+        var metricsListener: Int32 = -1
+        var httpPort: Int?
+        var metricsPort: Int?
         let handles: [EventLoopHandle]
         do {
+            if let httpAddress {
+                httpListener = try Socket.listen(on: httpAddress)
+                httpPort = try Socket.localAddress(httpListener).port
+                if metricsSharesHTTP { metricsPort = httpPort }
+            }
+            if let metricsAddress {
+                metricsListener = try Socket.listen(on: metricsAddress)
+                metricsPort = try Socket.localAddress(metricsListener).port
+            }
             if let plainAddress {
                 listener = try Socket.listen(on: plainAddress)
                 plainPort = try Socket.localAddress(listener).port
@@ -115,11 +146,15 @@ public final class Server: Sendable {
         } catch {
             if listener >= 0 { Posix.close(listener) }
             if tlsListener >= 0 { Posix.close(tlsListener) }
+            if httpListener >= 0 { Posix.close(httpListener) }
+            if metricsListener >= 0 { Posix.close(metricsListener) }
             throw .system(error)
         }
         let state = ServerState(
             configuration: configuration, chatConfig: configuration.chatConfig(createdText: Self.startDate()),
-            logger: logger, handles: handles, listener: listener, tlsListener: tlsListener, tlsContext: tlsContext)
+            logger: logger, handles: handles, listener: listener, tlsListener: tlsListener, tlsContext: tlsContext,
+            httpListener: httpListener, metricsListener: metricsListener,
+            httpRoutes: metricsSharesHTTP ? [.chat, .metrics] : .chat)
 
         let startFailure = Locked<SystemError?>(nil)
         let started = DispatchSemaphore(value: 0)
@@ -143,14 +178,23 @@ public final class Server: Sendable {
             thread.start()
         }
         for _ in handles { started.wait() }
-        let runningState = Running(state: state, finished: finished, plainPort: plainPort, tlsPort: tlsPort)
+        let runningState = Running(
+            state: state, finished: finished, plainPort: plainPort, tlsPort: tlsPort, httpPort: httpPort,
+            metricsPort: metricsPort)
         running.withLock { $0 = runningState }
         if let failure = startFailure.withLock({ $0 }) {
             shutdown()
             throw .system(failure)
         }
-        return plainPort ?? tlsPort ?? 0
+        return plainPort ?? tlsPort ?? httpPort ?? 0
     }
+
+    /// The HTTP port bound (page, /ws, /healthz), while running; nil when not served.
+    public var httpPort: Int? { running.withLock { $0?.httpPort } }
+
+    /// The port serving /metrics, while running (the HTTP port when they are one); nil when
+    /// not served.
+    public var metricsPort: Int? { running.withLock { $0?.metricsPort } }
 
     /// The plain-text port bound, while running; nil when only TLS is served.
     public var plainPort: Int? { running.withLock { $0?.plainPort } }
@@ -201,6 +245,8 @@ public final class Server: Sendable {
         for done in current.finished { done.wait() }
         if current.state.listener >= 0 { Posix.close(current.state.listener) }
         if current.state.tlsListener >= 0 { Posix.close(current.state.tlsListener) }
+        if current.state.httpListener >= 0 { Posix.close(current.state.httpListener) }
+        if current.state.metricsListener >= 0 { Posix.close(current.state.metricsListener) }
     }
 
     var runningState: ServerState? { running.withLock { $0?.state } }

@@ -47,7 +47,7 @@ public enum ConsoleFormat {
         ])
         let rows = infos.map { info in
             [
-                TerminalText.sanitized(info.nickname ?? "-"), info.isSecure ? info.address + " (TLS)" : info.address,
+                TerminalText.sanitized(info.nickname ?? "-"), info.kind == .plain ? info.address : info.address + " (\(info.kind.rawValue))",
                 duration(info.connectedSeconds), duration(info.idleSeconds),
                 "\(info.linesIn)", bytes(info.bytesIn), "\(info.linesOut)", bytes(info.bytesOut),
                 info.rooms.isEmpty ? "-" : TerminalText.sanitized(info.rooms.joined(separator: " ")),

@@ -52,6 +52,11 @@ public final class ServerProcess: ChatServerUnderTest {
         }
         process = Process()
         process.executableURL = executable
+        // No HTTP or metrics listener unless asked for: their default ports are fixed ones,
+        // which servers running side by side cannot share.
+        for flag in ["--http-port", "--metrics-port"] where !arguments.contains(where: { $0.hasPrefix(flag) }) {
+            arguments += [flag, "none"]
+        }
         process.arguments = ["--host", "127.0.0.1", "--port", "0"] + arguments
         let stderrPipe = Pipe()
         let stdinPipe = Pipe()
