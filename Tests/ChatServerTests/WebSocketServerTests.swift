@@ -376,3 +376,42 @@ struct WebSocketServerTests {
         #expect(try HTTPTestResponse.get(port: port, "/").status == 200)
     }
 }
+
+/// The HTTP flags of the built `linechat-server`.
+@Suite("WebSocket and HTTP server process", .timeLimit(.minutes(3)))
+struct WebServerProcessTests {
+    @Test("--http-port 0 and --metrics-port 0: the page, /ws with a WebSocket chat user, /metrics apart")
+    func flags() throws {
+        let server = try ServerProcess(["--no-console", "--http-port", "0", "--metrics-port", "0", "--web-origin", "*"])
+        let httpPort = try #require(server.httpPort)
+        let metricsPort = try #require(server.metricsPort)
+        #expect(httpPort != metricsPort)
+        #expect(try HTTPTestResponse.get(port: httpPort, "/").status == 200)
+        #expect(try HTTPTestResponse.get(port: httpPort, "/metrics").status == 404)
+        #expect(try HTTPTestResponse.get(port: metricsPort, "/metrics").status == 200)
+        let web = try WebSocketTestClient(port: httpPort, origin: "https://elsewhere.example")
+        try web.register("web")
+        let nc = try server.connect()
+        try nc.register("nc")
+        try nc.send("BROADCAST hi web")
+        try web.expect(":nc PRIVMSG #lobby :hi web", skippingOthers: true)
+    }
+
+    @Test("bad HTTP flags are usage errors (exit 64)", arguments: [
+        ["--http-port", "x"], ["--metrics-port", "70000"], ["--web-origin", "evil.example"],
+        ["--web-origin", "https://a.example/path"], ["--http-host", ""],
+    ])
+    func badFlags(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = ServerProcess.productsDirectory.appendingPathComponent("linechat-server")
+        process.arguments = ["--no-console", "--no-history"] + arguments
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = Pipe()
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 64)
+        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains(arguments[0]), "\(text)")
+    }
+}

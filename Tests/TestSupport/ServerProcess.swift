@@ -19,6 +19,9 @@ public final class ServerProcess: ChatServerUnderTest {
     /// The TLS port and the certificate's SHA-256 fingerprint, from the log, when TLS is served.
     public private(set) var tlsPort: Int?
     public private(set) var tlsFingerprint: String?
+    /// The HTTP and metrics ports, from the log, when served.
+    public private(set) var httpPort: Int?
+    public private(set) var metricsPort: Int?
 
     /// The directory holding the package's built products (beside the test bundle).
     public static var productsDirectory: URL {
@@ -80,6 +83,11 @@ public final class ServerProcess: ChatServerUnderTest {
             if let range = line.range(of: "listening on 127.0.0.1:"), line.contains(" (TLS, certificate SHA-256 ") {
                 tlsPort = Int(line[range.upperBound...].prefix { $0.isNumber })
                 tlsFingerprint = line.split(separator: " ").last.map { String($0.dropLast()) }
+            }
+            if let range = line.range(of: "listening on 127.0.0.1:"), line.contains(" (HTTP: ") {
+                let port = Int(line[range.upperBound...].prefix { $0.isNumber })
+                if line.contains("/ws") { httpPort = port }
+                if line.contains("/metrics") { metricsPort = port }
             }
             if let range = line.range(of: "Server listening on 127.0.0.1:") {
                 found = Int(line[range.upperBound...].prefix { $0.isNumber })
