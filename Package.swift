@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(name: "linechat-conformance", dependencies: ["Conformance", "TLS"]),
 
         // The load generator: its own epoll client side.
-        .target(name: "Bench", dependencies: ["ChatCore", "History", "Platform", "LineProtocol", "TLS"]),
+        .target(name: "Bench", dependencies: ["ChatCore", "History", "Platform", "LineProtocol", "TLS", "WebProtocol"]),
         .executableTarget(name: "linechat-bench", dependencies: ["Bench"]),
 
         // Helpers shared by the test targets: a server on port 0, a test client.
