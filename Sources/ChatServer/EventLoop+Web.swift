@@ -163,6 +163,7 @@ extension EventLoop {
         let lineLimit =
             configuration.maxLineBytes + (connection.capabilities.contains(.messageTags) ? Limits.tagAllowanceBytes : 0)
         web.decoder.maxMessageBytes = lineLimit
+        let discardedBefore = web.decoder.discardedByteCount
         web.decoder.feed(bytes) { event in
             guard connection.isOpen else { return }
             switch event {
@@ -188,6 +189,17 @@ extension EventLoop {
                 web.sendsErrorLine = false
                 state.logger.info("WebSocket error from \(connection.logName): \(reason) (close \(code))")
                 requestClose(connection, .error(reason, quitReason: "WebSocket error: \(reason)"))
+            }
+        }
+        // Overlong messages are charged to flood control as overlong lines are (EventLoop+Input).
+        let discarded = web.decoder.discardedByteCount - discardedBefore
+        if discarded > 0 && connection.isOpen {
+            connection.flood.chargeDiscarded(bytes: discarded, now: context.now)
+            statistics.bytesDiscarded += discarded
+            if connection.flood.tokens * Double(configuration.maxLineBytes) < -Double(configuration.floodBacklogBytes) {
+                statistics.floodDisconnects += 1
+                requestClose(connection, .error("Excess flood", quitReason: "Excess flood"))
+                return
             }
         }
         if connection.flood.isThrottled { checkBacklog(connection) }

@@ -36,6 +36,9 @@ public struct WebSocketDecoder: Sendable {
 
     /// No more input is taken (after a failure or the peer's close).
     public private(set) var isFinished = false
+    /// The running total of message payload bytes thrown away (those of overlong messages),
+    /// for flood control to charge, as `LineFramer.discardedByteCount`.
+    public private(set) var discardedByteCount = 0
 
     private enum Stage { case header, payload }
     private var stage = Stage.header
@@ -92,6 +95,8 @@ public struct WebSocketDecoder: Sendable {
                     for k in 0..<n { control.append(bytes[i + k] ^ key[(maskOffset + k) & 3]) }
                 } else if !messageOverlong {
                     for k in 0..<n { message.append(bytes[i + k] ^ key[(maskOffset + k) & 3]) }
+                } else {
+                    discardedByteCount += n
                 }
                 i += n
                 remaining -= n
@@ -156,6 +161,7 @@ public struct WebSocketDecoder: Sendable {
         guard messageTotal <= maxFrameBytes else { return (.messageTooBig, "message longer than \(maxFrameBytes) bytes") }
         if !messageOverlong && messageTotal > maxMessageBytes {
             messageOverlong = true
+            discardedByteCount += message.count
             message = []
         }
         return nil

@@ -148,6 +148,17 @@ struct WebSocketServerTests {
         try alice.roundTrip()
     }
 
+    @Test("flood control: a stream of overlong messages is charged as overlong lines are, then Excess flood")
+    func overlongFlood() throws {
+        let server = try TestServer.startWithDefaults(history: false) { $0.httpPort = 0 }
+        defer { server.stop() }
+        let alice = try WebSocketTestClient(port: Self.httpPort(server))
+        try alice.register("alice")
+        for _ in 0..<40 { try alice.send("PRIVMSG #lobby :" + String(repeating: "z", count: 5000)) }
+        try alice.expect("ERROR :Excess flood", skippingOthers: true)
+        #expect(try alice.expectClose().code == 1000)
+    }
+
     @Test("text subprotocol: an outbound line that is not UTF-8 gets U+FFFD; binary gets the bytes")
     func nonUTF8Outbound() throws {
         let server = try Self.server()

@@ -107,6 +107,9 @@ struct WebSocketTests {
             Self.text(String(repeating: "a", count: 300), fin: false) + Self.frame(.continuation, Array(repeating: 98, count: 300))
             + Self.text("next")
         #expect(Self.decode(bytes) == [.overlong(1), .text("next")])
+        var decoder = WebSocketDecoder(maxMessageBytes: 512)
+        bytes.withUnsafeBytes { decoder.feed($0) { _ in } }
+        #expect(decoder.discardedByteCount == 600)
     }
 
     @Test("a UTF-8 character split across fragments is valid")
