@@ -34,7 +34,8 @@ public enum ConsoleFormat {
         "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 
-    /// The `list` output: one row per connection (a TLS one's address marked `(TLS)`), then a
+    /// The `list` output: one row per connection (a TLS one's address marked `(TLS)`, a
+    /// WebSocket one's `(WebSocket)`, an HTTP request's `(HTTP)`), then a
     /// summary line.
     public static func connections(_ infos: [ConnectionInfo]) -> [String] {
         guard !infos.isEmpty else { return ["No connections."] }
