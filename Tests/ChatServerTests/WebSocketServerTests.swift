@@ -159,6 +159,50 @@ struct WebSocketServerTests {
         #expect(try alice.expectClose().code == 1000)
     }
 
+    @Test("a WebSocket reader that stops reading is dropped at --sendq-bytes: whole messages in order, ERROR, close")
+    func sendQueueOverflow() throws {
+        let server = try Self.server { $0.sendQueueBytes = 64 * 1024 }
+        defer { server.stop() }
+        let slow = try WebSocketTestClient(port: Self.httpPort(server))
+        try slow.register("slow")
+        let sender = try server.connect()
+        try sender.register("b0")
+        try slow.expect(":b0 JOIN #lobby", skippingOthers: true)
+        let filler = String(repeating: "y", count: 400)
+        var sequence = 0
+        var quit = false
+        while !quit && sequence < 400_000 {
+            var batch: [UInt8] = []
+            for _ in 0..<200 {
+                sequence += 1
+                batch += Array("PRIVMSG slow :\(sequence) \(filler)\r\n".utf8)
+            }
+            try sender.sendRaw(batch)
+            while let line = try? sender.readLine(timeout: 0.001) {
+                if line == ":slow QUIT :SendQ exceeded" { quit = true }
+            }
+        }
+        #expect(quit)
+        var lines: [String] = []
+        var closeCode: UInt16?
+        while closeCode == nil {
+            switch try slow.readFrame(timeout: 10) {
+            case .text(let line): lines.append(line)
+            case .close(let code, _): closeCode = code ?? 0
+            case let frame: Issue.record("unexpected \(frame)")
+            }
+        }
+        #expect(closeCode == 1000)
+        #expect(lines.last == "ERROR :SendQ exceeded")
+        let messages = lines.filter { $0.hasPrefix(":b0 PRIVMSG slow :") }
+        #expect(!messages.isEmpty)
+        for (index, line) in messages.enumerated() where line != ":b0 PRIVMSG slow :\(index + 1) \(filler)" {
+            Issue.record("message \(index + 1) is cut or out of order: \(line.prefix(60))...")
+            break
+        }
+        #expect(slow.waitForClose())
+    }
+
     @Test("text subprotocol: an outbound line that is not UTF-8 gets U+FFFD; binary gets the bytes")
     func nonUTF8Outbound() throws {
         let server = try Self.server()
