@@ -132,6 +132,21 @@ struct WebSocketServerTests {
         #expect(alice.waitForClose())
     }
 
+    @Test("timeouts: a WebSocket that does not register is closed at the registration timeout; shutdown says 1001")
+    func timeoutsAndShutdown() throws {
+        let server = try Self.server { $0.registrationTimeoutSeconds = 1 }
+        let idle = try WebSocketTestClient(port: Self.httpPort(server))
+        try idle.expect("ERROR :Registration timeout", skippingOthers: true, timeout: 5)
+        #expect(try idle.expectClose().code == 1000)
+        #expect(idle.waitForClose())
+
+        let alice = try WebSocketTestClient(port: Self.httpPort(server))
+        try alice.register("alice")
+        server.stop()
+        try alice.expect("ERROR :Server shutting down", skippingOthers: true)
+        #expect(try alice.expectClose().code == 1001)
+    }
+
     @Test("a line over --max-line-bytes gets 417 like any other; CR or LF inside a message is refused")
     func lineLimits() throws {
         let server = try Self.server()
