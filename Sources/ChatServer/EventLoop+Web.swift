@@ -111,10 +111,13 @@ extension EventLoop {
 
     // MARK: WebSocket
 
-    private func openWebSocket(_ request: HTTPRequest, remainder: [UInt8], _ connection: Connection, _ web: WebConnection) {
+    private func openWebSocket(
+        _ request: HTTPRequest, remainder: [UInt8], _ connection: Connection, _ web: WebConnection
+    ) {
         guard request.method == "GET" else {
             respond(
-                connection, web, .text(.methodNotAllowed, headers: [("Allow", "GET")]), headOnly: true, request: request)
+                connection, web, .text(.methodNotAllowed, headers: [("Allow", "GET")]), headOnly: true, request: request
+            )
             return
         }
         guard originAllowed(request) else {
@@ -135,7 +138,8 @@ extension EventLoop {
         web.phase = .websocket
         web.isBinary = upgrade.isBinary
         state.logger.info(
-            "connected \(connection.session.address) (WebSocket\(upgrade.subprotocol.map { ", \($0.rawValue)" } ?? ""))")
+            "connected \(connection.session.address) (WebSocket\(upgrade.subprotocol.map { ", \($0.rawValue)" } ?? ""))"
+        )
         startChat(connection)
         markDirty(connection)
         if !remainder.isEmpty { remainder.withUnsafeBytes { receivedWebSocket($0, from: connection, web) } }
@@ -221,7 +225,8 @@ extension EventLoop {
                     && !web.closeFrameQueued
                 {
                     web.closeFrameQueued = true
-                    web.appendControl(.close, WebSocketFrameEncoder.closePayload(web.closeCode, reason: web.closeReason))
+                    web.appendControl(
+                        .close, WebSocketFrameEncoder.closePayload(web.closeCode, reason: web.closeReason))
                 }
             }
             guard web.hasWire else { break }
@@ -239,7 +244,8 @@ extension EventLoop {
                 requestClose(
                     connection,
                     .gone(
-                        quitReason: error.isConnectionReset ? "Connection reset by peer" : "Write error: \(error.reason)"))
+                        quitReason: error.isConnectionReset
+                            ? "Connection reset by peer" : "Write error: \(error.reason)"))
                 return
             }
         }

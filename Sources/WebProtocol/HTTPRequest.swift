@@ -9,6 +9,7 @@ public struct HTTPRequest: Sendable, Equatable {
     /// Header fields in order, names as sent, values with surrounding blanks removed.
     public var headers: [(name: String, value: String)]
 
+    /// A request head with these parts (the parser makes them; tests too).
     public init(method: String, target: String, minorVersion: Int, headers: [(name: String, value: String)]) {
         self.method = method
         self.target = target
@@ -37,6 +38,7 @@ public struct HTTPRequest: Sendable, Equatable {
         listHeader(name).contains { ASCII.equalIgnoringCase($0, token) }
     }
 
+    /// Equal parts, fields compared in order.
     public static func == (a: HTTPRequest, b: HTTPRequest) -> Bool {
         a.method == b.method && a.target == b.target && a.minorVersion == b.minorVersion
             && a.headers.map(\.name) == b.headers.map(\.name) && a.headers.map(\.value) == b.headers.map(\.value)

@@ -47,6 +47,7 @@ public struct HTTPRequestParser: Sendable {
     private var buffer: [UInt8] = []
     private var finished = false
 
+    /// A parser waiting for the start of a request.
     public init() {}
 
     /// Bytes held for an incomplete head.
@@ -138,7 +139,9 @@ public struct HTTPRequestParser: Sendable {
             guard let first = line.first, first != 32, first != 9 else {
                 return .failure(.malformed(line.isEmpty ? "empty header line" : "folded header line"))
             }
-            guard let colon = line.firstIndex(of: 58) else { return .failure(.malformed("header line without a colon")) }
+            guard let colon = line.firstIndex(of: 58) else {
+                return .failure(.malformed("header line without a colon"))
+            }
             let name = line[line.startIndex..<colon]
             guard !name.isEmpty, name.allSatisfy(isTokenByte) else { return .failure(.malformed("bad header name")) }
             var value = line[(colon + 1)...]

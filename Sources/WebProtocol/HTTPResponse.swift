@@ -1,10 +1,13 @@
 /// An HTTP/1.1 response, written out in one piece.
 public struct HTTPResponse: Sendable {
+    /// The status line's code and reason.
     public var status: HTTPStatus
     /// Fields besides Content-Length, Date-less by design (no clock in a pure target).
     public var headers: [(name: String, value: String)]
+    /// The body, sent with its Content-Length.
     public var body: [UInt8]
 
+    /// A response with these fields and body.
     public init(status: HTTPStatus, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers

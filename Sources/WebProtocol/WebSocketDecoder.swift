@@ -31,7 +31,9 @@ public struct WebSocketDecoder: Sendable {
         case failure(WebSocketCloseCode, reason: String)
     }
 
+    /// The longest message kept (longer ones are `.overlong`); the server sets its line limit.
     public var maxMessageBytes: Int
+    /// The longest frame or message taken at all (longer fails with 1009).
     public let maxFrameBytes: Int
 
     /// No more input is taken (after a failure or the peer's close).
@@ -57,6 +59,7 @@ public struct WebSocketDecoder: Sendable {
     private var messageOverlong = false
     private var control: [UInt8] = []
 
+    /// A decoder at the start of a stream of client frames.
     public init(maxMessageBytes: Int, maxFrameBytes: Int = WebSocketDecoder.defaultMaxFrameBytes) {
         self.maxMessageBytes = maxMessageBytes
         self.maxFrameBytes = maxFrameBytes
@@ -77,7 +80,8 @@ public struct WebSocketDecoder: Sendable {
                     i += 1
                     if header.count == 2 {
                         let length7 = header[1] & 0x7F
-                        headerNeeded = 2 + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + (header[1] & 0x80 != 0 ? 4 : 0)
+                        headerNeeded =
+                            2 + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0) + (header[1] & 0x80 != 0 ? 4 : 0)
                     }
                 }
                 guard header.count == headerNeeded else { return }
@@ -147,7 +151,9 @@ public struct WebSocketDecoder: Sendable {
             control.removeAll(keepingCapacity: true)
             return nil
         }
-        guard length <= UInt64(maxFrameBytes) else { return (.messageTooBig, "frame longer than \(maxFrameBytes) bytes") }
+        guard length <= UInt64(maxFrameBytes) else {
+            return (.messageTooBig, "frame longer than \(maxFrameBytes) bytes")
+        }
         remaining = Int(length)
         if op == .continuation {
             guard messageKind != nil else { return (.protocolError, "continuation frame without a message") }
@@ -158,7 +164,9 @@ public struct WebSocketDecoder: Sendable {
             messageOverlong = false
         }
         messageTotal += remaining
-        guard messageTotal <= maxFrameBytes else { return (.messageTooBig, "message longer than \(maxFrameBytes) bytes") }
+        guard messageTotal <= maxFrameBytes else {
+            return (.messageTooBig, "message longer than \(maxFrameBytes) bytes")
+        }
         if !messageOverlong && messageTotal > maxMessageBytes {
             messageOverlong = true
             discardedByteCount += message.count

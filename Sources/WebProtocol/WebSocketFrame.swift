@@ -13,18 +13,28 @@ public enum WebSocketOpcode: UInt8, Sendable {
 
 /// RFC 6455 close codes this server sends or checks.
 public struct WebSocketCloseCode: RawRepresentable, Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// The code on the wire.
     public let rawValue: UInt16
+    /// Any code (see `isValidOnTheWire`).
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
+    /// Normal closure.
     public static let normal = WebSocketCloseCode(rawValue: 1000)
+    /// The server is going away (shutdown) or the page is closing.
     public static let goingAway = WebSocketCloseCode(rawValue: 1001)
+    /// A protocol error (RFC 6455 7.4.1).
     public static let protocolError = WebSocketCloseCode(rawValue: 1002)
+    /// Data of a kind the endpoint cannot take.
     public static let unsupportedData = WebSocketCloseCode(rawValue: 1003)
     /// Sent in a close frame: never. Received: the peer gave no code.
     public static let noStatus = WebSocketCloseCode(rawValue: 1005)
+    /// A message not consistent with its type: a text message that is not UTF-8.
     public static let invalidPayload = WebSocketCloseCode(rawValue: 1007)
+    /// A message that violates a policy.
     public static let policyViolation = WebSocketCloseCode(rawValue: 1008)
+    /// A frame or message too big to process (over the 16 MiB cap).
     public static let messageTooBig = WebSocketCloseCode(rawValue: 1009)
+    /// An unexpected condition on the server.
     public static let internalError = WebSocketCloseCode(rawValue: 1011)
 
     /// Whether a peer may send this code in a close frame (RFC 6455 7.4).
@@ -35,6 +45,7 @@ public struct WebSocketCloseCode: RawRepresentable, Sendable, Equatable, Hashabl
         }
     }
 
+    /// The code as a number: `1002`.
     public var description: String { String(rawValue) }
 }
 

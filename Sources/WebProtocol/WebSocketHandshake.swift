@@ -33,12 +33,17 @@ public enum WebSocketHandshake {
         /// Sec-WebSocket-Key missing or not 16 bytes in base64, or HTTP/1.0: 400.
         case badRequest(String)
 
+        /// The response that tells the client.
         public var response: HTTPResponse {
             switch self {
             case .notAnUpgrade:
-                .text(.upgradeRequired, "426 Upgrade Required: this is a WebSocket endpoint", headers: [("Upgrade", "websocket")])
+                .text(
+                    .upgradeRequired, "426 Upgrade Required: this is a WebSocket endpoint",
+                    headers: [("Upgrade", "websocket")])
             case .unsupportedVersion:
-                .text(.upgradeRequired, "426 Upgrade Required: WebSocket version 13 only", headers: [("Sec-WebSocket-Version", "13")])
+                .text(
+                    .upgradeRequired, "426 Upgrade Required: WebSocket version 13 only",
+                    headers: [("Sec-WebSocket-Version", "13")])
             case .badRequest(let why): .text(.badRequest, "400 Bad Request: \(why)")
             }
         }

@@ -1,6 +1,6 @@
 import Bench
-import Testing
 import TestSupport
+import Testing
 
 /// `linechat-bench --websocket` against a real in-process server's HTTP port: the upgrade,
 /// registration and a fan-out over WebSocket lose nothing. No timing assertions.

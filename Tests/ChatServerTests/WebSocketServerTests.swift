@@ -41,9 +41,11 @@ struct WebSocketServerTests {
             waitUntil { server.server.connections().contains { $0.nickname == "alice" && $0.kind == .webSocket } })
     }
 
-    @Test("a WebSocket user and an nc user chat in #lobby and privately, both ways", arguments: [
-        "text.ircv3.net", "binary.ircv3.net",
-    ])
+    @Test(
+        "a WebSocket user and an nc user chat in #lobby and privately, both ways",
+        arguments: [
+            "text.ircv3.net", "binary.ircv3.net",
+        ])
     func chatsWithNetcatUser(_ subprotocol: String) throws {
         let server = try Self.server()
         defer { server.stop() }
@@ -259,7 +261,8 @@ struct WebSocketServerTests {
         var overCap: [UInt8] = []
         WebSocketFrameEncoder.appendHeader(.binary, length: (16 << 20) + 1, to: &overCap, mask: (1, 2, 3, 4))
         var invalidUTF8: [UInt8] = []
-        WebSocketFrameEncoder.append(.text, Array("PRIVMSG #lobby :caf".utf8) + [0xE9], to: &invalidUTF8, mask: (1, 2, 3, 4))
+        WebSocketFrameEncoder.append(
+            .text, Array("PRIVMSG #lobby :caf".utf8) + [0xE9], to: &invalidUTF8, mask: (1, 2, 3, 4))
         return [
             ("unmasked client frame", unmasked, 1002),
             ("16-bit length under 126", [0x81, 0xFE, 0x00, 0x05, 1, 2, 3, 4], 1002),
@@ -310,14 +313,23 @@ struct WebSocketServerTests {
         ("POST", "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n", 405),
         ("DELETE /ws", "DELETE /ws HTTP/1.1\r\nHost: h\r\n\r\n", 405),
         ("/ws without an Upgrade", "GET /ws HTTP/1.1\r\nHost: h\r\n\r\n", 426),
-        ("/ws, WebSocket version 8",
-         "GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n", 426),
-        ("/ws with a short key",
-         "GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: c2hvcnQ=\r\n\r\n", 400),
+        (
+            "/ws, WebSocket version 8",
+            "GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+            426
+        ),
+        (
+            "/ws with a short key",
+            "GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: c2hvcnQ=\r\n\r\n",
+            400
+        ),
         ("garbage", "\u{16}\u{03}\u{01} hello there\r\n\r\n", 400),
         ("no Host", "GET / HTTP/1.1\r\n\r\n", 400),
         ("a body", "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789", 413),
-        ("a head over 8 KiB", "GET / HTTP/1.1\r\nHost: h\r\nX-Big: \(String(repeating: "a", count: 9000))\r\n\r\n", 431),
+        (
+            "a head over 8 KiB", "GET / HTTP/1.1\r\nHost: h\r\nX-Big: \(String(repeating: "a", count: 9000))\r\n\r\n",
+            431
+        ),
         ("HTTP/2", "GET / HTTP/2.0\r\nHost: h\r\n\r\n", 505),
         ("/metrics on the public listener", "GET /metrics HTTP/1.1\r\nHost: h\r\n\r\n", 404),
     ]
@@ -467,10 +479,12 @@ struct WebServerProcessTests {
         try web.expect(":nc PRIVMSG #lobby :hi web", skippingOthers: true)
     }
 
-    @Test("bad HTTP flags are usage errors (exit 64)", arguments: [
-        ["--http-port", "x"], ["--metrics-port", "70000"], ["--web-origin", "evil.example"],
-        ["--web-origin", "https://a.example/path"], ["--http-host", ""],
-    ])
+    @Test(
+        "bad HTTP flags are usage errors (exit 64)",
+        arguments: [
+            ["--http-port", "x"], ["--metrics-port", "70000"], ["--web-origin", "evil.example"],
+            ["--web-origin", "https://a.example/path"], ["--http-host", ""],
+        ])
     func badFlags(_ arguments: [String]) throws {
         let process = Process()
         process.executableURL = ServerProcess.productsDirectory.appendingPathComponent("linechat-server")

@@ -61,7 +61,9 @@ public struct HTTPTestResponse: CustomStringConvertible {
             let ready = try Socket.waitReadable([client.fd], timeoutMilliseconds: Int32(remaining / 1_000_000 + 1))
             if ready.isEmpty { continue }
             var chunk = [UInt8](repeating: 0, count: 65536)
-            let result = chunk.withUnsafeMutableBytes { raw in Result { () throws(SystemError) in try Posix.read(client.fd, raw) } }
+            let result = chunk.withUnsafeMutableBytes { raw in
+                Result { () throws(SystemError) in try Posix.read(client.fd, raw) }
+            }
             switch result {
             case .success(.done(0)): return bytes
             case .success(.done(let n)): bytes += chunk[..<n]
@@ -129,16 +131,19 @@ public final class WebSocketTestClient {
     ) throws {
         connection = try LineClient(host: "127.0.0.1", port: port)
         try connection.send(
-            Array(Self.upgradeRequest(port: port, path: path, key: key, subprotocols: subprotocols, origin: origin).utf8))
+            Array(
+                Self.upgradeRequest(port: port, path: path, key: key, subprotocols: subprotocols, origin: origin).utf8))
         // The head up to its empty line; what follows is frames.
         var bytes: [UInt8] = []
         let deadline = Posix.monotonicNanoseconds() + 5_000_000_000
         var headEnd: Int?
         while headEnd == nil {
             guard Self.fill(&bytes, from: connection.fd, deadline: deadline) else {
-                throw TestClient.Mismatch(description: "no handshake response: got \(String(decoding: bytes, as: UTF8.self))")
+                throw TestClient.Mismatch(
+                    description: "no handshake response: got \(String(decoding: bytes, as: UTF8.self))")
             }
-            headEnd = bytes.count < 4 ? nil : (0...(bytes.count - 4)).first { Array(bytes[$0..<$0 + 4]) == [13, 10, 13, 10] }
+            headEnd =
+                bytes.count < 4 ? nil : (0...(bytes.count - 4)).first { Array(bytes[$0..<$0 + 4]) == [13, 10, 13, 10] }
         }
         let end = headEnd! + 4
         guard let response = HTTPTestResponse.parse(Array(bytes[..<end])), response.status == 101 else {
@@ -151,11 +156,13 @@ public final class WebSocketTestClient {
     /// Reads what is there into `bytes`; false on close, error or the deadline.
     private static func fill(_ bytes: inout [UInt8], from fd: Int32, deadline: Int64) -> Bool {
         let remaining = deadline - Posix.monotonicNanoseconds()
-        guard remaining > 0, let ready = try? Socket.waitReadable([fd], timeoutMilliseconds: Int32(remaining / 1_000_000 + 1))
+        guard remaining > 0,
+            let ready = try? Socket.waitReadable([fd], timeoutMilliseconds: Int32(remaining / 1_000_000 + 1))
         else { return false }
         if ready.isEmpty { return true }
         var chunk = [UInt8](repeating: 0, count: 65536)
-        let result = chunk.withUnsafeMutableBytes { raw in Result { () throws(SystemError) in try Posix.read(fd, raw) } }
+        let result = chunk.withUnsafeMutableBytes { raw in Result { () throws(SystemError) in try Posix.read(fd, raw) }
+        }
         guard case .success(.done(let n)) = result, n > 0 else { return false }
         bytes += chunk[..<n]
         return true
@@ -191,7 +198,9 @@ public final class WebSocketTestClient {
             if ready.isEmpty { continue }
             var chunk = [UInt8](repeating: 0, count: 65536)
             let fd = connection.fd
-            let result = chunk.withUnsafeMutableBytes { raw in Result { () throws(SystemError) in try Posix.read(fd, raw) } }
+            let result = chunk.withUnsafeMutableBytes { raw in
+                Result { () throws(SystemError) in try Posix.read(fd, raw) }
+            }
             switch result {
             case .success(.done(0)): closed = true
             case .success(.done(let n)): buffer += chunk[..<n]
@@ -298,7 +307,9 @@ public final class WebSocketTestClient {
     /// it are skipped).
     public func waitForClose(timeout: Double = 5) -> Bool {
         while true {
-            do { _ = try readFrame(timeout: timeout) } catch LineClient.ReadError.closed { return true } catch { return false }
+            do { _ = try readFrame(timeout: timeout) } catch LineClient.ReadError.closed { return true } catch {
+                return false
+            }
         }
     }
 

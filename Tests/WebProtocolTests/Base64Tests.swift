@@ -26,7 +26,8 @@ struct Base64Tests {
         #expect(Base64.encode([0xFB, 0xFF]) == "+/8=")
     }
 
-    @Test("malformed base64 is refused", arguments: ["Zg", "Zg=", "Z===", "Zm9v!A==", "Zh==", "Zm=v", "=Zm9", "Zm9v\n"])
+    @Test(
+        "malformed base64 is refused", arguments: ["Zg", "Zg=", "Z===", "Zm9v!A==", "Zh==", "Zm=v", "=Zm9", "Zm9v\n"])
     func refusesMalformed(_ text: String) {
         #expect(Base64.decode(text) == nil)
     }

@@ -8,11 +8,13 @@ struct HTTPRequestParserTests {
         return parser.feed(Array(text.utf8))
     }
 
-    @Test("a GET with fields, CRLF or LF line ends, leading empty lines skipped", arguments: [
-        "GET /ws?x=1 HTTP/1.1\r\nHost: example.org\r\nUpgrade:  websocket \r\n\r\n",
-        "GET /ws?x=1 HTTP/1.1\nHost: example.org\nUpgrade: websocket\n\n",
-        "\r\n\r\nGET /ws?x=1 HTTP/1.1\r\nHost: example.org\nUpgrade:\twebsocket\r\n\n",
-    ])
+    @Test(
+        "a GET with fields, CRLF or LF line ends, leading empty lines skipped",
+        arguments: [
+            "GET /ws?x=1 HTTP/1.1\r\nHost: example.org\r\nUpgrade:  websocket \r\n\r\n",
+            "GET /ws?x=1 HTTP/1.1\nHost: example.org\nUpgrade: websocket\n\n",
+            "\r\n\r\nGET /ws?x=1 HTTP/1.1\r\nHost: example.org\nUpgrade:\twebsocket\r\n\n",
+        ])
     func parsesGet(_ text: String) throws {
         guard case .complete(let request, let remainder) = Self.parse(text) else {
             Issue.record("not complete: \(Self.parse(text))")
@@ -54,9 +56,10 @@ struct HTTPRequestParserTests {
 
     @Test("list fields split at commas, any case")
     func listFields() throws {
-        guard case .complete(let request, _) = Self.parse(
-            "GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Upgrade\r\nSec-WebSocket-Protocol: a, b\r\n"
-                + "sec-websocket-protocol: c\r\n\r\n")
+        guard
+            case .complete(let request, _) = Self.parse(
+                "GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, Upgrade\r\nSec-WebSocket-Protocol: a, b\r\n"
+                    + "sec-websocket-protocol: c\r\n\r\n")
         else {
             Issue.record("not complete")
             return

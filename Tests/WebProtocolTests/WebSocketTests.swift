@@ -52,7 +52,8 @@ struct WebSocketTests {
                         case .overlong(let o): events.append(.overlong(o.rawValue))
                         case .ping(let p): events.append(.ping(p))
                         case .pong: events.append(.pong)
-                        case .close(let c, let r): events.append(.close(c?.rawValue, String(decoding: r, as: UTF8.self)))
+                        case .close(let c, let r):
+                            events.append(.close(c?.rawValue, String(decoding: r, as: UTF8.self)))
                         case .failure(let c, _): events.append(.failure(c.rawValue))
                         }
                     }
@@ -90,7 +91,8 @@ struct WebSocketTests {
     @Test("fragments are joined; a ping between them is answered on its own")
     func fragmentation() {
         let bytes =
-            Self.text("Hel", fin: false) + Self.frame(.ping, [1, 2]) + Self.frame(.continuation, Array("lo".utf8), fin: false)
+            Self.text("Hel", fin: false) + Self.frame(.ping, [1, 2])
+            + Self.frame(.continuation, Array("lo".utf8), fin: false)
             + Self.frame(.continuation, Array(" there".utf8))
         #expect(Self.decode(bytes) == [.ping([1, 2]), .text("Hello there")])
     }
@@ -104,7 +106,8 @@ struct WebSocketTests {
     @Test("a message over the line limit is discarded and reported once; the next one is read")
     func overlong() {
         let bytes =
-            Self.text(String(repeating: "a", count: 300), fin: false) + Self.frame(.continuation, Array(repeating: 98, count: 300))
+            Self.text(String(repeating: "a", count: 300), fin: false)
+            + Self.frame(.continuation, Array(repeating: 98, count: 300))
             + Self.text("next")
         #expect(Self.decode(bytes) == [.overlong(1), .text("next")])
         var decoder = WebSocketDecoder(maxMessageBytes: 512)
@@ -121,7 +124,12 @@ struct WebSocketTests {
 
     @Test("close frames: code and reason, no code, and the pong")
     func closeFrames() {
-        #expect(Self.decode(Self.frame(.pong, []) + Self.frame(.close, WebSocketFrameEncoder.closePayload(.goingAway, reason: "bye"))) == [.pong, .close(1001, "bye")])
+        #expect(
+            Self.decode(
+                Self.frame(.pong, [])
+                    + Self.frame(.close, WebSocketFrameEncoder.closePayload(.goingAway, reason: "bye"))) == [
+                    .pong, .close(1001, "bye"),
+                ])
         #expect(Self.decode(Self.frame(.close, []) + Self.text("ignored")) == [.close(nil, "")])
     }
 
@@ -157,7 +165,9 @@ struct WebSocketTests {
         var events: [WebSocketCloseCode] = []
         header.withUnsafeBytes { decoder.feed($0) { if case .failure(let code, _) = $0 { events.append(code) } } }
         #expect(events == [.messageTooBig])
-        let parts = Self.frame(.binary, Array(repeating: 0, count: 600), fin: false) + Self.frame(.continuation, Array(repeating: 0, count: 600))
+        let parts =
+            Self.frame(.binary, Array(repeating: 0, count: 600), fin: false)
+            + Self.frame(.continuation, Array(repeating: 0, count: 600))
         #expect(Self.decode(parts, maxFrameBytes: 1000) == [.failure(1009)])
     }
 
@@ -184,16 +194,21 @@ struct WebSocketHandshakeTests {
         ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
     ]
 
-    @Test("subprotocols: the client's first known one wins; none known or asked: text, no header", arguments: [
-        ("binary.ircv3.net", "binary.ircv3.net"), ("text.ircv3.net", "text.ircv3.net"),
-        ("binary.ircv3.net, text.ircv3.net", "binary.ircv3.net"), ("chat, text.ircv3.net, binary.ircv3.net", "text.ircv3.net"),
-        ("chat", ""), ("", ""),
-    ])
+    @Test(
+        "subprotocols: the client's first known one wins; none known or asked: text, no header",
+        arguments: [
+            ("binary.ircv3.net", "binary.ircv3.net"), ("text.ircv3.net", "text.ircv3.net"),
+            ("binary.ircv3.net, text.ircv3.net", "binary.ircv3.net"),
+            ("chat, text.ircv3.net, binary.ircv3.net", "text.ircv3.net"),
+            ("chat", ""), ("", ""),
+        ])
     func subprotocols(_ offered: String, _ chosen: String) throws {
         let fields = offered.isEmpty ? Self.upgrade : Self.upgrade + [("Sec-WebSocket-Protocol", offered)]
         let upgrade = try WebSocketHandshake.validate(Self.request(fields)).get()
         #expect(upgrade.subprotocol?.rawValue ?? "" == chosen)
-        let response = String(decoding: WebSocketHandshake.response(for: upgrade, sha1: { _ in Array(repeating: 0, count: 20) }).serialized(), as: UTF8.self)
+        let response = String(
+            decoding: WebSocketHandshake.response(for: upgrade, sha1: { _ in Array(repeating: 0, count: 20) })
+                .serialized(), as: UTF8.self)
         #expect(response.hasPrefix("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"))
         #expect(response.contains("Sec-WebSocket-Protocol") == !chosen.isEmpty)
         #expect(!response.contains("Content-Length"))
