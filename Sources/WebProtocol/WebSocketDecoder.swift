@@ -49,7 +49,9 @@ public struct WebSocketDecoder: Sendable {
     // The frame being read.
     private var fin = false
     private var opcode = WebSocketOpcode.continuation
-    private var maskKey: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+    /// The frame's masking key, first byte in the low bits (byte k of the payload is XORed
+    /// with bits 8 x (k mod 4)).
+    private var maskKey: UInt32 = 0
     private var remaining = 0
     private var maskOffset = 0
     // The message being assembled (text or binary), if any.
@@ -94,11 +96,10 @@ public struct WebSocketDecoder: Sendable {
                 if remaining == 0 { endFrame(onEvent) } else { stage = .payload }
             case .payload:
                 let n = min(remaining, count - i)
-                let key = [maskKey.0, maskKey.1, maskKey.2, maskKey.3]
                 if opcode.isControl {
-                    for k in 0..<n { control.append(bytes[i + k] ^ key[(maskOffset + k) & 3]) }
+                    Self.unmask(bytes, from: i, count: n, key: maskKey, offset: maskOffset, into: &control)
                 } else if !messageOverlong {
-                    for k in 0..<n { message.append(bytes[i + k] ^ key[(maskOffset + k) & 3]) }
+                    Self.unmask(bytes, from: i, count: n, key: maskKey, offset: maskOffset, into: &message)
                 } else {
                     discardedByteCount += n
                 }
@@ -109,6 +110,22 @@ public struct WebSocketDecoder: Sendable {
                     stage = .header
                     endFrame(onEvent)
                 }
+            }
+        }
+    }
+
+    /// Appends `count` bytes from `start`, unmasked; `offset` is the payload position of the
+    /// first one (the key's phase).
+    @inline(__always)
+    private static func unmask(
+        _ bytes: UnsafeRawBufferPointer, from start: Int, count: Int, key: UInt32, offset: Int, into out: inout [UInt8]
+    ) {
+        let base = out.count
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)]))
+        guard key != 0 else { return }
+        out.withUnsafeMutableBufferPointer { buffer in
+            for k in 0..<count {
+                buffer[base + k] ^= UInt8(truncatingIfNeeded: key >> (UInt32((offset + k) & 3) * 8))
             }
         }
     }
@@ -142,7 +159,9 @@ public struct WebSocketDecoder: Sendable {
             guard length >> 63 == 0 else { return (.protocolError, "length with the top bit set") }
             guard length > 0xFFFF else { return (.protocolError, "length not in its shortest form") }
         }
-        maskKey = (header[offset], header[offset + 1], header[offset + 2], header[offset + 3])
+        maskKey =
+            UInt32(header[offset]) | UInt32(header[offset + 1]) << 8 | UInt32(header[offset + 2]) << 16
+            | UInt32(header[offset + 3]) << 24
         maskOffset = 0
         if op.isControl {
             guard fin else { return (.protocolError, "fragmented control frame") }
