@@ -17,6 +17,8 @@ public final class Server: Sendable {
     public enum StartError: Error, CustomStringConvertible {
         case address(AddressError)
         case system(SystemError)
+        /// A listening socket could not be opened: which one ("0.0.0.0:8080 (HTTP)") and why.
+        case listen(String, SystemError)
         /// The TLS certificate or key cannot be used (the description names the file).
         case tls(TLSError)
         /// Neither the plain port nor TLS is to be served.
@@ -27,6 +29,7 @@ public final class Server: Sendable {
             switch self {
             case .address(let error): error.description
             case .system(let error): error.description
+            case .listen(let listener, let error): "cannot listen on \(listener): \(error.reason)"
             case .tls(let error): error.description
             case .noListener: "nothing to serve: the plain port is off and neither TLS nor HTTP is configured"
             case .alreadyStarted: "the server is already running"
@@ -123,24 +126,31 @@ public final class Server: Sendable {
         var httpPort: Int?
         var metricsPort: Int?
         let handles: [EventLoopHandle]
+        // The listener being opened, for the error message.
+        var opening: String?
         do {
+            if let plainAddress {
+                opening = "\(plainAddress) (plain)"
+                listener = try Socket.listen(on: plainAddress)
+                plainPort = try Socket.localAddress(listener).port
+            }
+            if let tlsAddress {
+                opening = "\(tlsAddress) (TLS)"
+                tlsListener = try Socket.listen(on: tlsAddress)
+                tlsPort = try Socket.localAddress(tlsListener).port
+            }
             if let httpAddress {
+                opening = "\(httpAddress) (HTTP)"
                 httpListener = try Socket.listen(on: httpAddress)
                 httpPort = try Socket.localAddress(httpListener).port
                 if metricsSharesHTTP { metricsPort = httpPort }
             }
             if let metricsAddress {
+                opening = "\(metricsAddress) (metrics)"
                 metricsListener = try Socket.listen(on: metricsAddress)
                 metricsPort = try Socket.localAddress(metricsListener).port
             }
-            if let plainAddress {
-                listener = try Socket.listen(on: plainAddress)
-                plainPort = try Socket.localAddress(listener).port
-            }
-            if let tlsAddress {
-                tlsListener = try Socket.listen(on: tlsAddress)
-                tlsPort = try Socket.localAddress(tlsListener).port
-            }
+            opening = nil
             let count = configuration.eventLoops > 0 ? configuration.eventLoops : Posix.availableCPUCount
             handles = try (0..<count).map { index throws(SystemError) in try EventLoopHandle(index: index) }
         } catch {
@@ -148,6 +158,7 @@ public final class Server: Sendable {
             if tlsListener >= 0 { Posix.close(tlsListener) }
             if httpListener >= 0 { Posix.close(httpListener) }
             if metricsListener >= 0 { Posix.close(metricsListener) }
+            if let opening { throw .listen(opening, error) }
             throw .system(error)
         }
         let state = ServerState(
