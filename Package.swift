@@ -10,6 +10,9 @@ let package = Package(
     targets: [
         // Pure: bytes in, typed commands and formatted replies out. No I/O, no Foundation.
         .target(name: "LineProtocol"),
+        // Pure: HTTP/1.1 request heads, responses, base64 and the WebSocket handshake and frames.
+        // No I/O, no Foundation; SHA-1 comes from the caller (OpenSSL, in the TLS target).
+        .target(name: "WebProtocol"),
         // A Mutex wrapper ThreadSanitizer can see: the one lock type every target uses.
         .target(name: "Locking"),
         // Pure chat logic: sessions, the registry, command handlers. No sockets.
@@ -20,7 +23,8 @@ let package = Package(
         .target(name: "Platform", dependencies: ["CLinux"]),
         // Event loops, connections and the server; system calls only through Platform.
         .target(
-            name: "ChatServer", dependencies: ["ChatCore", "LineProtocol", "Locking", "Platform", "TLS", "WebClient"],
+            name: "ChatServer",
+            dependencies: ["ChatCore", "LineProtocol", "Locking", "Platform", "TLS", "WebClient", "WebProtocol"],
             // Run-time exclusivity checks catch overlapping accesses to one variable, on one
             // thread too: for example a connection list edited while a fan-out iterates it. The
             // loop is built so that cannot happen (closes are only requested during a line's
@@ -66,17 +70,20 @@ let package = Package(
         .executableTarget(name: "linechat-conformance", dependencies: ["Conformance", "TLS"]),
 
         // The load generator: its own epoll client side.
-        .target(name: "Bench", dependencies: ["ChatCore", "History", "Platform", "LineProtocol", "TLS"]),
+        .target(name: "Bench", dependencies: ["ChatCore", "History", "Platform", "LineProtocol", "TLS", "WebProtocol"]),
         .executableTarget(name: "linechat-bench", dependencies: ["Bench"]),
 
         // Helpers shared by the test targets: a server on port 0, a test client.
-        .target(name: "TestSupport", dependencies: ["ChatServer", "History", "Platform", "TLS"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["ChatServer", "History", "Platform", "TLS", "WebProtocol"],
+            path: "Tests/TestSupport"),
 
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol"]),
+        .testTarget(name: "WebProtocolTests", dependencies: ["WebProtocol", "TLS"]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "LineProtocol"]),
         .testTarget(name: "WebClientTests", dependencies: ["WebClient"]),
         .testTarget(
-            name: "ChatServerTests", dependencies: ["ChatServer", "LineProtocol", "Platform", "TestSupport", "TLS"]),
+            name: "ChatServerTests", dependencies: ["ChatServer", "LineProtocol", "Platform", "TestSupport", "TLS", "WebProtocol"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(
             name: "OperatorConsoleTests",

@@ -53,6 +53,9 @@ public struct BenchOptions: Sendable, Equatable {
     /// Speak TLS to the server, without checking its certificate (benchmarks run against
     /// self-signed ones): each connection's handshake comes before its registration.
     public var tls = false
+    /// Speak WebSocket (`GET /ws`, binary.ircv3.net: one line per message) to the server's
+    /// HTTP port: each connection's upgrade comes before its registration.
+    public var websocket = false
 
     public init(scenario: Scenario) {
         self.scenario = scenario
@@ -138,6 +141,7 @@ extension BenchOptions {
             case "--json": options.json = true
             case "--no-progress": options.progress = false
             case "--tls": options.tls = true
+            case "--websocket": options.websocket = true
             case "--timeout": options.timeoutSeconds = try decimal(flag, 0.1...86_400)
             case "--clients", "--connections": options.clients = try integer(flag, 1...1_000_000)
             case "--senders": options.senders = try integer(flag, 1...1_000_000)
@@ -152,6 +156,7 @@ extension BenchOptions {
             }
         }
         if options.tls && !seen.contains("--port") { options.port = 6697 }
+        if options.websocket && !seen.contains("--port") { options.port = 8080 }
         try options.validate(seen: seen)
         return .run(options)
     }
@@ -170,6 +175,8 @@ extension BenchOptions {
             throw UsageError("--room-size applies to joinstorm only")
         }
         if tls && adapter == .nioChat { throw UsageError("nio-chat speaks no TLS: use linechat or irc") }
+        if websocket && adapter == .nioChat { throw UsageError("nio-chat speaks no WebSocket: use linechat or irc") }
+        if websocket && tls { throw UsageError("--websocket and --tls together are not supported (no wss://)") }
         switch scenario {
         case .fanout:
             guard clients >= 2 else { throw UsageError("fanout needs at least 2 clients") }
@@ -211,9 +218,12 @@ extension BenchOptions {
 
         OPTIONS:
           --host H            server address (127.0.0.1)
-          --port P            server port (33000; 6697 with --tls)
+          --port P            server port (33000; 6697 with --tls; 8080 with --websocket)
           --tls               connect over TLS (every scenario); the server's certificate is
                               NOT checked: benchmarks run against self-signed certificates
+          --websocket         connect over WebSocket to the server's HTTP port (GET /ws,
+                              subprotocol binary.ircv3.net: one IRC line per message);
+                              port 8080 unless --port says otherwise
           --adapter A         linechat | irc | nio-chat (linechat)
           --server-pid PID    read the server's CPU time (/proc/PID/stat) and RSS (/proc/PID/status)
           --rate R            messages per second over all senders (default: unthrottled)

@@ -71,7 +71,7 @@ public struct BenchResult: Sendable {
         let o = options
         var header =
             "linechat-bench \(o.scenario.rawValue) · adapter \(o.adapter.rawValue) · \(o.host):\(o.port)"
-            + (o.tls ? " · TLS (not verified)\n" : "\n")
+            + (o.tls ? " · TLS (not verified)\n" : o.websocket ? " · WebSocket\n" : "\n")
         switch o.scenario {
         case .fanout:
             header += "  \(o.clients) clients, \(o.senders) senders x \(o.messages) messages of \(o.payloadBytes) B, "
@@ -169,6 +169,7 @@ public struct BenchResult: Sendable {
             ("host", JSON.string(options.host)),
             ("port", "\(options.port)"),
             ("tls", options.tls ? "true" : "false"),
+            ("websocket", options.websocket ? "true" : "false"),
             ("clients", "\(options.clients)"),
         ]
         switch options.scenario {

@@ -67,7 +67,7 @@ extension LoadGenerator {
     private func retryStuckHandshakes(_ count: Int, now: Int64) {
         for index in 0..<count {
             switch clients[index].phase {
-            case .connecting, .tlsHandshake, .registering, .joining:
+            case .connecting, .tlsHandshake, .upgrading, .registering, .joining:
                 if now - clients[index].startedAt > 10_000_000_000 {
                     fail(index, "handshake timed out after 10 s")
                 }
@@ -117,8 +117,8 @@ extension LoadGenerator {
 
         let isFanout = options.scenario == .fanout
         for sender in 0..<senderCount {
-            linePrefixes.append(
-                isFanout ? adapter.broadcastPrefix : adapter.privatePrefix(to: nick(of: sender ^ 1)))
+            let prefix = isFanout ? adapter.broadcastPrefix : adapter.privatePrefix(to: nick(of: sender ^ 1))
+            linePrefixes.append(options.websocket ? webSocketPrefix(prefix) : prefix)
         }
         let recipientsPerMessage = isFanout ? clientCount - 1 : 1
         let messages = options.messages

@@ -1,9 +1,10 @@
 import Platform
 import TLS
+import WebProtocol
 
 /// Where one client connection is in its life.
 enum Phase: UInt8 {
-    case unused, connecting, tlsHandshake, registering, joining, ready, closed
+    case unused, connecting, tlsHandshake, upgrading, registering, joining, ready, closed
 }
 
 /// One client connection. Plain data in one contiguous array, so the hot loop touches no
@@ -30,6 +31,11 @@ struct ClientState {
     /// (retry it when writable).
     var writeWantsRead = false
     var readWantsWrite = false
+    /// WebSocket: payload bytes still to come in the current inbound frame; header bytes held
+    /// (in `wsHeaders`) of a header split across reads; the current frame is not a line.
+    var wsRemaining: Int32 = 0
+    var wsHeaderCount: UInt8 = 0
+    var wsDiscard = false
 }
 
 /// Counters the hot path bumps, kept behind a pointer so that updating them costs no
@@ -83,6 +89,10 @@ final class LoadGenerator {
     /// `--tls`: the context (no verification) and each client's connection; empty without TLS.
     let tlsContext: TLSClientContext?
     var tlsConnections: [TLSConnection?] = []
+    /// `--websocket`: lines travel as binary WebSocket messages; header bytes held per client.
+    let websocket: Bool
+    let wsHeaders: UnsafeMutablePointer<UInt8>
+    static let wsHeaderSlot = 16
 
     // Traffic (fanout and pairs).
     let senderCount: Int
@@ -139,7 +149,10 @@ final class LoadGenerator {
         latency = .allocate(capacity: 1)
         latency.initialize(to: LatencyHistogram())
         nickSalt = Self.base36(Int(Posix.processID) % 1296, width: 2)
-        terminator = adapter.terminator
+        websocket = options.websocket
+        // A WebSocket message carries one line and no line end.
+        terminator = options.websocket ? [] : adapter.terminator
+        wsHeaders = .allocate(capacity: options.websocket ? slots * Self.wsHeaderSlot : 1)
         if options.tls {
             Posix.ignoreSIGPIPE()  // OpenSSL writes with write(2)
             do {
@@ -190,6 +203,7 @@ final class LoadGenerator {
         nextSequence.deallocate()
         deliveredFrom.deallocate()
         output.deallocate()
+        wsHeaders.deallocate()
     }
 
     // MARK: Names
@@ -251,6 +265,15 @@ final class LoadGenerator {
             }
             clients[index].phase = .tlsHandshake
             continueHandshake(index)
+            return
+        }
+        if websocket {
+            clients[index].phase = .upgrading
+            let request =
+                "GET /ws HTTP/1.1\r\nHost: \(options.host):\(options.port)\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary.ircv3.net\r\n\r\n"
+            sendDirect(index, Array(request.utf8))
             return
         }
         register(index)
@@ -356,6 +379,14 @@ final class LoadGenerator {
     /// output when there is some, so it never lands in the middle of a line.
     func sendDirect(_ index: Int, _ bytes: [UInt8]) {
         guard !bytes.isEmpty, clients[index].fd >= 0 else { return }
+        if websocket && clients[index].phase != .upgrading {
+            sendDirectRaw(index, Self.webSocketMessages(bytes))
+            return
+        }
+        sendDirectRaw(index, bytes)
+    }
+
+    private func sendDirectRaw(_ index: Int, _ bytes: [UInt8]) {
         if clients[index].outEnd > clients[index].outStart {
             let end = Int(clients[index].outEnd)
             if end + bytes.count <= outputCapacity {
@@ -448,7 +479,11 @@ final class LoadGenerator {
             }
             counters.pointee.bytesRead += count
             let now = Posix.monotonicNanoseconds()
-            split(index, count: count, now: now)
+            if websocket {
+                receivedWebSocket(index, count: count, now: now)
+            } else {
+                split(index, base: readBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count, now: now)
+            }
             if count < readBuffer.count { return }
         }
     }
@@ -483,7 +518,9 @@ final class LoadGenerator {
             switch tls.read(into: readBuffer) {
             case .bytes(let count):
                 counters.pointee.bytesRead += count
-                split(index, count: count, now: Posix.monotonicNanoseconds())
+                split(
+                    index, base: readBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count,
+                    now: Posix.monotonicNanoseconds())
             case .wantRead:
                 return
             case .wantWrite:
@@ -506,17 +543,16 @@ final class LoadGenerator {
             counters.pointee.closedByServer += 1
             errors.add("server closed a ready connection" + (reason.map { " (\($0))" } ?? ""))
             close(index, phase: .closed)
-        case .connecting, .tlsHandshake, .registering, .joining:
+        case .connecting, .tlsHandshake, .upgrading, .registering, .joining:
             fail(index, "server closed the connection during the handshake" + (reason.map { " (\($0))" } ?? ""))
         case .unused, .closed:
             close(index, phase: .closed)
         }
     }
 
-    /// Splits `count` fresh bytes of the read buffer into lines for client `index`.
+    /// Splits `count` fresh bytes at `base` (the read buffer) into lines for client `index`.
     @inline(__always)
-    private func split(_ index: Int, count: Int, now: Int64) {
-        let base = readBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    private func split(_ index: Int, base: UnsafePointer<UInt8>, count: Int, now: Int64) {
         var start = 0
         let slot = carry + index * carryCapacity
         if clients[index].carried > 0 {
@@ -756,6 +792,85 @@ final class LoadGenerator {
     func room(_ index: Int) -> Int {
         let lineBytes = linePrefixes[index].count + payloadBytes + terminator.count
         return (outputCapacity - Int(clients[index].outEnd)) / lineBytes
+    }
+}
+
+// MARK: WebSocket
+
+extension LoadGenerator {
+    /// Lines (CRLF-terminated) as masked binary messages, one per line. The mask key is zero:
+    /// RFC 6455 asks for a key, not a random one from a client that is not a browser, and a
+    /// zero key leaves the payload as it is, so the hot path copies lines unchanged.
+    static func webSocketMessages(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        for line in bytes.split(separator: 10) {
+            let text = line.last == 13 ? line.dropLast() : line[...]
+            WebSocketFrameEncoder.append(.binary, text, to: &out, mask: (0, 0, 0, 0))
+        }
+        return out
+    }
+
+    /// A traffic line's prefix with the message header in front (the length is the prefix's
+    /// and the payload's: every message of a sender has the same size).
+    func webSocketPrefix(_ prefix: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        WebSocketFrameEncoder.appendHeader(.binary, length: prefix.count + payloadBytes, to: &out, mask: (0, 0, 0, 0))
+        return out + prefix
+    }
+
+    /// `count` bytes just read for client `index` over WebSocket: the 101 first, then frames,
+    /// whose payloads go through `split` as lines (a message's end is a line's end).
+    func receivedWebSocket(_ index: Int, count: Int, now: Int64) {
+        let base = UnsafePointer(readBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        var r = 0
+        if clients[index].phase == .upgrading {
+            let bytes = UnsafeBufferPointer(start: base, count: count)
+            guard let end = (0..<max(0, count - 3)).first(where: {
+                bytes[$0] == 13 && bytes[$0 + 1] == 10 && bytes[$0 + 2] == 13 && bytes[$0 + 3] == 10
+            }) else {
+                fail(index, "the WebSocket upgrade response did not come in one read")
+                return
+            }
+            let head = String(decoding: bytes[..<end], as: UTF8.self)
+            guard head.hasPrefix("HTTP/1.1 101") else {
+                fail(index, "server: " + (head.split(separator: "\r\n").first.map(String.init) ?? head))
+                return
+            }
+            r = end + 4
+            register(index)
+        }
+        var lf: UInt8 = 10
+        let slot = wsHeaders + index * Self.wsHeaderSlot
+        while r < count && clients[index].fd >= 0 {
+            if clients[index].wsRemaining > 0 {
+                let n = min(Int(clients[index].wsRemaining), count - r)
+                if !clients[index].wsDiscard { split(index, base: base + r, count: n, now: now) }
+                r += n
+                clients[index].wsRemaining -= Int32(n)
+                if clients[index].wsRemaining == 0 && !clients[index].wsDiscard {
+                    split(index, base: &lf, count: 1, now: now)
+                }
+                continue
+            }
+            // A header: 2 bytes, then 2 or 8 of length (the server does not mask).
+            slot[Int(clients[index].wsHeaderCount)] = base[r]
+            clients[index].wsHeaderCount += 1
+            r += 1
+            let held = Int(clients[index].wsHeaderCount)
+            guard held >= 2 else { continue }
+            let length7 = Int(slot[1] & 0x7F)
+            let needed = 2 + (length7 == 126 ? 2 : length7 == 127 ? 8 : 0)
+            guard held == needed else { continue }
+            var length = length7
+            if length7 == 126 { length = Int(slot[2]) << 8 | Int(slot[3]) }
+            if length7 == 127 { length = (2..<10).reduce(0) { $0 << 8 | Int(slot[$1]) } }
+            clients[index].wsHeaderCount = 0
+            let opcode = slot[0] & 0x0F
+            clients[index].wsDiscard = opcode != 1 && opcode != 2
+            if opcode == 8 { counters.pointee.otherLines += 1 }
+            clients[index].wsRemaining = Int32(length)
+            if length == 0 && !clients[index].wsDiscard { split(index, base: &lf, count: 1, now: now) }
+        }
     }
 }
 

@@ -33,6 +33,11 @@ int clinux_release_free_memory(void) {
     return malloc_trim(0);
 }
 
+size_t clinux_heap_in_use(void) {
+    struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;
+}
+
 void clinux_keep_freed_memory(void) {
     mallopt(M_MMAP_THRESHOLD, 64 << 10);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);

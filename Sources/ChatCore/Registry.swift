@@ -10,7 +10,7 @@ import Locking
 /// can implement later.
 public final class Registry: ChatDirectory {
     private struct State {
-        var users: [String: User] = [:]
+        var users = DenseTable<User>()
         var rooms: [String: Room] = [:]
         var nextSequence: UInt64 = 0
 
@@ -92,20 +92,22 @@ public final class Registry: ChatDirectory {
     }
 
     public func snapshot() -> [User] {
-        state.withLock { Array($0.users.values) }.sorted { $0.sequence < $1.sequence }
+        state.withLock { $0.users.values }.sorted { $0.sequence < $1.sequence }
     }
 
     public var count: Int { state.withLock { $0.users.count } }
 
     public func setAway(_ nickname: Nickname, message: String?) {
-        state.withLock { state in state.users[nickname.key]?.away = message }
+        state.withLock { state in state.users.update(nickname.key) { $0.away = message } }
     }
 
     public func setIdentity(_ nickname: Nickname, username: String, realname: String, isIRCClient: Bool) {
         state.withLock { state in
-            state.users[nickname.key]?.username = username
-            state.users[nickname.key]?.realname = realname
-            state.users[nickname.key]?.isIRCClient = isIRCClient
+            state.users.update(nickname.key) { user in
+                user.username = username
+                user.realname = realname
+                user.isIRCClient = isIRCClient
+            }
         }
         if isIRCClient, let user = user(named: nickname.name), user.form == .plain {
             setLineForm(nickname, .full, awayNotify: user.awayNotify)
@@ -128,7 +130,7 @@ public final class Registry: ChatDirectory {
     }
 
     public func setInvisible(_ nickname: Nickname, _ invisible: Bool) {
-        state.withLock { state in state.users[nickname.key]?.isInvisible = invisible }
+        state.withLock { state in state.users.update(nickname.key) { $0.isInvisible = invisible } }
     }
 
     // MARK: Rooms
@@ -154,7 +156,7 @@ public final class Registry: ChatDirectory {
             state.rooms[name.key]?.admit(
                 nickname: nickname, id: id, isOperator: created && founderIsOperator, form: user.form,
                 wantsAwayNotify: user.awayNotify)
-            state.users[nickname.key]?.rooms.append(name.key)
+            state.users.update(nickname.key) { $0.rooms.append(name.key) }
             return .success(JoinOutcome(room: state.rooms[name.key]!, created: created))
         }
     }
@@ -164,7 +166,7 @@ public final class Registry: ChatDirectory {
         return state.withLock { state in
             guard state.rooms[roomKey] != nil else { return .failure(.noSuchRoom) }
             guard let room = state.removeMember(nickname.key, fromRoom: roomKey) else { return .failure(.notMember) }
-            state.users[nickname.key]?.rooms.removeAll { $0 == roomKey }
+            state.users.update(nickname.key) { $0.rooms.removeAll { $0 == roomKey } }
             return .success(room)
         }
     }
@@ -219,7 +221,7 @@ public final class Registry: ChatDirectory {
                 return .failure(state.users[targetKey] == nil ? .noSuchNick : .targetNotMember)
             }
             let room = state.removeMember(targetKey, fromRoom: roomKey)!
-            state.users[targetKey]?.rooms.removeAll { $0 == roomKey }
+            state.users.update(targetKey) { $0.rooms.removeAll { $0 == roomKey } }
             return .success(KickOutcome(room: room, member: member))
         }
     }

@@ -13,20 +13,35 @@ public struct Session {
     public internal(set) var nickname: Nickname? {
         didSet {
             isRegistered = nickname != nil
-            fullSourceCache = nil
+            if extras?.fullSourceCache != nil { withExtras { $0.fullSourceCache = nil } }
         }
     }
     var activity: UserActivity?
     /// From USER; the nickname for a client that never sends it.
-    public internal(set) var username: String? { didSet { fullSourceCache = nil } }
-    var realname: String?
+    public internal(set) var username: String? {
+        get { extras?.username }
+        set {
+            guard newValue != nil || extras?.username != nil else { return }
+            withExtras {
+                $0.username = newValue
+                $0.fullSourceCache = nil
+            }
+        }
+    }
+    var realname: String? {
+        get { extras?.realname }
+        set { if newValue != nil || extras?.realname != nil { withExtras { $0.realname = newValue } } }
+    }
     /// Sent CAP or USER: an IRC client, which gets `nick!user@host` sources, rooms from LIST,
     /// and no pre-registration hints.
     public internal(set) var isIRCClient = false
     /// CAP LS or REQ was sent and CAP END not yet: registration waits for it.
     var capNegotiating = false
     /// A NICK that arrived during CAP negotiation, registered at CAP END.
-    var pendingNickname: String?
+    var pendingNickname: String? {
+        get { extras?.pendingNickname }
+        set { if newValue != nil || extras?.pendingNickname != nil { withExtras { $0.pendingNickname = newValue } } }
+    }
     /// Lines handled since registration (a USER right after an nc-style NICK still counts).
     var linesSinceRegistration = 0
     /// User mode +i (accepted and shown; it hides nothing yet).
@@ -36,13 +51,50 @@ public struct Session {
     /// IRCv3 capabilities negotiated with CAP REQ.
     public internal(set) var capabilities: Capabilities = []
     /// The client-only tags (`+key=value`, escaped) of the line being handled, for relay.
-    var clientTags: String?
+    var clientTags: String? {
+        get { extras?.clientTags }
+        set { if newValue != nil || extras?.clientTags != nil { withExtras { $0.clientTags = newValue } } }
+    }
     /// History batches sent so far (their ids).
     var batchCount: UInt32 = 0
     /// `fullSource` as last built and the server name it was built with: every line the user
     /// sends to IRC clients carries it. Set before each line is handled; forgotten when the
     /// nickname or user name changes.
-    private var fullSourceCache: (serverName: String, source: String)?
+    private var fullSourceCache: (serverName: String, source: String)? {
+        get { extras?.fullSourceCache }
+        set { if newValue != nil || extras?.fullSourceCache != nil { withExtras { $0.fullSourceCache = newValue } } }
+    }
+    /// What only some sessions hold, out of line: an idle nc user (no USER, no tags, not yet
+    /// speaking) then carries one pointer instead of 96 bytes of empty optionals (see
+    /// Benchmarks/README, idle memory). Copied on write, so `Session` stays a value.
+    private var extras: Extras?
+
+    private final class Extras {
+        var username: String?
+        var realname: String?
+        var pendingNickname: String?
+        var clientTags: String?
+        var fullSourceCache: (serverName: String, source: String)?
+
+        init() {}
+
+        init(copying other: Extras) {
+            username = other.username
+            realname = other.realname
+            pendingNickname = other.pendingNickname
+            clientTags = other.clientTags
+            fullSourceCache = other.fullSourceCache
+        }
+    }
+
+    private mutating func withExtras(_ change: (Extras) -> Void) {
+        if extras == nil {
+            extras = Extras()
+        } else if !isKnownUniquelyReferenced(&extras) {
+            extras = Extras(copying: extras!)
+        }
+        change(extras!)
+    }
 
     public init(id: ConnectionID, address: String, connectedAt: Int64) {
         self.id = id

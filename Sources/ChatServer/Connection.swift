@@ -65,6 +65,11 @@ final class Connection {
     /// longer signals).
     var tlsReadDue = false
 
+    // HTTP and WebSocket (nil for plain and TLS connections).
+    /// The request being read, the WebSocket codec and the framed output, for a connection
+    /// that came in on an HTTP listener.
+    var web: WebConnection?
+
     // Counters for the operator console.
     var linesIn = 0
     var bytesIn = 0
@@ -132,7 +137,14 @@ final class Connection {
         ConnectionInfo(
             id: id, nickname: session.nickname?.name, address: session.address,
             connectedSeconds: Double(now - session.connectedAt) / 1e9, idleSeconds: Double(now - lastLineAt) / 1e9,
-            linesIn: linesIn, bytesIn: bytesIn, linesOut: linesOut, bytesOut: bytesOut, isSecure: tls != nil)
+            linesIn: linesIn, bytesIn: bytesIn, linesOut: linesOut, bytesOut: bytesOut, isSecure: tls != nil,
+            kind: kind)
+    }
+
+    /// What carries this connection's lines.
+    var kind: ConnectionKind {
+        if let web { return web.phase == .websocket ? .webSocket : .http }
+        return tls != nil ? .tls : .plain
     }
 
     /// Who this is in log lines: "127.0.0.1:5555 alice" or "127.0.0.1:5555 -".

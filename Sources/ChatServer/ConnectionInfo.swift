@@ -15,13 +15,17 @@ public struct ConnectionInfo: Sendable {
     public let bytesOut: Int
     /// The connection came in on the TLS port.
     public let isSecure: Bool
+    /// What carries the connection: plain TCP, TLS, WebSocket, or HTTP before an upgrade.
+    public let kind: ConnectionKind
     /// The rooms the user is in, by name, in the order joined (none before registration).
     public var rooms: [String] = []
 
     public init(
         id: ConnectionID, nickname: String?, address: String, connectedSeconds: Double, idleSeconds: Double,
-        linesIn: Int, bytesIn: Int, linesOut: Int, bytesOut: Int, isSecure: Bool = false
+        linesIn: Int, bytesIn: Int, linesOut: Int, bytesOut: Int, isSecure: Bool = false,
+        kind: ConnectionKind? = nil
     ) {
+        self.kind = kind ?? (isSecure ? .tls : .plain)
         self.id = id
         self.nickname = nickname
         self.address = address
@@ -33,6 +37,16 @@ public struct ConnectionInfo: Sendable {
         self.bytesOut = bytesOut
         self.isSecure = isSecure
     }
+}
+
+/// What carries a connection's lines.
+public enum ConnectionKind: String, Sendable, Equatable {
+    case plain
+    case tls = "TLS"
+    /// IRC lines in WebSocket messages (GET /ws).
+    case webSocket = "WebSocket"
+    /// An HTTP request not (or not yet) upgraded.
+    case http = "HTTP"
 }
 
 /// One room as the operator console lists it: a copy of the directory's entry.

@@ -12,6 +12,8 @@ struct DeadlineList {
         case lastLine
         /// Connections whose write side is shut, waiting for the peer's EOF.
         case linger
+        /// HTTP connections waiting for their request head (`httpRequestTimeoutMilliseconds`, 10 s).
+        case request
     }
 
     /// A connection's place in at most one list.

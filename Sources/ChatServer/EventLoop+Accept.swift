@@ -4,8 +4,16 @@ import TLS
 
 /// Accepting connections and deciding whether they may stay.
 extension EventLoop {
-    /// Accepts from one listening socket: the plain one, or the TLS one (`secure`).
-    func acceptConnections(from listener: Int32, secure: Bool) {
+    /// What a listening socket serves.
+    enum ListenerKind {
+        case plain
+        case tls
+        /// HTTP with these routes.
+        case http(WebRoutes)
+    }
+
+    /// Accepts from one listening socket.
+    func acceptConnections(from listener: Int32, as kind: ListenerKind) {
         for _ in 0..<64 {
             let accepted: (Int32, SocketAddress)
             do {
@@ -16,18 +24,27 @@ extension EventLoop {
             } catch {
                 if error.isOutOfDescriptors {
                     state.logger.warning("accept: out of file descriptors; pausing accepts for 100 ms")
-                    for listener in [state.listener, state.tlsListener] where listener >= 0 { epoll.remove(listener) }
+                    for listener in state.listeners { epoll.remove(listener) }
                     listenerResumesAt = context.now + 100_000_000
                 } else {
                     state.logger.warning("accept failed: \(error)")
                 }
                 return
             }
-            adopt(fd: accepted.0, address: accepted.1, secure: secure)
+            adopt(fd: accepted.0, address: accepted.1, kind: kind)
         }
     }
 
-    private func adopt(fd: Int32, address: SocketAddress, secure: Bool) {
+    private func adopt(fd: Int32, address: SocketAddress, kind: ListenerKind) {
+        let secure: Bool
+        var routes: WebRoutes?
+        switch kind {
+        case .plain: secure = false
+        case .tls: secure = true
+        case .http(let served):
+            secure = false
+            routes = served
+        }
         let refusal: String?
         if shutdownDeadline != nil {
             refusal = "Server shutting down"
@@ -67,9 +84,18 @@ extension EventLoop {
             requestClose(connection, .abandon)
             return
         }
+        if let routes {
+            // HTTP: nothing is sent before the request; a refusal is a 503 (see sendLastLine).
+            connection.web = WebConnection(routes: routes, maxMessageBytes: configuration.maxLineBytes)
+        }
         if let refusal {
-            state.logger.info("refused \(address): \(refusal)")
+            state.logger.info("refused \(address)\(routes == nil ? "" : " (HTTP)"): \(refusal)")
             requestClose(connection, .error(refusal, quitReason: refusal))
+            return
+        }
+        if connection.web != nil {
+            state.logger.log(.debug, "connected \(address) (HTTP)")
+            requestDeadlines.append(connection, now: context.now)
             return
         }
         if secure {
@@ -90,6 +116,14 @@ extension EventLoop {
         } else {
             state.logger.info("connected \(address)")
         }
+        startChat(connection)
+        // The ClientHello is usually in already: answer it now rather than after a wakeup.
+        if let tls = connection.tls { advanceHandshake(connection, tls) }
+    }
+
+    /// A connection becomes a chat client (at accept, or once a WebSocket is open): the
+    /// welcome notice is due and the registration clock starts.
+    func startChat(_ connection: Connection) {
         if configuration.greetingDelayMilliseconds > 0 {
             connection.greetingPending = true
             pendingGreetings.append(
@@ -99,7 +133,5 @@ extension EventLoop {
         }
         // The handshake counts against the registration timeout like any unregistered time.
         registrationDeadlines.append(connection, now: context.now)
-        // The ClientHello is usually in already: answer it now rather than after a wakeup.
-        if let tls = connection.tls { advanceHandshake(connection, tls) }
     }
 }

@@ -1,6 +1,7 @@
 import ChatCore
 import LineProtocol
 import Platform
+import WebProtocol
 
 /// Why a connection is being closed, and so what it and the others are told.
 enum CloseCause {
@@ -57,6 +58,7 @@ extension EventLoop {
         removeRegistered(connection)
         removeFromAllRooms(connection)
         registrationDeadlines.remove(connection)
+        requestDeadlines.remove(connection)
         connection.flood.held.removeAll()
         connection.session.disconnect(reason: quitReason, context, &effects)
         // A peer that is gone is closed (its slot released) before the others hear its QUIT,
@@ -67,7 +69,7 @@ extension EventLoop {
         } else if !effects.isEmpty {
             perform(for: connection)
         }
-        state.logger.info("disconnected \(name) (\(quitReason))")
+        if connection.web?.phase != .responding { state.logger.info("disconnected \(name) (\(quitReason))") }
         switch cause {
         case .error(let error, _): sendLastLine(connection, error: error)
         case .sendQueueExceeded:
@@ -82,6 +84,26 @@ extension EventLoop {
     /// loses the line).
     private func sendLastLine(_ connection: Connection, error: String) {
         connection.beginLastLine()
+        if let web = connection.web {
+            switch web.phase {
+            case .request:
+                // Refused at accept, or shutting down: the request gets a 503.
+                web.phase = .responding
+                web.wire += HTTPResponse.text(.serviceUnavailable, "503 Service Unavailable: \(error)").serialized()
+            case .responding:
+                break
+            case .websocket:
+                if web.sendsErrorLine {
+                    var line: [UInt8] = []
+                    ServerLine.appendError(to: &line, error)
+                    line.withUnsafeBytes { enqueueLastLine($0, to: connection) }
+                    if shutdownDeadline != nil { web.closeCode = .goingAway }
+                }
+            }
+            markDirty(connection)
+            lastLineDeadlines.append(connection, now: context.now)
+            return
+        }
         var line: [UInt8] = []
         ServerLine.appendError(to: &line, error)
         line.withUnsafeBytes { enqueueLastLine($0, to: connection) }
@@ -132,6 +154,7 @@ extension EventLoop {
         case .registration?: registrationDeadlines.remove(connection)
         case .lastLine?: lastLineDeadlines.remove(connection)
         case .linger?: lingerDeadlines.remove(connection)
+        case .request?: requestDeadlines.remove(connection)
         case nil: break
         }
         discardOutput(of: connection)

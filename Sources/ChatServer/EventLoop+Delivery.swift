@@ -210,6 +210,10 @@ extension EventLoop {
             flushTLS(connection, tls)
             return
         }
+        if let web = connection.web {
+            flushWeb(connection, web)
+            return
+        }
         while !connection.output.isEmpty {
             do {
                 switch try Posix.send(connection.fd, connection.output.pending) {
@@ -247,7 +251,7 @@ extension EventLoop {
         }
         if connection.tls != nil {
             wanted = tlsInterest(connection, reading: wanted)
-        } else if !connection.output.isEmpty {
+        } else if !connection.output.isEmpty || connection.web?.hasWire == true {
             wanted.insert(.writable)
         }
         guard wanted != connection.interest else { return }

@@ -14,6 +14,10 @@ extension EventLoop {
             readableTLS(connection, tls, readiness)
             return
         }
+        if let web = connection.web {
+            readableWeb(connection, web, readiness)
+            return
+        }
         // A throttled connection is not read (TCP backpressure) unless the peer hung up or failed.
         if connection.flood.isThrottled && readiness.isDisjoint(with: [.hangup, .error]) { return }
         let count: Int
@@ -43,13 +47,7 @@ extension EventLoop {
         statistics.bytesIn += count
         let discardedBefore = connection.framer.discardedByteCount
         connection.framer.feed(UnsafeMutableRawBufferPointer(rebasing: readBuffer[..<count])) { event in
-            guard connection.isOpen else { return }
-            if connection.flood.isThrottled || !connection.flood.take(now: context.now) {
-                connection.flood.held.append(event)
-                throttle(connection)
-            } else {
-                handle(event, from: connection)
-            }
+            takeLine(event, from: connection)
         }
         // A message-tags client's lines may carry tags beyond --max-line-bytes (set here, not
         // while the framer is feeding).
@@ -70,6 +68,19 @@ extension EventLoop {
             }
         }
         if connection.flood.isThrottled { checkBacklog(connection) }
+    }
+
+    /// A line (from the framer, or a WebSocket message) through flood control: handled now,
+    /// or held until the connection has tokens again.
+    @inline(__always)
+    func takeLine(_ event: LineFramer.Event, from connection: Connection) {
+        guard connection.isOpen else { return }
+        if connection.flood.isThrottled || !connection.flood.take(now: context.now) {
+            connection.flood.held.append(event)
+            throttle(connection)
+        } else {
+            handle(event, from: connection)
+        }
     }
 
     /// Runs one line (or an overlong-line report) through the chat logic and carries out what
@@ -138,7 +149,7 @@ extension EventLoop {
 
     /// Disconnects a throttled client whose backlog (held lines plus unread bytes in the
     /// socket) passed --flood-backlog-bytes.
-    private func checkBacklog(_ connection: Connection) {
+    func checkBacklog(_ connection: Connection) {
         guard connection.isOpen else { return }
         let unread = (try? Posix.bytesReadable(connection.fd)) ?? 0
         if connection.flood.held.byteCount + unread > configuration.floodBacklogBytes {

@@ -19,6 +19,11 @@ extension EventLoop {
         while let connection = lingerDeadlines.popExpired(now: now) {
             requestClose(connection, .abandon)
         }
+        while let connection = requestDeadlines.popExpired(now: now) {
+            if connection.isOpen, let web = connection.web, web.phase == .request {
+                respond(connection, web, .text(.requestTimeout), headOnly: false, log: "request head not complete in time")
+            }
+        }
         while pendingGreetingsHead < pendingGreetings.count, pendingGreetings[pendingGreetingsHead].due <= now {
             let connection = pendingGreetings[pendingGreetingsHead].connection
             pendingGreetingsHead += 1
@@ -33,7 +38,7 @@ extension EventLoop {
         }
         if let resume = listenerResumesAt, now >= resume {
             listenerResumesAt = nil
-            for listener in [state.listener, state.tlsListener] where listener >= 0 {
+            for listener in state.listeners {
                 try? epoll.add(listener, [.readable, .exclusive])
             }
         }

@@ -49,6 +49,8 @@ final class EventLoop {
     var registrationDeadlines: DeadlineList
     var lastLineDeadlines: DeadlineList
     var lingerDeadlines: DeadlineList
+    /// HTTP connections whose request head has not arrived in full (slowloris).
+    var requestDeadlines: DeadlineList
     /// New connections waiting for their welcome notice, oldest first, with the time it is due.
     var pendingGreetings: [(connection: Connection, due: Int64)] = []
     var pendingGreetingsHead = 0
@@ -108,6 +110,8 @@ final class EventLoop {
         lastLineDeadlines = DeadlineList(
             .lastLine, timeoutNanoseconds: Int64(configuration.lastLineTimeoutSeconds) * 1_000_000_000)
         lingerDeadlines = DeadlineList(.linger, timeoutNanoseconds: Self.lingerNanoseconds)
+        requestDeadlines = DeadlineList(
+            .request, timeoutNanoseconds: Int64(configuration.httpRequestTimeoutMilliseconds) * 1_000_000)
         outputBudget = configuration.maxOutputBytes / max(state.handles.count, 1)
         try epoll.add(handle.wakeup.fd, .readable)
         try addListeners()
@@ -117,6 +121,8 @@ final class EventLoop {
     func addListeners() throws(SystemError) {
         if state.listener >= 0 { try epoll.add(state.listener, [.readable, .exclusive]) }
         if state.tlsListener >= 0 { try epoll.add(state.tlsListener, [.readable, .exclusive]) }
+        if state.httpListener >= 0 { try epoll.add(state.httpListener, [.readable, .exclusive]) }
+        if state.metricsListener >= 0 { try epoll.add(state.metricsListener, [.readable, .exclusive]) }
     }
 
     deinit { readBuffer.deallocate() }
@@ -148,9 +154,13 @@ final class EventLoop {
                     handle.wakeup.consume()
                     drainInbox()
                 } else if fd == state.listener {
-                    acceptConnections(from: fd, secure: false)
+                    acceptConnections(from: fd, as: .plain)
                 } else if fd == state.tlsListener {
-                    acceptConnections(from: fd, secure: true)
+                    acceptConnections(from: fd, as: .tls)
+                } else if fd == state.httpListener {
+                    acceptConnections(from: fd, as: .http(state.httpRoutes))
+                } else if fd == state.metricsListener {
+                    acceptConnections(from: fd, as: .http(.metrics))
                 } else if let connection = connection(at: fd) {
                     if readiness.contains(.writable) { flush(connection) }
                     if !readiness.isDisjoint(with: [.readable, .hangup, .error]) { readable(connection, readiness) }
@@ -188,6 +198,7 @@ final class EventLoop {
         if let deadline = registrationDeadlines.firstDeadline { next = min(next, deadline) }
         if let deadline = lastLineDeadlines.firstDeadline { next = min(next, deadline) }
         if let deadline = lingerDeadlines.firstDeadline { next = min(next, deadline) }
+        if let deadline = requestDeadlines.firstDeadline { next = min(next, deadline) }
         if let deadline = shutdownDeadline { next = min(next, deadline) }
         if let deadline = listenerResumesAt { next = min(next, deadline) }
         if pendingGreetingsHead < pendingGreetings.count { next = min(next, pendingGreetings[pendingGreetingsHead].due) }

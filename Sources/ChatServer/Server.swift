@@ -17,6 +17,8 @@ public final class Server: Sendable {
     public enum StartError: Error, CustomStringConvertible {
         case address(AddressError)
         case system(SystemError)
+        /// A listening socket could not be opened: which one ("0.0.0.0:8080 (HTTP)") and why.
+        case listen(String, SystemError)
         /// The TLS certificate or key cannot be used (the description names the file).
         case tls(TLSError)
         /// Neither the plain port nor TLS is to be served.
@@ -27,8 +29,9 @@ public final class Server: Sendable {
             switch self {
             case .address(let error): error.description
             case .system(let error): error.description
+            case .listen(let listener, let error): "cannot listen on \(listener): \(error.reason)"
             case .tls(let error): error.description
-            case .noListener: "nothing to serve: the plain port is off and TLS is not configured"
+            case .noListener: "nothing to serve: the plain port is off and neither TLS nor HTTP is configured"
             case .alreadyStarted: "the server is already running"
             }
         }
@@ -57,6 +60,8 @@ public final class Server: Sendable {
         /// The bound ports: nil for a listener not served.
         let plainPort: Int?
         let tlsPort: Int?
+        let httpPort: Int?
+        let metricsPort: Int?
     }
 
     private let running = Locked<Running?>(nil)
@@ -74,7 +79,9 @@ public final class Server: Sendable {
         Posix.ignoreSIGPIPE()
         Posix.raiseOpenFileLimit()
         Posix.keepFreedMemoryForReuse()
-        guard configuration.servesPlain || configuration.tls != nil else { throw .noListener }
+        guard configuration.servesPlain || configuration.tls != nil || configuration.httpPort != nil else {
+            throw .noListener
+        }
         // The certificate first: a bad one stops the start before any port is bound.
         var tlsContext: TLSServerContext?
         if let tls = configuration.tls {
@@ -86,7 +93,21 @@ public final class Server: Sendable {
         }
         let plainAddress: SocketAddress?
         let tlsAddress: SocketAddress?
+        let httpAddress: SocketAddress?
+        var metricsAddress: SocketAddress?
+        // One listener for everything when the metrics address is the HTTP one (a fixed port:
+        // two port-0 listeners are two free ports).
+        let metricsSharesHTTP =
+            configuration.httpPort != nil && configuration.httpPort != 0
+            && configuration.metricsPort == configuration.httpPort
+            && configuration.metricsHost == (configuration.httpHost ?? configuration.host)
         do {
+            httpAddress = try configuration.httpPort.map { port throws(AddressError) in
+                try SocketAddress.resolve(host: configuration.httpHost ?? configuration.host, port: port)
+            }
+            if !metricsSharesHTTP, let port = configuration.metricsPort {
+                metricsAddress = try SocketAddress.resolve(host: configuration.metricsHost, port: port)
+            }
             plainAddress =
                 configuration.servesPlain
                 ? try SocketAddress.resolve(host: configuration.host, port: configuration.port) : nil
@@ -100,26 +121,51 @@ public final class Server: Sendable {
         var tlsListener: Int32 = -1
         var plainPort: Int?
         var tlsPort: Int?
+        var httpListener: Int32 = -1
+        var metricsListener: Int32 = -1
+        var httpPort: Int?
+        var metricsPort: Int?
         let handles: [EventLoopHandle]
+        // The listener being opened, for the error message.
+        var opening: String?
         do {
             if let plainAddress {
+                opening = "\(plainAddress) (plain)"
                 listener = try Socket.listen(on: plainAddress)
                 plainPort = try Socket.localAddress(listener).port
             }
             if let tlsAddress {
+                opening = "\(tlsAddress) (TLS)"
                 tlsListener = try Socket.listen(on: tlsAddress)
                 tlsPort = try Socket.localAddress(tlsListener).port
             }
+            if let httpAddress {
+                opening = "\(httpAddress) (HTTP)"
+                httpListener = try Socket.listen(on: httpAddress)
+                httpPort = try Socket.localAddress(httpListener).port
+                if metricsSharesHTTP { metricsPort = httpPort }
+            }
+            if let metricsAddress {
+                opening = "\(metricsAddress) (metrics)"
+                metricsListener = try Socket.listen(on: metricsAddress)
+                metricsPort = try Socket.localAddress(metricsListener).port
+            }
+            opening = nil
             let count = configuration.eventLoops > 0 ? configuration.eventLoops : Posix.availableCPUCount
             handles = try (0..<count).map { index throws(SystemError) in try EventLoopHandle(index: index) }
         } catch {
             if listener >= 0 { Posix.close(listener) }
             if tlsListener >= 0 { Posix.close(tlsListener) }
+            if httpListener >= 0 { Posix.close(httpListener) }
+            if metricsListener >= 0 { Posix.close(metricsListener) }
+            if let opening { throw .listen(opening, error) }
             throw .system(error)
         }
         let state = ServerState(
             configuration: configuration, chatConfig: configuration.chatConfig(createdText: Self.startDate()),
-            logger: logger, handles: handles, listener: listener, tlsListener: tlsListener, tlsContext: tlsContext)
+            logger: logger, handles: handles, listener: listener, tlsListener: tlsListener, tlsContext: tlsContext,
+            httpListener: httpListener, metricsListener: metricsListener,
+            httpRoutes: metricsSharesHTTP ? [.chat, .metrics] : .chat)
 
         let startFailure = Locked<SystemError?>(nil)
         let started = DispatchSemaphore(value: 0)
@@ -143,14 +189,23 @@ public final class Server: Sendable {
             thread.start()
         }
         for _ in handles { started.wait() }
-        let runningState = Running(state: state, finished: finished, plainPort: plainPort, tlsPort: tlsPort)
+        let runningState = Running(
+            state: state, finished: finished, plainPort: plainPort, tlsPort: tlsPort, httpPort: httpPort,
+            metricsPort: metricsPort)
         running.withLock { $0 = runningState }
         if let failure = startFailure.withLock({ $0 }) {
             shutdown()
             throw .system(failure)
         }
-        return plainPort ?? tlsPort ?? 0
+        return plainPort ?? tlsPort ?? httpPort ?? 0
     }
+
+    /// The HTTP port bound (page, /ws, /healthz), while running; nil when not served.
+    public var httpPort: Int? { running.withLock { $0?.httpPort } }
+
+    /// The port serving /metrics, while running (the HTTP port when they are one); nil when
+    /// not served.
+    public var metricsPort: Int? { running.withLock { $0?.metricsPort } }
 
     /// The plain-text port bound, while running; nil when only TLS is served.
     public var plainPort: Int? { running.withLock { $0?.plainPort } }
@@ -201,6 +256,8 @@ public final class Server: Sendable {
         for done in current.finished { done.wait() }
         if current.state.listener >= 0 { Posix.close(current.state.listener) }
         if current.state.tlsListener >= 0 { Posix.close(current.state.tlsListener) }
+        if current.state.httpListener >= 0 { Posix.close(current.state.httpListener) }
+        if current.state.metricsListener >= 0 { Posix.close(current.state.metricsListener) }
     }
 
     var runningState: ServerState? { running.withLock { $0?.state } }

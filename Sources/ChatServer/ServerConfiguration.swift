@@ -47,6 +47,27 @@ public struct ServerConfiguration: Sendable {
     public var servesPlain = true
     /// The TLS port, when TLS is served.
     public var tls: TLSSettings? = nil
+    /// The HTTP port (the browser page, WebSocket chat at /ws, /healthz); nil: not served.
+    /// `linechat-server` serves it on `defaultHTTPPort` unless told `--http-port none`; the
+    /// library default is off, so that a server made in a test binds no fixed port.
+    public var httpPort: Int? = nil
+    /// The address for the HTTP port; nil: `host`.
+    public var httpHost: String? = nil
+    /// Which pages may open a WebSocket (the Origin check).
+    public var webOrigins = WebOrigins.sameOrigin
+    /// The metrics port (/metrics and /healthz only); nil: not served. Off by default in the
+    /// library, `defaultMetricsPort` in `linechat-server`. When its host and port equal the HTTP
+    /// ones, one listener serves every route.
+    public var metricsPort: Int? = nil
+    /// The address for the metrics port: loopback, so a public server does not publish its
+    /// metrics by accident.
+    public var metricsHost = "127.0.0.1"
+    /// How long an HTTP connection may take to send its whole request head before it gets 408
+    /// and is closed (slowloris). Not a flag: tests shorten it.
+    public var httpRequestTimeoutMilliseconds = 10_000
+
+    public static let defaultHTTPPort = 8080
+    public static let defaultMetricsPort = 8081
 
     /// Seconds between keepalive probes, and probes before the peer is declared gone.
     public static let keepaliveIntervalSeconds: Int32 = 10
@@ -95,4 +116,17 @@ public struct TLSSettings: Sendable {
         self.host = host
         self.port = port
     }
+}
+
+/// The pages allowed to open a WebSocket to /ws, by the Origin header browsers send. A request
+/// without Origin (not from a browser: irctest, a bot) is always allowed: the check protects
+/// users' browsers from other sites, not the server from clients.
+public enum WebOrigins: Sendable, Equatable {
+    /// Only this server's own page: the Origin's host:port must equal the Host header.
+    case sameOrigin
+    /// This server's own page and these origins (`https://chat.example.org`), compared whole,
+    /// ignoring case.
+    case list([String])
+    /// Any page (`--web-origin '*'`).
+    case any
 }

@@ -16,6 +16,14 @@ final class ServerState: Sendable {
     let listener: Int32
     /// The TLS listening socket, or -1 when TLS is not served.
     let tlsListener: Int32
+    /// The HTTP listening socket (page, /ws, /healthz; /metrics too when it is also the metrics
+    /// listener), or -1.
+    let httpListener: Int32
+    /// The metrics listening socket (/metrics, /healthz), or -1 (not served, or served by
+    /// `httpListener`).
+    let metricsListener: Int32
+    /// What `httpListener` serves.
+    let httpRoutes: WebRoutes
     /// The certificate and key new TLS connections get: read at accept time, replaced by a
     /// reload (SIGHUP); connections already made keep the context they were made with.
     let tlsContext: Locked<TLSServerContext>?
@@ -29,8 +37,12 @@ final class ServerState: Sendable {
 
     init(
         configuration: ServerConfiguration, chatConfig: ChatConfig, logger: Logger, handles: [EventLoopHandle],
-        listener: Int32, tlsListener: Int32 = -1, tlsContext: TLSServerContext? = nil
+        listener: Int32, tlsListener: Int32 = -1, tlsContext: TLSServerContext? = nil, httpListener: Int32 = -1,
+        metricsListener: Int32 = -1, httpRoutes: WebRoutes = .chat
     ) {
+        self.httpListener = httpListener
+        self.metricsListener = metricsListener
+        self.httpRoutes = httpRoutes
         self.configuration = configuration
         self.chatConfig = chatConfig
         self.logger = logger
@@ -41,6 +53,9 @@ final class ServerState: Sendable {
         self.startedAt = Posix.monotonicNanoseconds()
         self.admission = Admission(maxClients: configuration.maxClients, maxPerAddress: configuration.maxPerIP)
     }
+
+    /// Every listening socket served (for pausing accepts when descriptors run out).
+    var listeners: [Int32] { [listener, tlsListener, httpListener, metricsListener].filter { $0 >= 0 } }
 
     func makeSerial() -> UInt64 { nextSerial.add(1, ordering: .relaxed).newValue }
 
@@ -100,4 +115,13 @@ struct LocalStatistics {
         if tlsHandshakeFailures != 0 { statistics.tlsHandshakeFailures.add(tlsHandshakeFailures, ordering: .relaxed) }
         self = LocalStatistics()
     }
+}
+
+/// Which routes an HTTP listener serves.
+struct WebRoutes: OptionSet, Sendable {
+    let rawValue: UInt8
+    /// `/` (the page), `/ws` and `/healthz`.
+    static let chat = WebRoutes(rawValue: 1)
+    /// `/metrics` and `/healthz`.
+    static let metrics = WebRoutes(rawValue: 2)
 }

@@ -34,7 +34,8 @@ public enum ConsoleFormat {
         "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 
-    /// The `list` output: one row per connection (a TLS one's address marked `(TLS)`), then a
+    /// The `list` output: one row per connection (a TLS one's address marked `(TLS)`, a
+    /// WebSocket one's `(WebSocket)`, an HTTP request's `(HTTP)`), then a
     /// summary line.
     public static func connections(_ infos: [ConnectionInfo]) -> [String] {
         guard !infos.isEmpty else { return ["No connections."] }
@@ -47,7 +48,7 @@ public enum ConsoleFormat {
         ])
         let rows = infos.map { info in
             [
-                TerminalText.sanitized(info.nickname ?? "-"), info.isSecure ? info.address + " (TLS)" : info.address,
+                TerminalText.sanitized(info.nickname ?? "-"), info.kind == .plain ? info.address : info.address + " (\(info.kind.rawValue))",
                 duration(info.connectedSeconds), duration(info.idleSeconds),
                 "\(info.linesIn)", bytes(info.bytesIn), "\(info.linesOut)", bytes(info.bytesOut),
                 info.rooms.isEmpty ? "-" : TerminalText.sanitized(info.rooms.joined(separator: " ")),

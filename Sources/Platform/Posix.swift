@@ -181,6 +181,9 @@ public enum Posix {
         _ = clinux_release_free_memory()
     }
 
+    /// Heap bytes allocated and not freed (mallinfo2), to tell live data from free holes in RSS.
+    public static func heapInUseBytes() -> Int { Int(clinux_heap_in_use()) }
+
     /// How many CPUs this process may run on (honours taskset).
     public static var availableCPUCount: Int { Int(clinux_cpu_count()) }
 

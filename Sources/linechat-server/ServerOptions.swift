@@ -6,7 +6,7 @@ import LineProtocol
 /// The command line of `linechat-server`, parsed by hand in the shape of swift-argument-parser:
 /// `--name value` or `--name=value`, typed errors, usage on `--help`.
 struct ServerOptions {
-    var configuration = ServerConfiguration()
+    var configuration = ServerOptions.defaultConfiguration
     var logLevel = Logger.Level.info
     var console: Bool? = nil
     var showHelp = false
@@ -32,6 +32,15 @@ struct ServerOptions {
         var writerNiceness: Int32 = 10
     }
 
+    /// The library's configuration with the executable's defaults: HTTP on 8080, metrics on
+    /// 127.0.0.1:8081 (the library serves neither unless asked).
+    static var defaultConfiguration: ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.httpPort = ServerConfiguration.defaultHTTPPort
+        configuration.metricsPort = ServerConfiguration.defaultMetricsPort
+        return configuration
+    }
+
     /// A command-line mistake, printed with the usage and exit status 64.
     struct UsageError: Error, CustomStringConvertible {
         let description: String
@@ -54,6 +63,15 @@ struct ServerOptions {
           --tls-port <port>           TLS port (default: 6697; 0 picks a free one)
           --tls-host <address>        Address for the TLS port (default: --host)
           --no-plain                  Serve TLS only (same as --port none)
+          --http-port <port|none>     HTTP port: the browser client at /, WebSocket chat at /ws,
+                                      /healthz (default: 8080; 0 picks a free one; none: off)
+          --http-host <address>       Address for the HTTP port (default: --host)
+          --web-origin <origin,...|*> Pages from other origins allowed to open /ws, e.g.
+                                      https://chat.example.org (default: this server's own page
+                                      only; *: any)
+          --metrics-port <port|none>  Port serving /metrics and /healthz only (default: 8081;
+                                      none: off; the HTTP port's number and host: one listener)
+          --metrics-host <address>    Address for the metrics port (default: 127.0.0.1)
           --server-name <name>        The server's name on every line it sends (default: linechat)
           --max-clients <n>           Connections at once, server-wide (default: 10000)
           --max-per-ip <n>            Connections at once from one address (default: 50)
@@ -114,6 +132,15 @@ struct ServerOptions {
                 guard !text.isEmpty else { throw UsageError(description: "\(name) needs a value") }
                 return text
             }
+            /// A port number, or `none` (nil).
+            func optionalPort() throws(UsageError) -> Int? {
+                if let inlineValue, inlineValue.lowercased() == "none" { return nil }
+                if inlineValue == nil, remaining.first?.lowercased() == "none" {
+                    remaining.removeFirst()
+                    return nil
+                }
+                return try integer(0...65535)
+            }
             switch name {
             case "--host": options.configuration.host = try value()
             case "--port":
@@ -126,6 +153,11 @@ struct ServerOptions {
                     options.configuration.port = try integer(0...65535)
                     options.configuration.servesPlain = true
                 }
+            case "--http-port": options.configuration.httpPort = try optionalPort()
+            case "--http-host": options.configuration.httpHost = try nonEmpty()
+            case "--metrics-port": options.configuration.metricsPort = try optionalPort()
+            case "--metrics-host": options.configuration.metricsHost = try nonEmpty()
+            case "--web-origin": options.configuration.webOrigins = try webOrigins(try nonEmpty())
             case "--tls-cert": options.tls.certificateFile = try nonEmpty()
             case "--tls-key": options.tls.keyFile = try nonEmpty()
             case "--tls-self-signed": options.tls.selfSigned = true
@@ -189,6 +221,27 @@ struct ServerOptions {
             options.configuration.motd = defaultMOTD(for: options.configuration.defaultRoom)
         }
         return options
+    }
+
+    /// `--web-origin`'s value: `*`, or origins separated by commas (`https://host[:port]`).
+    static func webOrigins(_ text: String) throws(UsageError) -> WebOrigins {
+        if text == "*" { return .any }
+        let origins = text.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }
+        for origin in origins {
+            let scheme = origin.hasPrefix("https://") ? 8 : origin.hasPrefix("http://") ? 7 : 0
+            let authority = origin.dropFirst(scheme)
+            let isOrigin =
+                scheme > 0 && !authority.isEmpty && !authority.contains("/")
+                && origin.allSatisfy { $0.isASCII && !$0.isWhitespace }
+            guard isOrigin else {
+                throw UsageError(
+                    description:
+                        "--web-origin takes origins like https://chat.example.org or http://host:8080 (no path), "
+                        + "separated by commas, or *, not '\(origin)'")
+            }
+        }
+        guard !origins.isEmpty else { throw UsageError(description: "--web-origin needs a value") }
+        return .list(origins)
     }
 
     private static let needsTLS = "give --tls-cert and --tls-key, or --tls-self-signed"

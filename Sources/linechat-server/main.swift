@@ -87,6 +87,13 @@ if let tls = configuration.tls, let tlsPort = server.tlsPort {
     let fingerprint = server.tlsFingerprint ?? "?"
     logger.info("listening on \(tls.host ?? configuration.host):\(tlsPort) (TLS, certificate SHA-256 \(fingerprint))")
 }
+if let httpPort = server.httpPort {
+    let metrics = server.metricsPort == httpPort ? "; /metrics too" : ""
+    logger.info("listening on \(configuration.httpHost ?? configuration.host):\(httpPort) (HTTP: /, /ws, /healthz\(metrics))")
+}
+if let metricsPort = server.metricsPort, metricsPort != server.httpPort {
+    logger.info("listening on \(configuration.metricsHost):\(metricsPort) (HTTP: /metrics, /healthz)")
+}
 let summaryHost = server.plainPort == nil ? configuration.tls?.host ?? configuration.host : configuration.host
 logger.info(
     "Server listening on \(summaryHost):\(port)\(server.plainPort == nil ? " (TLS only)" : "") as "

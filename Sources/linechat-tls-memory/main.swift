@@ -5,7 +5,7 @@ import TLS
 // linechat-tls-memory: what an idle TLS connection costs the server in resident memory.
 
 let usage = """
-    USAGE: linechat-tls-memory [--connections <n>] [--keep-buffers]
+    USAGE: linechat-tls-memory [--connections <n>] [--keep-buffers] [--by-site]
 
     Serves TLS on a loopback port with a self-signed certificate, has a child process open
     <n> connections and complete their handshakes, holds them idle, and prints how much the
@@ -15,6 +15,8 @@ let usage = """
     OPTIONS:
       --connections <n>  Idle connections to measure, 1 to 100000. (default: 2000)
       --keep-buffers     Turn SSL_MODE_RELEASE_BUFFERS off, to see what releasing saves.
+      --by-site          Also list OpenSSL's live memory per connection by the source line
+                         that allocated it (every OpenSSL allocation is then tracked).
       -h, --help         Show this help.
     """
 
@@ -49,6 +51,7 @@ if arguments.first == "--clients", arguments.count == 3, let port = Int(argument
 
 var connections = 2000
 var releasesIdleBuffers = true
+var bySite = false
 while let argument = arguments.first {
     arguments.removeFirst()
     switch argument {
@@ -61,10 +64,15 @@ while let argument = arguments.first {
         connections = parseCount(text)
     case "--keep-buffers":
         releasesIdleBuffers = false
+    case "--by-site":
+        bySite = true
     default:
         fail("unknown option '\(argument)'\n\n\(usage)", status: 64)
     }
 }
+
+// Before OpenSSL's first allocation (the certificate below).
+if bySite, !TLSAllocationSites.startTracking() { fail("cannot track OpenSSL's allocations (it has allocated already)") }
 
 do {
     let context = try TLSServerContext(
@@ -82,8 +90,11 @@ do {
     try server.handshake(warmUp)
     Posix.releaseFreeMemory()
     let before = ProcessStats.residentBytes(pid: Posix.processID) ?? 0
+    let heapBefore = Posix.heapInUseBytes()
+    if bySite { TLSAllocationSites.countFromNow() }
     try server.handshake(connections)
     let grown = ProcessStats.residentBytes(pid: Posix.processID) ?? 0
+    let heapGrown = Posix.heapInUseBytes()
     Posix.releaseFreeMemory()
     let trimmed = ProcessStats.residentBytes(pid: Posix.processID) ?? 0
 
@@ -93,6 +104,12 @@ do {
         "\(connections) idle connections: VmRSS \(before / 1024) KiB -> \(grown / 1024) KiB "
             + "(\(trimmed / 1024) KiB after malloc_trim)")
     print("per idle TLS connection: \(kib(grown - before)) (\(kib(trimmed - before)) after malloc_trim)")
+    print("heap in use per idle TLS connection: \(kib(heapGrown - heapBefore)) (the rest of RSS: free space between)")
+    if bySite {
+        print("(the tracking table's own pages count in VmRSS above: read the heap line)")
+        print("OpenSSL's live memory per idle TLS connection, by source line (requested sizes, no malloc overhead):")
+        print(TLSAllocationSites.report(perConnection: connections), terminator: "")
+    }
 } catch {
     fail("\(error)")
 }

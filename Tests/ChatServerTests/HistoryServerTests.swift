@@ -135,7 +135,7 @@ struct HistoryServerTests {
     static func refusedStart(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = ServerProcess.productsDirectory.appendingPathComponent("linechat-server")
-        process.arguments = ["--host", "127.0.0.1", "--port", "0", "--no-console"] + arguments
+        process.arguments = ["--host", "127.0.0.1", "--port", "0", "--http-port", "none", "--metrics-port", "none", "--no-console"] + arguments
         let stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice

@@ -36,7 +36,7 @@ struct TLSServerProcessTests {
     static func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = ServerProcess.productsDirectory.appendingPathComponent("linechat-server")
-        process.arguments = ["--host", "127.0.0.1", "--port", "0", "--no-console", "--no-history"] + arguments
+        process.arguments = ["--host", "127.0.0.1", "--port", "0", "--http-port", "none", "--metrics-port", "none", "--no-console", "--no-history"] + arguments
         let stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice

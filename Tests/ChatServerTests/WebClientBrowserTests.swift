@@ -3,7 +3,7 @@ import Platform
 import Testing
 import TestSupport
 
-/// The web client in a real browser: the built server with its HTTP listener on a free port,
+/// The web client in a real browser: the built server with its HTTP listener on a free port (--http-port 0),
 /// headless Chromium driven through WebDriver by Tests/E2E/web_client.py (Python's selenium),
 /// and an nc-style TCP user in the same rooms. The script picks a taken nickname (433 shown),
 /// then a free one, sees the history replayed on join, chats both ways, switches rooms, shows
@@ -42,38 +42,15 @@ struct WebClientBrowserTests {
         }
     }()
 
-    /// Whether the built server has the HTTP listener (`--http-port` in its --help).
-    static let serverHasHTTP: Bool = {
-        let executable = ServerProcess.productsDirectory.appendingPathComponent("linechat-server")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["--help"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return text.contains("--http-port")
-    }()
-
-    /// A port nobody listens on now (bound to port 0, then closed), for --http-port.
-    static func freePort() throws -> Int {
-        let fd = try Socket.listen(on: SocketAddress(host: "127.0.0.1", port: 0)!)
-        defer { Posix.close(fd) }
-        return try Socket.localAddress(fd).port
-    }
-
     @Test(
         "headless Chromium picks a nickname, chats with an nc user, switches rooms, shows markup as text, reconnects",
         .enabled(if: hasBrowser, "no /usr/bin/chromium or /usr/bin/chromedriver (apt-get install chromium chromium-driver)"),
-        .enabled(if: serverHasHTTP, "linechat-server has no --http-port in this build (no HTTP listener)"),
         .enabled(if: python != nil, "no python with selenium (python3 -m venv .build-web-venv && .build-web-venv/bin/pip install selenium)"),
         .timeLimit(.minutes(3)))
     func browserChat() throws {
-        let httpPort = try Self.freePort()
-        let server = try ServerProcess(["--http-port", String(httpPort)])
+        let server = try ServerProcess(["--http-port", "0"])
         defer { server.terminate() }
+        let httpPort = try #require(server.httpPort, "the server logged no HTTP port")
 
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("web_client-\(httpPort).stderr")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)

@@ -1,3 +1,4 @@
+import ChatServer
 import Testing
 
 @testable import OperatorConsole
@@ -40,6 +41,19 @@ struct ConsoleFormatTests {
                 "-      [::1]:50418             2s    2s         0       0 B          1       98 B  -",
                 "2 connections, 1 registered.",
             ])
+    }
+
+    @Test func tlsAndWebSocketConnectionsAreMarkedAfterTheAddress() {
+        let base = FakeServer.info(1, "web", "127.0.0.1:50412", connected: 2, idle: 2)
+        func kind(_ kind: ConnectionKind) -> ConnectionInfo {
+            ConnectionInfo(
+                id: base.id, nickname: "web", address: base.address, connectedSeconds: 2, idleSeconds: 2, linesIn: 0,
+                bytesIn: 0, linesOut: 0, bytesOut: 0, isSecure: kind == .tls, kind: kind)
+        }
+        let lines = ConsoleFormat.connections([kind(.webSocket), kind(.tls), kind(.plain)])
+        #expect(lines[1].contains("127.0.0.1:50412 (WebSocket)"), "\(lines)")
+        #expect(lines[2].contains("127.0.0.1:50412 (TLS)"), "\(lines)")
+        #expect(lines[3].contains("127.0.0.1:50412 ") && !lines[3].contains("("), "\(lines)")
     }
 
     @Test func noConnectionsIsSaidInWords() {

@@ -223,7 +223,7 @@ struct ConsoleProcessTests {
     func aBadDefaultRoomIsAUsageError(_ name: String) throws {
         let process = Process()
         process.executableURL = ServerProcess.productsDirectory.appendingPathComponent("linechat-server")
-        process.arguments = ["--default-room", name, "--no-console", "--port", "0"]
+        process.arguments = ["--default-room", name, "--no-console", "--port", "0", "--http-port", "none", "--metrics-port", "none"]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

@@ -19,6 +19,9 @@ public final class ServerProcess: ChatServerUnderTest {
     /// The TLS port and the certificate's SHA-256 fingerprint, from the log, when TLS is served.
     public private(set) var tlsPort: Int?
     public private(set) var tlsFingerprint: String?
+    /// The HTTP and metrics ports, from the log, when served.
+    public private(set) var httpPort: Int?
+    public private(set) var metricsPort: Int?
 
     /// The directory holding the package's built products (beside the test bundle).
     public static var productsDirectory: URL {
@@ -52,6 +55,11 @@ public final class ServerProcess: ChatServerUnderTest {
         }
         process = Process()
         process.executableURL = executable
+        // No HTTP or metrics listener unless asked for: their default ports are fixed ones,
+        // which servers running side by side cannot share.
+        for flag in ["--http-port", "--metrics-port"] where !arguments.contains(where: { $0.hasPrefix(flag) }) {
+            arguments += [flag, "none"]
+        }
         process.arguments = ["--host", "127.0.0.1", "--port", "0"] + arguments
         let stderrPipe = Pipe()
         let stdinPipe = Pipe()
@@ -75,6 +83,11 @@ public final class ServerProcess: ChatServerUnderTest {
             if let range = line.range(of: "listening on 127.0.0.1:"), line.contains(" (TLS, certificate SHA-256 ") {
                 tlsPort = Int(line[range.upperBound...].prefix { $0.isNumber })
                 tlsFingerprint = line.split(separator: " ").last.map { String($0.dropLast()) }
+            }
+            if let range = line.range(of: "listening on 127.0.0.1:"), line.contains(" (HTTP: ") {
+                let port = Int(line[range.upperBound...].prefix { $0.isNumber })
+                if line.contains("/ws") { httpPort = port }
+                if line.contains("/metrics") { metricsPort = port }
             }
             if let range = line.range(of: "Server listening on 127.0.0.1:") {
                 found = Int(line[range.upperBound...].prefix { $0.isNumber })

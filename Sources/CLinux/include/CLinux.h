@@ -17,6 +17,8 @@ int clinux_cpu_count(void);
 
 /// Returns freed heap memory to the system (malloc_trim(0)); 1 if any was released.
 int clinux_release_free_memory(void);
+/// Bytes the allocator has handed out and not had back (mallinfo2: arena in use + mapped).
+size_t clinux_heap_in_use(void);
 
 /// Heap tuning: freed memory at the top of the heap stays mapped for reuse (M_TRIM_THRESHOLD;
 /// malloc_trim gives it back when idle), and blocks of 128 KiB or more are mapped on their own

@@ -4,6 +4,8 @@
 #ifndef CTLSSHIM_H
 #define CTLSSHIM_H
 
+#include <stddef.h>
+
 struct ssl_st;
 struct ssl_ctx_st;
 
@@ -33,5 +35,17 @@ int ctls_error_is_unexpected_eof(unsigned long error);
 /// 1 when `error` is the SSL library's SSL_R_CERTIFICATE_VERIFY_FAILED: a client refused the
 /// server's certificate (SSL_get_verify_result says why).
 int ctls_error_is_certificate_verify_failed(unsigned long error);
+
+/// Routes OpenSSL's allocations through a table that remembers each one's source line
+/// (CRYPTO_set_mem_functions). Call before anything else uses OpenSSL: 1 on success. For
+/// measurements only (linechat-tls-memory --by-site): every allocation takes a lock.
+int ctls_track_allocations(void);
+
+/// Allocations from here on are the ones `ctls_allocation_report` counts.
+void ctls_count_allocations_from_now(void);
+
+/// Writes into `out` OpenSSL's live counted allocations per `divisor` (per connection), the
+/// `top` source lines with the most bytes first; returns the live counted bytes in all.
+size_t ctls_allocation_report(size_t divisor, size_t top, char *out, size_t capacity);
 
 #endif

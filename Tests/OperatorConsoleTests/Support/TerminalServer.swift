@@ -15,7 +15,7 @@ final class TerminalServer: ChatServerUnderTest {
         dataDirectory = try Posix.makeTemporaryDirectory(prefix: "linechat-terminal-test-")
         session = try TerminalProcess(
             ServerProcess.productsDirectory.appendingPathComponent("linechat-server"),
-            ["--host", "127.0.0.1", "--port", "0", "--data-dir", dataDirectory] + arguments, columns: columns, rows: 40)
+            ["--host", "127.0.0.1", "--port", "0", "--http-port", "none", "--metrics-port", "none", "--data-dir", dataDirectory] + arguments, columns: columns, rows: 40)
         let prefix = "Server listening on 127.0.0.1:"
         try waitForScreen("the banner") { screen in
             screen.lines.contains { $0.hasPrefix(prefix) && $0.hasSuffix("available server commands.") }
