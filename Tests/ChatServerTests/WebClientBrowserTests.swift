@@ -69,7 +69,13 @@ struct WebClientBrowserTests {
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
         defer {
-            if process.isRunning { process.terminate() }
+            // On a failed step: SIGTERM (the script closes the browser), SIGKILL if it is still
+            // there 20 s later.
+            if process.isRunning {
+                process.terminate()
+                _ = waitUntil(timeout: 20) { !process.isRunning }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
             process.waitUntilExit()
         }
         let steps = LineClient(adopting: dup(stdout.fileHandleForReading.fileDescriptor))

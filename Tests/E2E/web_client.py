@@ -27,6 +27,7 @@ Prints one line per step on stdout for the Swift test (WebClientBrowserTests) to
 DONE at the end. Exits 0 after DONE, 1 on a failed step (with the reason on stderr).
 """
 import argparse
+import signal
 import socket
 import sys
 import time
@@ -104,7 +105,16 @@ def browser():
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
+def on_terminate(signum, frame):
+    raise SystemExit(f"web_client.py: signal {signum}")
+
+
 def main():
+    # A test runner may have started this with SIGTERM and SIGINT blocked (an XCTest process
+    # does): unblock them, so that terminating the script works, and turn SIGTERM into an exit
+    # that still closes the browser (the finally below), so no Chromium outlives the test.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, on_terminate)
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--chat-port", type=int, required=True)
