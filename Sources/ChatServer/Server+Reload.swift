@@ -110,7 +110,7 @@ extension Server {
             merged.tls?.certificate = new.certificate
             report.tlsFingerprint = context.fingerprintSHA256
             report.applied.append(
-                "TLS certificate: read \(certificateFile) and \(keyFile) (SHA-256 \(context.fingerprintSHA256))")
+                "reloaded the TLS certificate \(certificateFile) and key \(keyFile) (SHA-256 \(context.fingerprintSHA256))")
         } catch {
             report.problems.append("cannot reload the TLS certificate: \(error); keeping the one in use")
         }

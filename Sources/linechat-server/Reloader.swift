@@ -75,20 +75,13 @@ final class Reloader {
         options.configuration.history = configuration.history
         file = newFile
 
-        var lines: [String] = []
-        if applied.isEmpty && needsRestart.isEmpty && report.problems.isEmpty {
-            lines.append("\(trigger): reloaded \(source): nothing changed")
-        } else {
-            lines.append("\(trigger): reloaded \(source)")
-        }
-        for change in applied { lines.append("\(trigger): \(change)") }
-        for change in needsRestart { lines.append("\(trigger): \(change)") }
-        for problem in report.problems { lines.append("\(trigger): \(problem)") }
-        for (index, line) in lines.enumerated() {
-            let isWarning = index > applied.count
-            logger.log(isWarning ? .warning : .info, line)
-        }
-        return lines
+        let nothing = applied.isEmpty && needsRestart.isEmpty && report.problems.isEmpty
+        var lines: [(Logger.Level, String)] = [(.info, "reloaded \(source)\(nothing ? ": nothing changed" : "")")]
+        lines += applied.map { (.info, $0) }
+        lines += needsRestart.map { (.warning, $0) }
+        lines += report.problems.map { (.error, $0) }
+        for (level, line) in lines { logger.log(level, "\(trigger): \(line)") }
+        return lines.map { "\(trigger): \($0.1)" }
     }
 
     /// Keys of the file whose value changed and that nothing above applies or reports (the
