@@ -156,3 +156,39 @@ struct ConfigFileTests {
         #expect(changes == ["data-dir: /a -> /b (needs a restart)", "no-history: (unset) -> true (needs a restart)"])
     }
 }
+
+/// deploy/linechat.conf, the example config file.
+@Suite("Example config file")
+struct ExampleConfigTests {
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("deploy/linechat.conf").path
+
+    /// The `# key = value` lines, uncommented.
+    static func settings() throws -> [(key: String, line: String)] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return text.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("# "), let equals = line.range(of: " = ") else { return nil }
+            let key = line.dropFirst(2)[..<equals.lowerBound]
+            guard !key.isEmpty, key.allSatisfy({ $0.isLowercase || $0 == "-" }) else { return nil }
+            return (String(key), String(line.dropFirst(2)))
+        }
+    }
+
+    @Test("it shows every flag a file can set, and each of its lines, uncommented, is read without error")
+    func everyFlagIsShown() throws {
+        let settings = try Self.settings()
+        let keys = Set(settings.map(\.key))
+        for flag in ServerOptions.flags where !ConfigFile.refusedKeys.contains(flag.name) {
+            #expect(keys.contains(flag.name), "deploy/linechat.conf shows \(flag.name)")
+        }
+        let known = Set(ServerOptions.flags.map(\.name))
+        // The MOTD file is read as the flag is parsed: /etc/linechat/motd.txt is not here.
+        for setting in settings where known.contains(setting.key) && setting.key != "motd-file" {
+            let file = try ConfigFile.parse(setting.line + "\n", path: "linechat.conf")
+            var options = ServerOptions()
+            for entry in file.entries {
+                options = try ServerOptions.parse(entry.arguments, into: options, finishing: false)
+            }
+        }
+    }
+}
