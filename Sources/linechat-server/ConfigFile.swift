@@ -21,7 +21,7 @@ struct ConfigFile: Equatable {
     let entries: [Entry]
 
     /// Keys that make no sense in a file.
-    static let refusedKeys: Set<String> = ["config", "help", "h", "version"]
+    static let refusedKeys: Set<String> = ["config", "check-config", "help", "h", "version"]
 
     /// Reads and checks the file at `path` (each entry's value is checked by the parser later).
     static func read(_ path: String) throws(ServerOptions.UsageError) -> ConfigFile {
@@ -127,6 +127,7 @@ extension ServerOptions {
     static func load(commandLine arguments: [String]) throws(UsageError) -> (ServerOptions, ConfigFile?) {
         let commandLine = try parse(arguments, finishing: false)
         guard let path = commandLine.configFile, !commandLine.showHelp, !commandLine.showVersion else {
+            // Without a file, the command line alone, checked whole.
             return (try parse(arguments), nil)
         }
         let file = try ConfigFile.read(path)

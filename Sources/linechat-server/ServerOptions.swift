@@ -14,6 +14,8 @@ struct ServerOptions {
     var console: Bool? = nil
     var showHelp = false
     var showVersion = false
+    /// `--check-config`: read the configuration, report, and exit without starting.
+    var checkOnly = false
     /// Where history lives, and whether it is kept.
     var history = HistoryOptions()
     /// TLS as the flags asked for it (checked together once all are read).
@@ -90,6 +92,8 @@ struct ServerOptions {
                                       (key: a flag's name without --; true/false for flags
                                       without a value); flags given here win. SIGHUP or the
                                       console's `reload` reads it again
+          --check-config              Read the configuration (flags, --config file, MOTD file),
+                                      report a mistake (exit 64) or say it is valid, and exit
           --console / --no-console    Operator console on stdin (default: on)
           --version                   Print the version
           -h, --help                  Show this help
@@ -194,6 +198,7 @@ struct ServerOptions {
                 default: throw UsageError(description: "--log-format takes text or json, not '\(text)'")
                 }
             case "--config": options.configFile = try nonEmpty()
+            case "--check-config": options.checkOnly = true
             case "--console": options.console = true
             case "--no-console": options.console = false
             case "--version": options.showVersion = true

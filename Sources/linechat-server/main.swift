@@ -24,6 +24,11 @@ if options.showVersion {
     print("linechat-server \(ChatConfig.version)")
     exit(0)
 }
+if options.checkOnly {
+    let source = configFile.map { "\($0.path) (\($0.entries.count) settings) and the command line" } ?? "the command line"
+    print("linechat-server: the configuration is valid: \(source)")
+    exit(0)
+}
 
 // Before any thread starts: the console blocks SIGINT and SIGTERM, so that the server's
 // threads inherit the block and only `console.run` (on this thread) receives them.
