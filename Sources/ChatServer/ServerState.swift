@@ -11,7 +11,9 @@ final class ServerState: Sendable {
     let configuration: ServerConfiguration
     let chatConfig: ChatConfig
     /// The configuration in force, replaced by `Server.reload` (which holds this lock for the
-    /// whole reload, so two reloads never interleave).
+    /// whole reload, so two reloads never interleave). No event loop takes it: the loops get
+    /// their copy through their inbox, so the certificate files a reload reads under it delay
+    /// only another reload.
     let live: Locked<LiveSettings>
     let registry = Registry()
     let logger: Logger
