@@ -17,6 +17,9 @@ extension EventLoop {
             // Connections waiting to register get the new timeout, counted from their start.
             registrationDeadlines.changeTimeout(to: Int64(new.registrationTimeoutSeconds) * 1_000_000_000)
         }
+        if new.lastLineTimeoutSeconds != old.lastLineTimeoutSeconds {
+            lastLineDeadlines.changeTimeout(to: Int64(new.lastLineTimeoutSeconds) * 1_000_000_000)
+        }
         if new.floodBurst != old.floodBurst || new.floodLinesPerSecond != old.floodLinesPerSecond {
             for case let connection? in connections {
                 connection.flood.reconfigure(
