@@ -1,4 +1,5 @@
 import ChatCore
+import Dispatch
 import TLS
 
 /// Reloading the configuration while running (SIGHUP, the console's `reload`): what can change
@@ -28,8 +29,9 @@ extension Server {
     /// listed in `needsRestart` and the running values kept.
     ///
     /// Each loop takes the new settings between two inbox messages, so a loop never sees half
-    /// of a reload. Two reloads never interleave.
-    public func reload(_ new: ServerConfiguration) throws(ReloadError) -> ReloadReport {
+    /// of a reload; `reload` returns once every loop has (or after `timeout` seconds, when a
+    /// loop is too busy to say so: it takes them all the same). Two reloads never interleave.
+    public func reload(_ new: ServerConfiguration, timeout: Double = 5) throws(ReloadError) -> ReloadReport {
         guard let state = runningState else { throw .notRunning }
         return state.live.withLock { live in
             var report = ReloadReport()
@@ -79,7 +81,12 @@ extension Server {
             chatConfig.joinReplay = merged.joinReplay
             live = LiveSettings(configuration: merged, chatConfig: chatConfig)
             state.admission.setLimits(maxClients: merged.maxClients, maxPerAddress: merged.maxPerIP)
-            for handle in state.handles { handle.post(.reconfigure(merged, chatConfig)) }
+            let applied = DispatchSemaphore(value: 0)
+            for handle in state.handles {
+                handle.post(.reconfigure(merged, chatConfig, applied: { applied.signal() }))
+            }
+            let deadline = DispatchTime.now() + timeout
+            for _ in state.handles where applied.wait(timeout: deadline) == .timedOut { break }
             return report
         }
     }
