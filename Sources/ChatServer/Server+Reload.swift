@@ -38,7 +38,9 @@ extension Server {
             let old = live.configuration
             var merged = old
             func restart<T: Equatable>(_ name: String, _ running: T, _ wanted: T) {
-                if running != wanted { report.needsRestart.append("\(name): \(running) -> \(wanted) (needs a restart)") }
+                if running != wanted {
+                    report.needsRestart.append("\(name): \(running) -> \(wanted) (needs a restart)")
+                }
             }
             restart("host", old.host, new.host)
             restart("port", old.servesPlain ? String(old.port) : "none", new.servesPlain ? String(new.port) : "none")
@@ -107,7 +109,8 @@ extension Server {
         }
         guard case .files(let certificateFile, let keyFile) = new.certificate, case .files = old.certificate else {
             if old.certificate != new.certificate {
-                report.needsRestart.append("TLS certificate: \(old.certificate) -> \(new.certificate) (needs a restart)")
+                report.needsRestart.append(
+                    "TLS certificate: \(old.certificate) -> \(new.certificate) (needs a restart)")
             }
             return
         }
@@ -117,7 +120,8 @@ extension Server {
             merged.tls?.certificate = new.certificate
             report.tlsFingerprint = context.fingerprintSHA256
             report.applied.append(
-                "reloaded the TLS certificate \(certificateFile) and key \(keyFile) (SHA-256 \(context.fingerprintSHA256))")
+                "reloaded the TLS certificate \(certificateFile) and key \(keyFile) (SHA-256 \(context.fingerprintSHA256))"
+            )
         } catch {
             report.problems.append("cannot reload the TLS certificate: \(error); keeping the one in use")
         }

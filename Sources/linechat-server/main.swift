@@ -25,7 +25,8 @@ if options.showVersion {
     exit(0)
 }
 if options.checkOnly {
-    let source = configFile.map { "\($0.path) (\($0.entries.count) settings) and the command line" } ?? "the command line"
+    let source =
+        configFile.map { "\($0.path) (\($0.entries.count) settings) and the command line" } ?? "the command line"
     print("linechat-server: the configuration is valid: \(source)")
     exit(0)
 }
@@ -46,7 +47,8 @@ LogWriter.noteFormat.store(options.logFormat.rawValue, ordering: .relaxed)
 // STOPPING=1 at shutdown.
 let notifier = ServiceNotifier.fromEnvironment()
 if let configFile {
-    logger.info("Configuration read from \(configFile.path) (\(configFile.entries.count) settings) and the command line")
+    logger.info(
+        "Configuration read from \(configFile.path) (\(configFile.entries.count) settings) and the command line")
 }
 var configuration = options.configuration
 // History: opened before the server starts, so that a database that cannot be used stops the

@@ -1,7 +1,8 @@
 import ChatCore
-@testable import ChatServer
 import Platform
 import Testing
+
+@testable import ChatServer
 
 /// What a reload changes inside a loop, without threads: deadline lists, flood buckets, the
 /// admission limits.

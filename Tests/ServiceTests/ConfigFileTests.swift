@@ -21,7 +21,9 @@ struct ConfigFileTests {
     static func options(fromFile text: String) throws -> ServerOptions {
         let file = try ConfigFile.parse(text, path: "test.conf")
         var options = ServerOptions()
-        for entry in file.entries { options = try ServerOptions.parse(entry.arguments, into: options, finishing: false) }
+        for entry in file.entries {
+            options = try ServerOptions.parse(entry.arguments, into: options, finishing: false)
+        }
         return options
     }
 
@@ -80,7 +82,8 @@ struct ConfigFileTests {
 
     @Test("comments, blank lines, spaces, quotes, CRLF; false turns a flag off or leaves it at its default")
     func syntax() throws {
-        let text = "# a comment\r\n\r\n   max-clients=7\r\n  server-name   =   \"files\"  \r\ndefault-room = #tea\n"
+        let text =
+            "# a comment\r\n\r\n   max-clients=7\r\n  server-name   =   \"files\"  \r\ndefault-room = #tea\n"
             + "console = false\nlist-addresses = false\nno-history = true\n"
         let options = try Self.options(fromFile: text)
         #expect(options.configuration.maxClients == 7)
@@ -110,7 +113,10 @@ struct ConfigFileTests {
     @Test(
         "a mistake names the file, the line and the key",
         arguments: [
-            ("port = 31337\nmax-clients = lots\n", ":2: max-clients: needs a whole number from 1 to 1000000, not 'lots'"),
+            (
+                "port = 31337\nmax-clients = lots\n",
+                ":2: max-clients: needs a whole number from 1 to 1000000, not 'lots'"
+            ),
             ("\n\nmaximum-clients = 5\n", ":3: maximum-clients: unknown key"),
             ("no-history = maybe\n", ":1: no-history: takes true or false, not 'maybe'"),
             ("max-clients 5\n", ":1: expected `key = value`, not 'max-clients 5'"),
@@ -148,7 +154,9 @@ struct ConfigFileTests {
         }
     }
 
-    @Test("a reload reports the file's changed keys it does not handle as needing a restart, unless the command line sets them")
+    @Test(
+        "a reload reports the file's changed keys it does not handle as needing a restart, unless the command line sets them"
+    )
     func otherChanges() throws {
         let old = try ConfigFile.parse("data-dir = /a\nmax-clients = 5\nhistory-days = 3\nconsole = true\n", path: "x")
         let new = try ConfigFile.parse("data-dir = /b\nmax-clients = 6\nno-history = true\nconsole = true\n", path: "x")

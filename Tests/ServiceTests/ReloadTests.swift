@@ -19,7 +19,9 @@ struct ReloadTests {
         }
     }
 
-    @Test("a new MOTD and a lower max-per-ip while users are connected: they stay, a newcomer sees the new MOTD, the limit applies")
+    @Test(
+        "a new MOTD and a lower max-per-ip while users are connected: they stay, a newcomer sees the new MOTD, the limit applies"
+    )
     func motdAndLimit() throws {
         let server = try TestServer.start {
             $0.maxPerIP = 10

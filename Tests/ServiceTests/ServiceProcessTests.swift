@@ -39,7 +39,9 @@ struct ServiceProcessTests {
         return (process.terminationStatus, text)
     }
 
-    @Test("SIGHUP with a new MOTD file and a lower max-per-ip: users stay, a newcomer sees the new MOTD, the limit applies")
+    @Test(
+        "SIGHUP with a new MOTD file and a lower max-per-ip: users stay, a newcomer sees the new MOTD, the limit applies"
+    )
     func sighupReloadsMOTDAndLimit() throws {
         let files = try Files()
         try files.write(motd: "before the reload\n")
@@ -149,7 +151,8 @@ struct ServiceProcessTests {
         }
     }
 
-    @Test("with NOTIFY_SOCKET, systemd hears READY=1 once listening, RELOADING=1 and READY=1 around a reload, STOPPING=1")
+    @Test(
+        "with NOTIFY_SOCKET, systemd hears READY=1 once listening, RELOADING=1 and READY=1 around a reload, STOPPING=1")
     func systemdNotifications() throws {
         let socket = try NotifySocket()
         let server = try ServerProcess(["--no-console"], environment: ["NOTIFY_SOCKET": socket.name])
