@@ -78,12 +78,13 @@ public final class LogWriter: Sendable {
     /// logger's, so that a JSON log stays JSON.
     public static let noteFormat = Atomic<Int>(Logger.Format.text.rawValue)
 
-    /// The note written where lines were dropped.
-    static func droppedNote(_ count: Int) -> String {
+    /// The note written where lines were dropped, in `format` (by default `noteFormat`'s).
+    static func droppedNote(_ count: Int, format: Logger.Format? = nil) -> String {
         Logger.line(
             level: .warning,
             "(\(count) log line\(count == 1 ? "" : "s") dropped: the log output was not keeping up)",
-            format: Logger.Format(rawValue: noteFormat.load(ordering: .relaxed)) ?? .text, time: Posix.timestamp())
+            format: format ?? Logger.Format(rawValue: noteFormat.load(ordering: .relaxed)) ?? .text,
+            time: Posix.timestamp())
     }
 
     /// The writer thread: takes everything queued, writes it with one write(2) (which may

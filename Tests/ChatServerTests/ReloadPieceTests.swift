@@ -1,4 +1,5 @@
 import ChatCore
+import Foundation
 import Platform
 import Testing
 
@@ -60,5 +61,18 @@ struct ReloadPieceTests {
         admission.release(host: "a")
         #expect(admission.admit(host: "c") == nil)
         #expect(admission.limits.maxClients == 4 && admission.limits.maxPerAddress == 2)
+    }
+}
+
+@Suite("Log notes in JSON")
+struct LogNoteFormatTests {
+    @Test("the note of dropped log lines is a JSON line when the log is JSON, text otherwise")
+    func droppedNote() throws {
+        let json = LogWriter.droppedNote(3, format: .json)
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String]
+        #expect(object?["level"] == "warning")
+        #expect(object?["message"] == "(3 log lines dropped: the log output was not keeping up)")
+        let text = LogWriter.droppedNote(1, format: .text)
+        #expect(text.hasSuffix(" warning (1 log line dropped: the log output was not keeping up)\n"))
     }
 }
