@@ -97,6 +97,10 @@ let package = Package(
         .testTarget(name: "HistoryTests", dependencies: ["ChatCore", "History", "Locking", "Platform"]),
         .testTarget(name: "TLSTests", dependencies: ["Platform", "TLS"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "TestSupport", "TLSFront"]),
+        // Running as a service: the config file, reload (SIGHUP, Server.reload, the console),
+        // JSON logs, systemd notifications; the executable's own types through @testable import.
+        .testTarget(
+            name: "ServiceTests", dependencies: ["linechat-server", "ChatServer", "Platform", "TestSupport"]),
         // Chaos, property and abuse tests across the protocol and the server process.
         .testTarget(name: "HardeningTests", dependencies: ["TestSupport", "ChatServer", "LineProtocol", "Platform"]),
     ],

@@ -7,11 +7,12 @@ import Synchronization
 /// (`EventLoop.finalClose`); a lingering connection still holds its slot, because it still
 /// holds a descriptor.
 final class Admission: Sendable {
-    let maxClients: Int
-    let maxPerAddress: Int
-    private let counts = Locked(Counts())
+    private let counts: Locked<Counts>
 
     private struct Counts {
+        /// The limits: a reload (`setLimits`) may change them while connections are counted.
+        var maxClients: Int
+        var maxPerAddress: Int
         var total = 0
         var peak = 0
         var perAddress: [String: Int] = [:]
@@ -31,16 +32,27 @@ final class Admission: Sendable {
     }
 
     init(maxClients: Int, maxPerAddress: Int) {
-        self.maxClients = maxClients
-        self.maxPerAddress = maxPerAddress
+        counts = Locked(Counts(maxClients: maxClients, maxPerAddress: maxPerAddress))
     }
+
+    /// New limits for connections admitted from now on (a reload). Connections already counted
+    /// stay, even when there are more than the new limits allow.
+    func setLimits(maxClients: Int, maxPerAddress: Int) {
+        counts.withLock { counts in
+            counts.maxClients = maxClients
+            counts.maxPerAddress = maxPerAddress
+        }
+    }
+
+    /// The limits in force.
+    var limits: (maxClients: Int, maxPerAddress: Int) { counts.withLock { ($0.maxClients, $0.maxPerAddress) } }
 
     /// Counts a new connection from `host`, or says why it may not stay (and counts nothing).
     func admit(host: String) -> Refusal? {
         counts.withLock { counts in
-            guard counts.total < maxClients else { return .serverFull }
+            guard counts.total < counts.maxClients else { return .serverFull }
             let fromHost = counts.perAddress[host, default: 0]
-            guard fromHost < maxPerAddress else { return .tooManyFromAddress(limit: maxPerAddress) }
+            guard fromHost < counts.maxPerAddress else { return .tooManyFromAddress(limit: counts.maxPerAddress) }
             counts.perAddress[host] = fromHost + 1
             counts.total += 1
             counts.peak = max(counts.peak, counts.total)

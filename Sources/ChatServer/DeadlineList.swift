@@ -27,7 +27,7 @@ struct DeadlineList {
     }
 
     let kind: Kind
-    let timeoutNanoseconds: Int64
+    private(set) var timeoutNanoseconds: Int64
     private var head: Connection?
     // unowned(unsafe): the tail is linked, so the chain from `head` keeps it alive.
     private unowned(unsafe) var tail: Connection?
@@ -51,6 +51,19 @@ struct DeadlineList {
         if let tail { tail.timer.next = connection } else { head = connection }
         tail = connection
         count += 1
+    }
+
+    /// A new timeout (a reload), for the entries waiting too: each deadline moves by the
+    /// difference, so it stays its start plus the timeout and the list stays in order.
+    mutating func changeTimeout(to nanoseconds: Int64) {
+        let shift = nanoseconds - timeoutNanoseconds
+        timeoutNanoseconds = nanoseconds
+        guard shift != 0 else { return }
+        var entry = head
+        while let connection = entry {
+            connection.timer.deadline += shift
+            entry = connection.timer.next
+        }
     }
 
     /// Takes `connection` out of the list, if it is in it.

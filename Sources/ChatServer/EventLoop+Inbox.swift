@@ -26,6 +26,9 @@ extension EventLoop {
                 if let target = openConnection(id) { requestClose(target, .error(error, quitReason: quitReason)) }
             case .snapshot(let reply):
                 reply(connections.compactMap { $0?.isOpen == true ? $0!.info(now: context.now) : nil })
+            case .reconfigure(let configuration, let chatConfig, let applied):
+                reconfigure(configuration, chatConfig)
+                applied()
             case .shutdown:
                 beginShutdown()
             }

@@ -19,7 +19,8 @@ import Platform
 final class EventLoop {
     let handle: EventLoopHandle
     let state: ServerState
-    let configuration: ServerConfiguration
+    /// The settings in force: replaced by a reload (`reconfigure`), between two messages.
+    var configuration: ServerConfiguration
     let epoll: Epoll
     let events = EpollEventBuffer(capacity: 512)
     /// One read buffer for every connection of the loop: no connection keeps input memory
@@ -59,13 +60,14 @@ final class EventLoop {
     /// Bytes queued for all of this loop's connections and not yet sent.
     var queuedOutputBytes = 0
     /// This loop's share of --max-output-bytes.
-    let outputBudget: Int
+    var outputBudget: Int
 
-    let context: ChatContext
+    /// Replaced with the chat settings by a reload (`reconfigure`).
+    var context: ChatContext
     var effects = Effects()
     var inbox: [LoopMessage] = []
     var statistics = LocalStatistics()
-    let greeting: [UInt8]
+    var greeting: [UInt8]
     var shutdownDeadline: Int64?
     /// Bytes sent since the heap was last trimmed: after a burst, the first idle second hands
     /// the freed output buffers back to the system.

@@ -9,8 +9,8 @@ import LineProtocol
 /// answer is free; the balance may go below zero and is paid back by waiting.
 struct FloodControl {
     /// Tokens the bucket holds when full: lines a client may send in a burst.
-    let burst: Double
-    let tokensPerSecond: Double
+    private(set) var burst: Double
+    private(set) var tokensPerSecond: Double
     private(set) var tokens: Double
     private var updatedAt: Int64
     /// Out of tokens: the loop stops reading the socket until `release`.
@@ -55,6 +55,15 @@ struct FloodControl {
     /// Charges for a reply of `bytes` bytes: free below `replyBytesPerToken`.
     mutating func chargeReply(bytes: Int, now: Int64) {
         charge(Double(bytes / Self.replyBytesPerToken), now: now)
+    }
+
+    /// New limits from `now` on (a reload): the tokens earned so far at the old rate are kept,
+    /// up to the new burst.
+    mutating func reconfigure(burst: Int, linesPerSecond: Double, now: Int64) {
+        refill(now: now)
+        self.burst = Double(burst)
+        tokensPerSecond = linesPerSecond
+        tokens = min(tokens, self.burst)
     }
 
     mutating func throttle() { isThrottled = true }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Platform
+import Synchronization
 
 /// Writes log lines to a descriptor from a thread of its own, so that nobody who logs ever
 /// waits for the log output. A stderr that is a full pipe nobody reads, a stopped terminal or
@@ -73,10 +74,17 @@ public final class LogWriter: Sendable {
         return true
     }
 
-    /// The note written where lines were dropped.
-    static func droppedNote(_ count: Int) -> String {
-        "\(Posix.timestamp()) warning (\(count) log line\(count == 1 ? "" : "s") dropped: "
-            + "the log output was not keeping up)\n"
+    /// The format of the notes of dropped lines (`Logger.Format`'s raw value): set with the
+    /// logger's, so that a JSON log stays JSON.
+    public static let noteFormat = Atomic<Int>(Logger.Format.text.rawValue)
+
+    /// The note written where lines were dropped, in `format` (by default `noteFormat`'s).
+    static func droppedNote(_ count: Int, format: Logger.Format? = nil) -> String {
+        Logger.line(
+            level: .warning,
+            "(\(count) log line\(count == 1 ? "" : "s") dropped: the log output was not keeping up)",
+            format: format ?? Logger.Format(rawValue: noteFormat.load(ordering: .relaxed)) ?? .text,
+            time: Posix.timestamp())
     }
 
     /// The writer thread: takes everything queued, writes it with one write(2) (which may

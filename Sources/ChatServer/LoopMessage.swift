@@ -20,6 +20,9 @@ enum LoopMessage: Sendable {
     case close(ConnectionID, error: String, quitReason: String)
     /// Copy every connection's figures and hand them to `reply` (called on the loop thread).
     case snapshot(reply: @Sendable ([ConnectionInfo]) -> Void)
+    /// Use a reloaded configuration from now on (what a reload can change; see `Server.reload`),
+    /// then call `applied` (on the loop thread).
+    case reconfigure(ServerConfiguration, ChatConfig, applied: @Sendable () -> Void)
     /// Tell every client `ERROR :Server shutting down`, close everything and stop.
     case shutdown
 }

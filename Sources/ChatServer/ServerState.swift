@@ -7,8 +7,14 @@ import TLS
 /// What every event loop shares: the registry, configuration, connection counts, counters and
 /// every loop's handle. Immutable but for its lock- and atomic-guarded parts.
 final class ServerState: Sendable {
+    /// The configuration at start. What a reload changed is in `live`.
     let configuration: ServerConfiguration
     let chatConfig: ChatConfig
+    /// The configuration in force, replaced by `Server.reload` (which holds this lock for the
+    /// whole reload, so two reloads never interleave). No event loop takes it: the loops get
+    /// their copy through their inbox, so the certificate files a reload reads under it delay
+    /// only another reload.
+    let live: Locked<LiveSettings>
     let registry = Registry()
     let logger: Logger
     let handles: [EventLoopHandle]
@@ -45,6 +51,7 @@ final class ServerState: Sendable {
         self.httpRoutes = httpRoutes
         self.configuration = configuration
         self.chatConfig = chatConfig
+        self.live = Locked(LiveSettings(configuration: configuration, chatConfig: chatConfig))
         self.logger = logger
         self.handles = handles
         self.listener = listener
@@ -61,6 +68,12 @@ final class ServerState: Sendable {
 
     /// Connections counted now (each holds a descriptor).
     var openConnections: Int { admission.count }
+}
+
+/// The settings a reload replaces.
+struct LiveSettings: Sendable {
+    var configuration: ServerConfiguration
+    var chatConfig: ChatConfig
 }
 
 /// Server-wide counters for the operator console. Loops add their local tallies once per

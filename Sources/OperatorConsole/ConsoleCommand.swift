@@ -34,6 +34,10 @@ struct ConsoleCommand: Sendable {
             summary: "Show uptime, connections, traffic, disconnects and memory",
             run: { session, _ in session.stats() }),
         ConsoleCommand(
+            name: "reload", usage: "reload",
+            summary: "Read the config file again, as SIGHUP does: MOTD, limits, flood, log level, TLS certificate",
+            run: { session, _ in session.reload() }),
+        ConsoleCommand(
             name: "clear", usage: "clear", summary: "Clear the screen and show the banner again",
             run: { session, _ in session.clear() }),
         ConsoleCommand(

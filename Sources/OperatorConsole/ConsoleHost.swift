@@ -89,15 +89,18 @@ public final class ConsoleHost {
     /// Runs the console on the calling thread (the one that made this host) until the server
     /// should stop. On return SIGINT and SIGTERM are blocked again, so a second one cannot cut
     /// the graceful shutdown short.
-    /// `onHangUp` runs on this thread for each SIGHUP, when the host catches it.
+    /// `onHangUp` runs on this thread for each SIGHUP, when the host catches it; `reload`, on
+    /// this thread too, for the `reload` command (nil: the command says there is nothing to reload).
     public func run(
-        server: some OperatorServer, banner: String, logger: Logger, onHangUp: @escaping () -> Void = {}
+        server: some OperatorServer, banner: String, logger: Logger, onHangUp: @escaping () -> Void = {},
+        reload: (() -> [String])? = nil
     ) -> StopReason {
         self.onHangUp = onHangUp
         Posix.unblockSignals(caught)
         defer { Posix.blockSignals(caught) }
         let log = self.log
-        var session = ConsoleSession(server: server, banner: banner, logLinesDropped: { log.droppedLines })
+        var session = ConsoleSession(
+            server: server, banner: banner, logLinesDropped: { log.droppedLines }, reload: reload)
         var stop: StopReason?
         switch mode {
         case .interactive: stop = runInteractive(&session, logger: logger)

@@ -72,6 +72,11 @@ extension ConsoleSession {
     }
 
     /// clear
+    func reload() -> [ConsoleAction] {
+        guard let reloadConfiguration else { return [.show("Nothing to reload.")] }
+        return reloadConfiguration().map { .show($0) }
+    }
+
     func clear() -> [ConsoleAction] {
         [.clearScreen, .show(banner)]
     }

@@ -17,14 +17,22 @@ public struct ConsoleSession {
     let server: any OperatorServer
     /// Log lines dropped so far, for `stats`.
     let logLinesDropped: () -> Int
+    /// Reads the configuration again and says what changed (the `reload` command); nil when
+    /// there is nothing to reload.
+    let reloadConfiguration: (() -> [String])?
     /// Whether the next line is the text of an announcement (after `announce` alone).
     public internal(set) var isAwaitingAnnouncement = false
 
-    /// `logLinesDropped` counts the log lines dropped so far (shown by `stats`).
-    public init(server: any OperatorServer, banner: String, logLinesDropped: @escaping () -> Int = { 0 }) {
+    /// `logLinesDropped` counts the log lines dropped so far (shown by `stats`); `reload` reads
+    /// the configuration again (the `reload` command) and returns what it did, a line each.
+    public init(
+        server: any OperatorServer, banner: String, logLinesDropped: @escaping () -> Int = { 0 },
+        reload: (() -> [String])? = nil
+    ) {
         self.server = server
         self.banner = banner
         self.logLinesDropped = logLinesDropped
+        self.reloadConfiguration = reload
     }
 
     /// The banner for a server listening on `host` and `port`.

@@ -8,9 +8,14 @@ import LineProtocol
 struct ServerOptions {
     var configuration = ServerOptions.defaultConfiguration
     var logLevel = Logger.Level.info
+    var logFormat = Logger.Format.text
+    /// `--config`: the file read before the command line (see `load`).
+    var configFile: String?
     var console: Bool? = nil
     var showHelp = false
     var showVersion = false
+    /// `--check-config`: read the configuration, report, and exit without starting.
+    var checkOnly = false
     /// Where history lives, and whether it is kept.
     var history = HistoryOptions()
     /// TLS as the flags asked for it (checked together once all are read).
@@ -99,13 +104,25 @@ struct ServerOptions {
                                       history records sooner)
           --join-replay <n>           Latest messages a joiner is shown (default: 25; 0: none)
           --log-level <level>         debug, info, warning, error or off (default: info)
+          --log-format <format>       text or json: one JSON object a line, for log collectors
+                                      (default: text)
+          --config <file>             Read settings from a file of `key = value` lines first
+                                      (key: a flag's name without --; true/false for flags
+                                      without a value); flags given here win. SIGHUP or the
+                                      console's `reload` reads it again
+          --check-config              Read the configuration (flags, --config file, MOTD file),
+                                      report a mistake (exit 64) or say it is valid, and exit
           --console / --no-console    Operator console on stdin (default: on)
           --version                   Print the version
           -h, --help                  Show this help
         """
 
-    static func parse(_ arguments: [String]) throws(UsageError) -> ServerOptions {
-        var options = ServerOptions()
+    /// Parses `arguments` on top of `start`; `finishing: false` leaves out the checks and
+    /// defaults that need every flag (the config file's arguments come before the command line).
+    static func parse(
+        _ arguments: [String], into start: ServerOptions = ServerOptions(), finishing: Bool = true
+    ) throws(UsageError) -> ServerOptions {
+        var options = start
         var remaining = arguments[...]
         while let argument = remaining.popFirst() {
             var name = argument
@@ -205,6 +222,15 @@ struct ServerOptions {
                     throw UsageError(description: "--log-level takes debug, info, warning, error or off, not '\(text)'")
                 }
                 options.logLevel = level
+            case "--log-format":
+                let text = try value()
+                switch text.lowercased() {
+                case "text": options.logFormat = .text
+                case "json": options.logFormat = .json
+                default: throw UsageError(description: "--log-format takes text or json, not '\(text)'")
+                }
+            case "--config": options.configFile = try nonEmpty()
+            case "--check-config": options.checkOnly = true
             case "--console": options.console = true
             case "--no-console": options.console = false
             case "--version": options.showVersion = true
@@ -212,6 +238,7 @@ struct ServerOptions {
             default: throw UsageError(description: "unknown option '\(argument)'")
             }
         }
+        guard finishing else { return options }
         options.configuration.tls = try tlsSettings(options.tls, serverName: options.configuration.serverName)
         if !options.configuration.servesPlain && options.configuration.tls == nil {
             throw UsageError(

@@ -5,11 +5,13 @@ import History
 import OperatorConsole
 import Platform
 
-// linechat-server: flags -> configuration -> server; then the operator console until `quit`,
-// SIGINT or SIGTERM.
+// linechat-server: config file and flags -> configuration -> server; then the operator console
+// until `quit`, SIGINT or SIGTERM. SIGHUP and the console's `reload` read the configuration again.
+let arguments = Array(CommandLine.arguments.dropFirst())
 let options: ServerOptions
+let configFile: ConfigFile?
 do {
-    options = try ServerOptions.parse(Array(CommandLine.arguments.dropFirst()))
+    (options, configFile) = try ServerOptions.load(commandLine: arguments)
 } catch {
     FileHandle.standardError.write(Data("linechat-server: \(error)\n\n\(ServerOptions.usage)\n".utf8))
     exit(64)
@@ -22,24 +24,32 @@ if options.showVersion {
     print("linechat-server \(ChatConfig.version)")
     exit(0)
 }
+if options.checkOnly {
+    let source =
+        configFile.map { "\($0.path) (\($0.entries.count) settings) and the command line" } ?? "the command line"
+    print("linechat-server: the configuration is valid: \(source)")
+    exit(0)
+}
 
 // Before any thread starts: the console blocks SIGINT and SIGTERM, so that the server's
 // threads inherit the block and only `console.run` (on this thread) receives them.
 let console: ConsoleHost
 do {
-    // SIGHUP reads the TLS certificate and key files again; without them it keeps its default.
-    let reloadsCertificate: Bool
-    if case .files? = options.configuration.tls?.certificate {
-        reloadsCertificate = true
-    } else {
-        reloadsCertificate = false
-    }
-    console = try ConsoleHost(enabled: options.console ?? true, catchesHangUp: reloadsCertificate)
+    // SIGHUP reloads the configuration (the config file, the MOTD file, the TLS certificate).
+    console = try ConsoleHost(enabled: options.console ?? true, catchesHangUp: true)
 } catch {
     FileHandle.standardError.write(Data("linechat-server: cannot start the operator console: \(error)\n".utf8))
     exit(1)
 }
-let logger = Logger(level: options.logLevel, sink: console.logSink)
+let logger = Logger(level: options.logLevel, format: options.logFormat, sink: console.logSink)
+LogWriter.noteFormat.store(options.logFormat.rawValue, ordering: .relaxed)
+// systemd's Type=notify: READY=1 once listening, RELOADING=1 and READY=1 around a reload,
+// STOPPING=1 at shutdown.
+let notifier = ServiceNotifier.fromEnvironment()
+if let configFile {
+    logger.info(
+        "Configuration read from \(configFile.path) (\(configFile.entries.count) settings) and the command line")
+}
 var configuration = options.configuration
 // History: opened before the server starts, so that a database that cannot be used stops the
 // start with a message that names it (and nothing is overwritten).
@@ -100,16 +110,17 @@ logger.info(
         + "\(configuration.serverName); "
         + "\(configuration.eventLoops > 0 ? configuration.eventLoops : Posix.availableCPUCount) event loop(s)")
 
+var runningOptions = options
+runningOptions.configuration = configuration
+let reloader = Reloader(
+    arguments: arguments, options: runningOptions, file: configFile, server: server, logger: logger, notifier: notifier)
+reloader.notify(ServiceNotifier.ready)
+
 let banner = ConsoleSession.banner(host: configuration.host, port: port)
-let reason = console.run(server: server, banner: banner, logger: logger) {
-    guard case .files(let certificate, let key)? = configuration.tls?.certificate else { return }
-    do {
-        let fingerprint = try server.reloadTLSCertificate()
-        logger.info("SIGHUP: reloaded the TLS certificate \(certificate) and key \(key) (SHA-256 \(fingerprint))")
-    } catch {
-        logger.error("SIGHUP: cannot reload the TLS certificate: \(error); keeping the one in use")
-    }
-}
+let reason = console.run(
+    server: server, banner: banner, logger: logger, onHangUp: { _ = reloader.reload(trigger: "SIGHUP") },
+    reload: { reloader.reload(trigger: "reload") })
+reloader.notify(ServiceNotifier.stopping)
 logger.info("\(reason); shutting down")
 server.shutdown()
 // Every message accepted before the shutdown is written before the process exits.

@@ -26,14 +26,14 @@ struct ConsoleSessionTests {
         let lines = shown(session.submit("help"))
         #expect(lines.first == "Server commands:")
         for usage in [
-            "help [command]", "list", "rooms", "announce [text]", "kick [#room] <nick> [reason]", "stats", "clear",
-            "quit",
+            "help [command]", "list", "rooms", "announce [text]", "kick [#room] <nick> [reason]", "stats", "reload",
+            "clear", "quit",
         ] {
             let line = lines.first { $0.hasPrefix("  \(usage) ") }
             #expect(line != nil, "\(usage) is listed")
             #expect((line?.count ?? 0) > usage.count + 10, "\(usage) has a description")
         }
-        #expect(lines.count == 9)
+        #expect(lines.count == 10)
         // The descriptions start in one column.
         let columns = Set(
             lines.dropFirst().map { line in

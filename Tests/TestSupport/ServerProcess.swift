@@ -40,7 +40,8 @@ public final class ServerProcess: ChatServerUnderTest {
     /// Starts the server with `arguments` added after `--host 127.0.0.1 --port 0` and waits
     /// for its "listening" log line to learn the port.
     /// History goes to a fresh temporary directory unless `arguments` say otherwise.
-    public init(_ arguments: [String] = []) throws {
+    /// `environment` is added to the test's own.
+    public init(_ arguments: [String] = [], environment: [String: String] = [:]) throws {
         let executable = Self.productsDirectory.appendingPathComponent("linechat-server")
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw StartFailure(description: "no linechat-server binary at \(executable.path): build the package first")
@@ -61,6 +62,9 @@ public final class ServerProcess: ChatServerUnderTest {
             arguments += [flag, "none"]
         }
         process.arguments = ["--host", "127.0.0.1", "--port", "0"] + arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let stderrPipe = Pipe()
         let stdinPipe = Pipe()
         let stdoutPipe = Pipe()
