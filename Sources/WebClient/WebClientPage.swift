@@ -17,7 +17,8 @@ public enum WebClientPage {
         + "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
     /// The whole page.
-    static let text = head + "<style>" + style + "</style>\n</head>\n" + body + "<script>" + script + "</script>\n</body>\n</html>\n"
+    static let text =
+        head + "<style>" + style + "</style>\n</head>\n" + body + "<script>" + script + "</script>\n</body>\n</html>\n"
 
     /// A CSP hash source for an inline element's text: `sha256-<base64>`.
     static func hashSource(_ text: String) -> String {

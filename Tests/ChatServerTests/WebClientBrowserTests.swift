@@ -1,7 +1,7 @@
 import Foundation
 import Platform
-import Testing
 import TestSupport
+import Testing
 
 /// The web client in a real browser: the built server with its HTTP listener on a free port (--http-port 0),
 /// headless Chromium driven through WebDriver by Tests/E2E/web_client.py (Python's selenium),
@@ -44,8 +44,11 @@ struct WebClientBrowserTests {
 
     @Test(
         "headless Chromium picks a nickname, chats with an nc user, switches rooms, shows markup as text, reconnects",
-        .enabled(if: hasBrowser, "no /usr/bin/chromium or /usr/bin/chromedriver (apt-get install chromium chromium-driver)"),
-        .enabled(if: python != nil, "no python with selenium (python3 -m venv .build-web-venv && .build-web-venv/bin/pip install selenium)"),
+        .enabled(
+            if: hasBrowser, "no /usr/bin/chromium or /usr/bin/chromedriver (apt-get install chromium chromium-driver)"),
+        .enabled(
+            if: python != nil,
+            "no python with selenium (python3 -m venv .build-web-venv && .build-web-venv/bin/pip install selenium)"),
         .timeLimit(.minutes(3)))
     func browserChat() throws {
         let server = try ServerProcess(["--http-port", "0"])
@@ -87,10 +90,12 @@ struct WebClientBrowserTests {
             do {
                 got = try steps.readLine(timeout: 60)
             } catch {
-                throw TestClient.Mismatch(description: "web_client.py: expected \"\(expected)\" but \(error); \(stderr())")
+                throw TestClient.Mismatch(
+                    description: "web_client.py: expected \"\(expected)\" but \(error); \(stderr())")
             }
             guard got == expected else {
-                throw TestClient.Mismatch(description: "web_client.py: expected \"\(expected)\" but got \"\(got)\"; \(stderr())")
+                throw TestClient.Mismatch(
+                    description: "web_client.py: expected \"\(expected)\" but got \"\(got)\"; \(stderr())")
             }
         }
         func stderr() -> String {

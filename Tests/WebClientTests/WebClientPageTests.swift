@@ -16,7 +16,9 @@ struct WebClientPageTests {
     @Test("SHA-256 gives the FIPS 180-4 example digests")
     func sha256() {
         #expect(Self.hex(SHA256.digest([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(Self.hex(SHA256.digest(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            Self.hex(SHA256.digest(Array("abc".utf8)))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(
             Self.hex(SHA256.digest(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)))
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
@@ -27,7 +29,10 @@ struct WebClientPageTests {
 
     @Test("base64 gives RFC 4648's examples")
     func base64() {
-        let cases = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
+        let cases = [
+            "": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
+            "foobar": "Zm9vYmFy",
+        ]
         for (text, encoded) in cases { #expect(Base64.encode(Array(text.utf8)) == encoded) }
     }
 
@@ -64,7 +69,10 @@ struct WebClientPageTests {
 
     @Test("the script never parses text as HTML")
     func textOnly() {
-        for forbidden in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "setAttribute(\"on", "srcdoc", ".href ="] {
+        for forbidden in [
+            "innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
+            "setAttribute(\"on", "srcdoc", ".href =",
+        ] {
             #expect(!WebClientPage.script.contains(forbidden), "the script uses \(forbidden)")
         }
         #expect(WebClientPage.script.contains("textContent"))
