@@ -77,7 +77,7 @@ extension EventLoop {
                 status: .ok,
                 headers: [
                     ("Content-Type", "text/html; charset=utf-8"),
-                    ("Content-Security-Policy", WebClientPage.contentSecurityPolicy),
+                    ("Content-Security-Policy", WebClientPolicy.header),
                     ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
                     ("Cache-Control", "no-cache"), ("Connection", "close"),
                 ], body: WebClientPage.html)

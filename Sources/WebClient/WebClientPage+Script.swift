@@ -3,7 +3,7 @@ extension WebClientPage {
     /// private conversations, and the rendering. Every piece of text from the network or the
     /// user is put into the page with `textContent` or `createTextNode`, never as HTML.
     /// It must not contain `</script`.
-    static let script = #"""
+    public static let script = #"""
         "use strict";
         (function () {
         const WANTED_CAPS = ["server-time", "echo-message", "message-tags", "batch", "multi-prefix", "away-notify"];

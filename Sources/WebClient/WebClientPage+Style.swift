@@ -1,6 +1,6 @@
 extension WebClientPage {
     /// The page's CSS. It must not contain `</style`.
-    static let style = #"""
+    public static let style = #"""
         :root {
           --bg: #ffffff; --fg: #1d2025; --muted: #6b7280; --line: #e3e6ea; --panel: #f5f6f8;
           --accent: #2563eb; --accent-fg: #ffffff; --error: #b42318; --history: #f3f4f6; --mention: #dc2626;

@@ -8,8 +8,11 @@ import Testing
 /// and an nc-style TCP user in the same rooms. The script picks a taken nickname (433 shown),
 /// then a free one, sees the history replayed on join, chats both ways, switches rooms, shows
 /// `<img src=x onerror=alert(1)>` as text, reconnects by itself after the operator console kicks
-/// it, folds its lists away in a phone-sized window, and saves a screenshot of the page as
-/// docs/web-client.png. Each step is a line on the script's stdout, checked here in order.
+/// it, folds its lists away in a phone-sized window, and saves a screenshot of the page (to a
+/// temporary file; to the README's docs/web-client.png with
+/// `LINECHAT_SCREENSHOT=docs/web-client.png swift test --filter WebClientBrowserTests`, so that
+/// a test run does not rewrite a tracked file). Each step is a line on the script's stdout,
+/// checked here in order.
 /// Skipped, with the reason, where Chromium, its driver or selenium is missing (.ci/run
 /// installs them: Debian's chromium and chromium-driver, and selenium in the venv
 /// .build-web-venv).
@@ -18,7 +21,10 @@ struct WebClientBrowserTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let script = packageRoot.appendingPathComponent("Tests/E2E/web_client.py").path
-    static let screenshot = packageRoot.appendingPathComponent("docs/web-client.png").path
+    static let screenshot =
+        ProcessInfo.processInfo.environment["LINECHAT_SCREENSHOT"].map {
+            $0.hasPrefix("/") ? $0 : packageRoot.appendingPathComponent($0).path
+        } ?? FileManager.default.temporaryDirectory.appendingPathComponent("linechat-web-client-\(getpid()).png").path
 
     static let hasBrowser =
         FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
@@ -60,6 +66,11 @@ struct WebClientBrowserTests {
         defer { try? FileManager.default.removeItem(at: errors) }
         try FileManager.default.createDirectory(
             atPath: (Self.screenshot as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        defer {
+            if ProcessInfo.processInfo.environment["LINECHAT_SCREENSHOT"] == nil {
+                try? FileManager.default.removeItem(atPath: Self.screenshot)
+            }
+        }
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.python!)

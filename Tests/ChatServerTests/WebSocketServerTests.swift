@@ -2,6 +2,7 @@ import ChatServer
 import Foundation
 import Platform
 import TestSupport
+import TLS
 import Testing
 import WebProtocol
 
@@ -299,7 +300,15 @@ struct WebSocketServerTests {
         let page = try HTTPTestResponse.get(port: Self.httpPort(server), "/")
         #expect(page.status == 200)
         #expect(page.header("Content-Type") == "text/html; charset=utf-8")
-        #expect(page.header("Content-Security-Policy")?.contains("default-src 'none'") == true)
+        let policy = try #require(page.header("Content-Security-Policy"))
+        #expect(policy.contains("default-src 'none'"))
+        // The inline script and style the page carries are the ones the policy allows, by hash.
+        for element in ["script", "style"] {
+            let parts = page.text.components(separatedBy: "<\(element)>")
+            let text = try #require(parts.count == 2 ? parts[1].components(separatedBy: "</\(element)>").first : nil)
+            let hash = "sha256-" + Base64.encode(Digest.sha256(Array(text.utf8)))
+            #expect(policy.contains("\(element)-src '\(hash)'"), "\(element) hash \(hash) not in \(policy)")
+        }
         #expect(page.header("X-Content-Type-Options") == "nosniff")
         #expect(page.header("Connection") == "close")
         #expect(page.text.contains("<html"))
