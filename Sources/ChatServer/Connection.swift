@@ -73,6 +73,13 @@ final class Connection {
     /// Monotonic nanoseconds of the last line received.
     var lastLineAt: Int64
 
+    // Metrics (EventLoop+Metrics).
+    /// How the client reached the server: set at accept; a WebSocket upgrade sets `.websocket`
+    /// (then calls `EventLoop.refreshGauge`).
+    var kind = ConnectionKind.plain
+    /// The connections-gauge cell this connection is counted in (kind and state), or -1.
+    var gaugeCell = -1
+
     init(
         fd: Int32, id: ConnectionID, address: SocketAddress, now: Int64, maxLineBytes: Int, flood: FloodControl,
         holdsSlot: Bool

@@ -79,6 +79,8 @@ public struct StatisticsSnapshot: Sendable {
     public var servesTLS = false
     public var tlsHandshakes = 0
     public var tlsHandshakeFailures = 0
+    /// Connections ended, by reason, in `DisconnectReason` order (empty when not known).
+    public var disconnects: [(reason: DisconnectReason, count: Int)] = []
     /// The history store's figures; nil without history.
     public var history: HistoryStatus?
 

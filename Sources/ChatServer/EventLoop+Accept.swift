@@ -59,6 +59,8 @@ extension EventLoop {
         }
         connections[Int(fd)] = connection
         liveCount += 1
+        connection.kind = secure ? .tls : .plain
+        refreshGauge(connection)
         do {
             try epoll.add(fd, .readable)
             connection.interest = .readable
@@ -69,7 +71,7 @@ extension EventLoop {
         }
         if let refusal {
             state.logger.info("refused \(address): \(refusal)")
-            requestClose(connection, .error(refusal, quitReason: refusal))
+            requestClose(connection, .error(refusal, quitReason: refusal), reason: .refused)
             return
         }
         if secure {

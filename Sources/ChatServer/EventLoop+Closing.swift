@@ -19,11 +19,15 @@ enum CloseCause {
 /// Closing: requested anywhere, carried out only at the loop's safe point.
 extension EventLoop {
     /// Asks for a connection to be closed at the next safe point, never in the middle of a
-    /// fan-out. Does nothing if a close was already requested or done.
-    func requestClose(_ connection: Connection, _ cause: CloseCause) {
+    /// fan-out. Does nothing if a close was already requested or done. The first request for
+    /// an open connection counts it in `linechat_disconnects_total` under `reason` (by default
+    /// the cause's: sendq, else error).
+    func requestClose(_ connection: Connection, _ cause: CloseCause, reason: DisconnectReason? = nil) {
         let lingering = connection.isLingering
         guard connection.requestClose() else { return }
         closeRequests.append((connection, lingering ? .abandon : cause))
+        if !lingering { counters.countDisconnect(reason ?? cause.defaultDisconnectReason) }
+        refreshGauge(connection)
     }
 
     /// The safe point: carries out every requested close (and the closes those cause).
@@ -125,6 +129,7 @@ extension EventLoop {
     /// (or when the loop stops).
     func finalClose(_ connection: Connection) {
         guard connection.markClosed() else { return }
+        refreshGauge(connection)
         if connection.holdsSlot { state.admission.release(host: connection.host) }
         removeRegistered(connection)
         removeFromAllRooms(connection)
@@ -150,7 +155,8 @@ extension EventLoop {
         // told `ERROR :Server shutting down` (see adopt) instead of being reset at exit.
         shutdownDeadline = context.now + Self.lingerNanoseconds
         for case let connection? in connections where connection.isOpen {
-            requestClose(connection, .error("Server shutting down", quitReason: "Server shutting down"))
+            requestClose(
+                connection, .error("Server shutting down", quitReason: "Server shutting down"), reason: .shutdown)
         }
     }
 }
