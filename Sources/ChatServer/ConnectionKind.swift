@@ -16,21 +16,3 @@ public enum ConnectionKind: Int, CaseIterable, Sendable {
         }
     }
 }
-
-/// Where a connection is in its life, as the `state` label of `linechat_connections` counts it.
-public enum ConnectionState: Int, CaseIterable, Sendable {
-    /// Connected, no nickname yet (a TLS handshake in progress included).
-    case unregistered
-    case registered
-    /// Its close is requested: sending its last line or waiting for the peer's EOF.
-    case closing
-
-    /// The label value.
-    public var label: String {
-        switch self {
-        case .unregistered: "unregistered"
-        case .registered: "registered"
-        case .closing: "closing"
-        }
-    }
-}

@@ -12,7 +12,7 @@ extension EventLoop {
         if connection.isClosed {
             cell = -1
         } else {
-            let state: ConnectionState =
+            let state: LoopCounters.ConnectionState =
                 !connection.isOpen ? .closing : connection.registeredIndex >= 0 ? .registered : .unregistered
             cell = LoopCounters.connectionCell(connection.kind, state)
         }

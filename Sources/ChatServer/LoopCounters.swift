@@ -31,6 +31,24 @@ final class LoopCounters: @unchecked Sendable {
         case queuedOutputBytes
     }
 
+    /// Where a connection is in its life, as the `state` label of `linechat_connections` counts it.
+    enum ConnectionState: Int, CaseIterable {
+        /// Connected, no nickname yet (a TLS handshake in progress included).
+        case unregistered
+        case registered
+        /// Its close is requested: sending its last line or waiting for the peer's EOF.
+        case closing
+
+        /// The label value.
+        var label: String {
+            switch self {
+            case .unregistered: "unregistered"
+            case .registered: "registered"
+            case .closing: "closing"
+            }
+        }
+    }
+
     /// Upper bounds of the wakeup-time histogram's buckets, in nanoseconds: 10 µs to 1 s.
     static let wakeupBounds: [Int64] = [
         10_000, 25_000, 50_000, 100_000, 250_000, 500_000,

@@ -11,9 +11,10 @@ extension ServerState {
         let loops = loopCounters
 
         // Connections.
-        text.family("linechat_connections", .gauge, help: "Open client connections by how they came in and their state.")
+        text.family(
+            "linechat_connections", .gauge, help: "Open client connections by how they came in and their state.")
         for kind in ConnectionKind.allCases {
-            for state in ConnectionState.allCases {
+            for state in LoopCounters.ConnectionState.allCases {
                 text.sample(
                     "linechat_connections", [("kind", kind.label), ("state", state.label)],
                     loops.sum { $0.connections(kind, state) })
@@ -29,7 +30,8 @@ extension ServerState {
             loops.sum(.connectionsRefused))
         text.metric(
             "linechat_registered_users", .gauge, help: "Users with a nickname.", registry.count)
-        text.metric("linechat_rooms", .gauge, help: "Rooms that exist (a room ends with its last member).", registry.roomCount)
+        text.metric(
+            "linechat_rooms", .gauge, help: "Rooms that exist (a room ends with its last member).", registry.roomCount)
 
         // Traffic.
         text.metric(
@@ -68,7 +70,8 @@ extension ServerState {
             "linechat_throttled_clients", .gauge, help: "Clients over the flood rate, not read until it allows.",
             loops.sum(.throttledClients))
         text.metric(
-            "linechat_flood_throttles_total", .counter, help: "Times a client went over the flood rate and was throttled.",
+            "linechat_flood_throttles_total", .counter,
+            help: "Times a client went over the flood rate and was throttled.",
             loops.sum(.throttleEvents))
         var failures: [(String, Int)] = []
         for numeric in LoopCounters.numerics {
@@ -110,7 +113,8 @@ extension ServerState {
             "linechat_event_loop_iterations_total", .counter, help: "Event-loop wakeups (epoll_wait returns).",
             counts.reduce(0, +))
         text.histogram(
-            "linechat_event_loop_wakeup_seconds", help: "Time an event loop works per wakeup, from epoll_wait's return.",
+            "linechat_event_loop_wakeup_seconds",
+            help: "Time an event loop works per wakeup, from epoll_wait's return.",
             bounds: LoopCounters.wakeupBounds.map { Double($0) / 1e9 }, counts: counts,
             sum: Double(loops.sum(.wakeupNanoseconds)) / 1e9)
 
@@ -122,10 +126,12 @@ extension ServerState {
         // The process.
         let pid = Posix.processID
         if let seconds = ProcessStats.cpuSeconds(pid: pid) {
-            text.metric("process_cpu_seconds_total", .counter, help: "User and system CPU time spent in seconds.", seconds)
+            text.metric(
+                "process_cpu_seconds_total", .counter, help: "User and system CPU time spent in seconds.", seconds)
         }
         text.metric(
-            "process_resident_memory_bytes", .gauge, help: "Resident memory size in bytes.", Posix.residentMemoryBytes())
+            "process_resident_memory_bytes", .gauge, help: "Resident memory size in bytes.", Posix.residentMemoryBytes()
+        )
         text.metric("process_open_fds", .gauge, help: "Number of open file descriptors.", Posix.openDescriptorCount())
         if let limit = ProcessStats.maxOpenDescriptors() {
             text.metric("process_max_fds", .gauge, help: "Maximum number of open file descriptors.", limit)

@@ -1,8 +1,8 @@
 import ChatServer
 import Foundation
 import Platform
-import Testing
 import TestSupport
+import Testing
 
 /// `Server.metricsText()` (the body of `GET /metrics`) over real traffic: the counters move
 /// exactly as the traffic says, and the whole output is strict Prometheus text.
@@ -119,7 +119,8 @@ struct MetricsTests {
         #expect(delta("linechat_received_lines_total", after) == 1 + count)
         #expect(delta("linechat_received_bytes_total", after) == (message + "\r\n").utf8.count + count * ping)
         #expect(delta("linechat_sent_lines_total", after) == (count - 1) + count)
-        #expect(delta("linechat_sent_bytes_total", after) == (count - 1) * (delivered + "\r\n").utf8.count + count * pong)
+        #expect(
+            delta("linechat_sent_bytes_total", after) == (count - 1) * (delivered + "\r\n").utf8.count + count * pong)
         #expect(total("linechat_disconnects_total", after) == total("linechat_disconnects_total", before))
         // The operator console's figures are the same sums.
         let snapshot = try #require(server.server.statisticsSnapshot())

@@ -1,6 +1,6 @@
 import ChatServer
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Prometheus text")
 struct PrometheusTextTests {
@@ -80,7 +80,9 @@ struct PrometheusTextTests {
         #expect(parsed.value("w_seconds_bucket", ["le": "+Inf"]) == 9)
     }
 
-    @Test("names are checked", arguments: [("linechat_x", true), ("a:b_c9", true), ("9a", false), ("a-b", false), ("", false)])
+    @Test(
+        "names are checked",
+        arguments: [("linechat_x", true), ("a:b_c9", true), ("9a", false), ("a-b", false), ("", false)])
     func names(name: String, valid: Bool) {
         #expect(PrometheusText.isValidName(name) == valid)
     }

@@ -71,11 +71,14 @@ public struct PrometheusExposition {
             let allowed: [String] =
                 family.type == "histogram"
                 ? [family.name + "_bucket", family.name + "_sum", family.name + "_count"]
-                : family.type == "summary" ? [family.name, family.name + "_sum", family.name + "_count"] : [family.name]
+                : family.type == "summary"
+                    ? [family.name, family.name + "_sum", family.name + "_count"] : [family.name]
             guard allowed.contains(sample.name) else {
                 throw fail("sample \(sample.name) is not of the family \(family.name) that precedes it (no TYPE?)")
             }
-            let series = sample.name + "{" + sample.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            let series =
+                sample.name + "{"
+                + sample.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 .joined(separator: ",") + "}"
             guard seenSeries.insert(series).inserted else { throw fail("series \(series) twice") }
             if family.type == "counter" && !(sample.value >= 0) { throw fail("a negative counter") }
@@ -163,7 +166,9 @@ public struct PrometheusExposition {
                     index += 1
                 }
                 guard isLabelName(label) else { throw fail("bad label name \"\(label)\"") }
-                guard index + 1 < scalars.count, scalars[index + 1] == "\"" else { throw fail("label \(label) not quoted") }
+                guard index + 1 < scalars.count, scalars[index + 1] == "\"" else {
+                    throw fail("label \(label) not quoted")
+                }
                 index += 2
                 var value = ""
                 while true {
@@ -220,7 +225,9 @@ public struct PrometheusExposition {
                 throw fail("no _count for \(labels)")
             }
             guard samples.contains(where: { $0.name.hasSuffix("_sum") }) else { throw fail("no _sum for \(labels)") }
-            guard let last = buckets.last, last.labels["le"] == "+Inf" else { throw fail("the last bucket is not +Inf") }
+            guard let last = buckets.last, last.labels["le"] == "+Inf" else {
+                throw fail("the last bucket is not +Inf")
+            }
             var previousBound = -Double.infinity
             var previousCount = 0.0
             for bucket in buckets {
