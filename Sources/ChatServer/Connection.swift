@@ -79,6 +79,8 @@ final class Connection {
     var kind = ConnectionKind.plain
     /// The connections-gauge cell this connection is counted in (kind and state), or -1.
     var gaugeCell = -1
+    /// Why its close was requested, until the safe point counts it.
+    var disconnectReason: DisconnectReason?
 
     init(
         fd: Int32, id: ConnectionID, address: SocketAddress, now: Int64, maxLineBytes: Int, flood: FloodControl,

@@ -20,14 +20,14 @@ enum CloseCause {
 extension EventLoop {
     /// Asks for a connection to be closed at the next safe point, never in the middle of a
     /// fan-out. Does nothing if a close was already requested or done. The first request for
-    /// an open connection counts it in `linechat_disconnects_total` under `reason` (by default
-    /// the cause's: sendq, else error).
+    /// an open connection is counted in `linechat_disconnects_total` (at the safe point) under
+    /// `reason`, by default the cause's: sendq, else error.
+    @inline(__always)
     func requestClose(_ connection: Connection, _ cause: CloseCause, reason: DisconnectReason? = nil) {
         let lingering = connection.isLingering
         guard connection.requestClose() else { return }
+        if !lingering { connection.disconnectReason = reason ?? cause.defaultDisconnectReason }
         closeRequests.append((connection, lingering ? .abandon : cause))
-        if !lingering { counters.countDisconnect(reason ?? cause.defaultDisconnectReason) }
-        refreshGauge(connection)
     }
 
     /// The safe point: carries out every requested close (and the closes those cause).
@@ -40,6 +40,7 @@ extension EventLoop {
     }
 
     private func close(_ connection: Connection, _ cause: CloseCause) {
+        countClose(connection)
         var cause = cause
         if connection.tlsHandshaking {
             // No TLS session to send a last line in: just close.

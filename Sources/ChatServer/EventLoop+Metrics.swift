@@ -21,6 +21,17 @@ extension EventLoop {
         connection.gaugeCell = cell
     }
 
+    /// A requested close is carried out: counts the disconnect under the reason the request
+    /// named (once: lingering connections closed again have none) and moves the connection to
+    /// the closing gauge. Kept out of `requestClose`, which the fan-out's slow path inlines.
+    func countClose(_ connection: Connection) {
+        if let reason = connection.disconnectReason {
+            counters.countDisconnect(reason)
+            connection.disconnectReason = nil
+        }
+        refreshGauge(connection)
+    }
+
     /// Counts the error numeric the chat logic sent a client that has not registered.
     func countRegistrationFailure(_ numeric: Numeric) {
         counters.countRegistrationFailure(numeric: numeric.rawValue)
