@@ -21,7 +21,8 @@ extension EventLoop {
     /// Asks for a connection to be closed at the next safe point, never in the middle of a
     /// fan-out. Does nothing if a close was already requested or done. The first request for
     /// an open connection is counted in `linechat_disconnects_total` (at the safe point) under
-    /// `reason`, by default the cause's: sendq, else error.
+    /// `reason`, by default the cause's: sendq, else error. Always inlined: `enqueue`'s slow path
+    /// calls it, and as a call it cost the fan-out's loop a register (Benchmarks/README.md, Metrics).
     @inline(__always)
     func requestClose(_ connection: Connection, _ cause: CloseCause, reason: DisconnectReason? = nil) {
         let lingering = connection.isLingering
