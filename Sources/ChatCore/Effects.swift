@@ -10,7 +10,7 @@ public struct Effects {
     public var outbound: [Outbound] = []
     /// Set when the connection must be closed after its reply is sent.
     public var close: CloseRequest?
-    /// What to log.
+    /// What to log or count.
     public var events: [ChatEvent] = []
     /// History reads for the connection whose line was handled: answered later, on the
     /// store's thread, and sent to the connection when they arrive.
@@ -64,8 +64,11 @@ public struct CloseRequest: Equatable, Sendable {
     }
 }
 
-/// Something worth a log line.
+/// Something worth a log line or a count.
 public enum ChatEvent: Equatable, Sendable {
     case registered(Nickname)
     case renamed(from: Nickname, to: Nickname)
+    /// An error numeric was sent to a client that has not registered (a nickname in use,
+    /// erroneous or missing, a command before registration): counted, by numeric.
+    case registrationFailed(Numeric)
 }

@@ -284,6 +284,8 @@ public struct Session {
         effects.reply.append(contentsOf: line.bytes(lineForm))
     }
 
+    /// Appends a numeric reply. An error numeric (4xx, 5xx) for a client that has not registered
+    /// is also reported as `.registrationFailed`, for the server's counters.
     func reply(
         _ effects: inout Effects, _ context: ChatContext, _ numeric: Numeric, _ parameters: [String] = [],
         trailing: String? = nil
@@ -291,6 +293,7 @@ public struct Session {
         ServerLine.appendNumeric(
             to: &effects.reply, server: context.config.serverName, numeric, target: target,
             parameters: parameters, trailing: trailing)
+        if !isRegistered && numeric.rawValue >= 400 { effects.events.append(.registrationFailed(numeric)) }
     }
 
     private func replyTo(

@@ -78,6 +78,12 @@ final class Connection {
     /// Monotonic nanoseconds of the last line received.
     var lastLineAt: Int64
 
+    // Metrics (EventLoop+Metrics).
+    /// The connections-gauge cell this connection is counted in (kind and state), or -1.
+    var gaugeCell = -1
+    /// Why its close was requested, until the safe point counts it.
+    var disconnectReason: DisconnectReason?
+
     init(
         fd: Int32, id: ConnectionID, address: SocketAddress, now: Int64, maxLineBytes: Int, flood: FloodControl,
         holdsSlot: Bool
@@ -141,7 +147,8 @@ final class Connection {
             kind: kind)
     }
 
-    /// What carries this connection's lines.
+    /// What carries this connection's lines (a WebSocket upgrade changes it: the loop then
+    /// calls `refreshGauge`).
     var kind: ConnectionKind {
         if let web { return web.phase == .websocket ? .webSocket : .http }
         return tls != nil ? .tls : .plain

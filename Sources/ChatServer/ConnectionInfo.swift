@@ -39,16 +39,6 @@ public struct ConnectionInfo: Sendable {
     }
 }
 
-/// What carries a connection's lines.
-public enum ConnectionKind: String, Sendable, Equatable {
-    case plain
-    case tls = "TLS"
-    /// IRC lines in WebSocket messages (GET /ws).
-    case webSocket = "WebSocket"
-    /// An HTTP request not (or not yet) upgraded.
-    case http = "HTTP"
-}
-
 /// One room as the operator console lists it: a copy of the directory's entry.
 public struct RoomInfo: Sendable, Equatable {
     /// The room's name as its creator wrote it (`#Rust`).
@@ -93,6 +83,8 @@ public struct StatisticsSnapshot: Sendable {
     public var servesTLS = false
     public var tlsHandshakes = 0
     public var tlsHandshakeFailures = 0
+    /// Connections ended, by reason, in `DisconnectReason` order (empty when not known).
+    public var disconnects: [(reason: DisconnectReason, count: Int)] = []
     /// The history store's figures; nil without history.
     public var history: HistoryStatus?
 

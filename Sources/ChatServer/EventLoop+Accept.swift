@@ -76,6 +76,7 @@ extension EventLoop {
         }
         connections[Int(fd)] = connection
         liveCount += 1
+        refreshGauge(connection)
         do {
             try epoll.add(fd, .readable)
             connection.interest = .readable
@@ -87,10 +88,11 @@ extension EventLoop {
         if let routes {
             // HTTP: nothing is sent before the request; a refusal is a 503 (see sendLastLine).
             connection.web = WebConnection(routes: routes, maxMessageBytes: configuration.maxLineBytes)
+            refreshGauge(connection)  // its kind is now HTTP
         }
         if let refusal {
             state.logger.info("refused \(address)\(routes == nil ? "" : " (HTTP)"): \(refusal)")
-            requestClose(connection, .error(refusal, quitReason: refusal))
+            requestClose(connection, .error(refusal, quitReason: refusal), reason: .refused)
             return
         }
         if connection.web != nil {
@@ -105,6 +107,7 @@ extension EventLoop {
             }
             do {
                 connection.tls = try tlsContext.makeConnection(socket: fd)
+                refreshGauge(connection)  // its kind is now TLS
             } catch {
                 state.logger.error("TLS for \(address) failed: \(error)")
                 requestClose(connection, .abandon)

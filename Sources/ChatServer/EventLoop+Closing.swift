@@ -20,10 +20,15 @@ enum CloseCause {
 /// Closing: requested anywhere, carried out only at the loop's safe point.
 extension EventLoop {
     /// Asks for a connection to be closed at the next safe point, never in the middle of a
-    /// fan-out. Does nothing if a close was already requested or done.
-    func requestClose(_ connection: Connection, _ cause: CloseCause) {
+    /// fan-out. Does nothing if a close was already requested or done. The first request for
+    /// an open connection is counted in `linechat_disconnects_total` (at the safe point) under
+    /// `reason`, by default the cause's: sendq, else error. Always inlined: `enqueue`'s slow path
+    /// calls it, and as a call it cost the fan-out's loop a register (Benchmarks/README.md, Metrics).
+    @inline(__always)
+    func requestClose(_ connection: Connection, _ cause: CloseCause, reason: DisconnectReason? = nil) {
         let lingering = connection.isLingering
         guard connection.requestClose() else { return }
+        if !lingering { connection.disconnectReason = reason ?? cause.defaultDisconnectReason }
         closeRequests.append((connection, lingering ? .abandon : cause))
     }
 
@@ -37,6 +42,7 @@ extension EventLoop {
     }
 
     private func close(_ connection: Connection, _ cause: CloseCause) {
+        countClose(connection)
         var cause = cause
         if connection.tlsHandshaking {
             // No TLS session to send a last line in: just close.
@@ -147,6 +153,7 @@ extension EventLoop {
     /// (or when the loop stops).
     func finalClose(_ connection: Connection) {
         guard connection.markClosed() else { return }
+        refreshGauge(connection)
         if connection.holdsSlot { state.admission.release(host: connection.host) }
         removeRegistered(connection)
         removeFromAllRooms(connection)
@@ -173,7 +180,8 @@ extension EventLoop {
         // told `ERROR :Server shutting down` (see adopt) instead of being reset at exit.
         shutdownDeadline = context.now + Self.lingerNanoseconds
         for case let connection? in connections where connection.isOpen {
-            requestClose(connection, .error("Server shutting down", quitReason: "Server shutting down"))
+            requestClose(
+                connection, .error("Server shutting down", quitReason: "Server shutting down"), reason: .shutdown)
         }
     }
 }

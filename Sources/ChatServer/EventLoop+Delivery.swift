@@ -7,7 +7,9 @@ extension EventLoop {
     func perform(for connection: Connection) {
         if !effects.reply.isEmpty {
             effects.reply.withUnsafeBytes { enqueue($0, to: connection) }
-            connection.linesOut += effects.reply.reduce(0) { $1 == 10 ? $0 + 1 : $0 } - 1
+            let lines = effects.reply.reduce(0) { $1 == 10 ? $0 + 1 : $0 }
+            connection.linesOut += lines - 1
+            statistics.replyLines += lines
         }
         for outbound in effects.outbound {
             switch outbound {
@@ -61,11 +63,14 @@ extension EventLoop {
                 state.logger.info("registered \(connection.session.address) \(nickname)")
             case .renamed(let old, let new):
                 state.logger.info("renamed \(connection.session.address) \(old) -> \(new)")
+            case .registrationFailed(let numeric):
+                countRegistrationFailure(numeric)
             }
         }
         let close = effects.close
         effects.removeAll()
-        if let close { requestClose(connection, .error(close.error, quitReason: close.quitReason)) }
+        // The chat logic closes a connection for QUIT only.
+        if let close { requestClose(connection, .error(close.error, quitReason: close.quitReason), reason: .quit) }
     }
 
     /// Queues a line for one connection of this loop, if it is still open.
@@ -80,6 +85,7 @@ extension EventLoop {
     func addRegistered(_ connection: Connection) {
         connection.registeredIndex = registered.count
         registered.append(Unmanaged.passUnretained(connection))
+        refreshGauge(connection)
     }
 
     func removeRegistered(_ connection: Connection) {
@@ -91,6 +97,7 @@ extension EventLoop {
             last.registeredIndex = index
         }
         connection.registeredIndex = -1
+        refreshGauge(connection)
     }
 
     // MARK: Writing
@@ -232,7 +239,8 @@ extension EventLoop {
                 requestClose(
                     connection,
                     .gone(
-                        quitReason: error.isConnectionReset ? "Connection reset by peer" : "Write error: \(error.reason)"))
+                        quitReason: error.isConnectionReset ? "Connection reset by peer" : "Write error: \(error.reason)"),
+                    reason: error.isTimedOut ? .timeout : .error)
                 return
             }
         }

@@ -23,7 +23,10 @@ extension EventLoop {
             case .leftRoom(let key, let id):
                 memberLeft(key, id: id)
             case .close(let id, let error, let quitReason):
-                if let target = openConnection(id) { requestClose(target, .error(error, quitReason: quitReason)) }
+                // Posted by the operator's kick.
+                if let target = openConnection(id) {
+                    requestClose(target, .error(error, quitReason: quitReason), reason: .kicked)
+                }
             case .snapshot(let reply):
                 reply(connections.compactMap { $0?.isOpen == true ? $0!.info(now: context.now) : nil })
             case .reconfigure(let configuration, let chatConfig, let applied):

@@ -29,11 +29,12 @@ extension EventLoop {
         } catch {
             requestClose(
                 connection,
-                .gone(quitReason: error.isConnectionReset ? "Connection reset by peer" : "Read error: \(error.reason)"))
+                .gone(quitReason: error.isConnectionReset ? "Connection reset by peer" : "Read error: \(error.reason)"),
+                reason: error.isTimedOut ? .timeout : .error)
             return
         }
         guard count > 0 else {
-            requestClose(connection, .gone(quitReason: "Connection closed"))
+            requestClose(connection, .gone(quitReason: "Connection closed"), reason: .closed)
             return
         }
         received(count, from: connection)
@@ -63,7 +64,7 @@ extension EventLoop {
             // it is a flood.
             if connection.flood.tokens * Double(configuration.maxLineBytes) < -Double(configuration.floodBacklogBytes) {
                 statistics.floodDisconnects += 1
-                requestClose(connection, .error("Excess flood", quitReason: "Excess flood"))
+                requestClose(connection, .error("Excess flood", quitReason: "Excess flood"), reason: .flood)
                 return
             }
         }
@@ -137,6 +138,7 @@ extension EventLoop {
     private func throttle(_ connection: Connection) {
         guard !connection.flood.isThrottled else { return }
         connection.flood.throttle()
+        statistics.throttleEvents += 1
         throttled.append(connection)
         updateInterest(connection)
     }
@@ -154,7 +156,7 @@ extension EventLoop {
         let unread = (try? Posix.bytesReadable(connection.fd)) ?? 0
         if connection.flood.held.byteCount + unread > configuration.floodBacklogBytes {
             statistics.floodDisconnects += 1
-            requestClose(connection, .error("Excess flood", quitReason: "Excess flood"))
+            requestClose(connection, .error("Excess flood", quitReason: "Excess flood"), reason: .flood)
         }
     }
 

@@ -93,7 +93,7 @@ extension EventLoop {
                 updateInterest(connection)
                 return
             case .closed:
-                requestClose(connection, .gone(quitReason: "Connection closed"))
+                requestClose(connection, .gone(quitReason: "Connection closed"), reason: .closed)
                 return
             case .failed(let error):
                 requestClose(connection, .gone(quitReason: Self.quitReason(error)))
@@ -170,7 +170,7 @@ extension EventLoop {
                 return
             case .closed:
                 discardOutput(of: connection)
-                requestClose(connection, .gone(quitReason: "Connection closed"))
+                requestClose(connection, .gone(quitReason: "Connection closed"), reason: .closed)
                 return
             case .failed(let error):
                 discardOutput(of: connection)

@@ -9,7 +9,8 @@ extension EventLoop {
             if connection.isOpen && connection.tlsHandshaking {
                 tlsHandshakeFailed(connection, reason: "not completed within the registration timeout")
             } else if connection.isOpen && !connection.session.isRegistered {
-                requestClose(connection, .error("Registration timeout", quitReason: "Registration timeout"))
+                requestClose(
+                    connection, .error("Registration timeout", quitReason: "Registration timeout"), reason: .timeout)
             }
         }
         while let connection = lastLineDeadlines.popExpired(now: now) {

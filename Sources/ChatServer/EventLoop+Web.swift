@@ -31,7 +31,7 @@ extension EventLoop {
             return
         }
         guard count > 0 else {
-            requestClose(connection, .gone(quitReason: "Connection closed"))
+            requestClose(connection, .gone(quitReason: "Connection closed"), reason: .closed)
             return
         }
         connection.bytesIn += count
@@ -106,7 +106,7 @@ extension EventLoop {
         state.logger.log(
             response.status.code < 400 ? .debug : .info,
             "HTTP \(connection.session.address) \(what) \(response.status.code)\(log.map { " (\($0))" } ?? "")")
-        requestClose(connection, .error(response.status.description, quitReason: "HTTP"))
+        requestClose(connection, .error(response.status.description, quitReason: "HTTP"), reason: .closed)
     }
 
     // MARK: WebSocket
@@ -136,6 +136,7 @@ extension EventLoop {
         }
         web.wire += WebSocketHandshake.response(for: upgrade, sha1: Digest.sha1).serialized()
         web.phase = .websocket
+        refreshGauge(connection)  // its kind is now WebSocket
         web.isBinary = upgrade.isBinary
         state.logger.info(
             "connected \(connection.session.address) (WebSocket\(upgrade.subprotocol.map { ", \($0.rawValue)" } ?? ""))"
@@ -186,7 +187,7 @@ extension EventLoop {
                 // Echo the client's code, and say nothing more.
                 web.closeCode = code ?? .normal
                 web.sendsErrorLine = false
-                requestClose(connection, .error("Connection closed", quitReason: "Connection closed"))
+                requestClose(connection, .error("Connection closed", quitReason: "Connection closed"), reason: .closed)
             case .failure(let code, let reason):
                 web.closeCode = code
                 web.closeReason = reason
@@ -202,7 +203,7 @@ extension EventLoop {
             statistics.bytesDiscarded += discarded
             if connection.flood.tokens * Double(configuration.maxLineBytes) < -Double(configuration.floodBacklogBytes) {
                 statistics.floodDisconnects += 1
-                requestClose(connection, .error("Excess flood", quitReason: "Excess flood"))
+                requestClose(connection, .error("Excess flood", quitReason: "Excess flood"), reason: .flood)
                 return
             }
         }

@@ -67,6 +67,8 @@ final class EventLoop {
     var effects = Effects()
     var inbox: [LoopMessage] = []
     var statistics = LocalStatistics()
+    /// This loop's counters, published to once per wakeup (EventLoop+Metrics).
+    let counters: LoopCounters
     var greeting: [UInt8]
     var shutdownDeadline: Int64?
     /// Bytes sent since the heap was last trimmed: after a burst, the first idle second hands
@@ -97,6 +99,7 @@ final class EventLoop {
         self.handle = handle
         self.state = state
         self.configuration = state.configuration
+        counters = state.loopCounters[handle.index]
         epoll = try Epoll()
         let now = Posix.monotonicNanoseconds()
         let wallClockMilliseconds = Posix.wallClockMilliseconds()
@@ -177,7 +180,7 @@ final class EventLoop {
             processCloseRequests()
             flushDirty()
             enforceOutputBudget()
-            statistics.publish(to: state.statistics)
+            publishMetrics()
             if let deadline = shutdownDeadline, liveCount == 0 || context.now >= deadline { break }
         }
         for case let connection? in connections { finalClose(connection) }

@@ -119,31 +119,39 @@ extension Server {
         return infos
     }
 
-    /// The server's counters now.
+    /// The server's counters now: each loop's, summed.
     public func statisticsSnapshot() -> StatisticsSnapshot? {
         guard let state = runningState else { return nil }
-        let statistics = state.statistics
+        let loops = state.loopCounters
         var snapshot = StatisticsSnapshot(
             uptimeSeconds: Double(Posix.monotonicNanoseconds() - state.startedAt) / 1e9,
             connections: state.openConnections,
             peakConnections: state.admission.peak,
             registeredUsers: state.registry.count,
-            linesIn: statistics.linesIn.load(ordering: .relaxed),
-            messagesRelayed: statistics.messagesRelayed.load(ordering: .relaxed),
-            deliveries: statistics.deliveries.load(ordering: .relaxed),
-            bytesIn: statistics.bytesIn.load(ordering: .relaxed),
-            bytesOut: statistics.bytesOut.load(ordering: .relaxed),
-            sendQueueDisconnects: statistics.sendQueueDisconnects.load(ordering: .relaxed),
-            floodDisconnects: statistics.floodDisconnects.load(ordering: .relaxed),
+            linesIn: loops.sum(.linesIn),
+            messagesRelayed: loops.sum(.messagesRelayed),
+            deliveries: loops.sum(.deliveries),
+            bytesIn: loops.sum(.bytesIn),
+            bytesOut: loops.sum(.bytesOut),
+            sendQueueDisconnects: loops.sum(.sendQueueDisconnects),
+            floodDisconnects: loops.sum(.floodDisconnects),
             residentMemoryBytes: Posix.residentMemoryBytes())
-        snapshot.connectionsRefused = statistics.connectionsRefused.load(ordering: .relaxed)
-        snapshot.outputBudgetDisconnects = statistics.outputBudgetDisconnects.load(ordering: .relaxed)
-        snapshot.discardedInputBytes = statistics.bytesDiscarded.load(ordering: .relaxed)
+        snapshot.connectionsRefused = loops.sum(.connectionsRefused)
+        snapshot.outputBudgetDisconnects = loops.sum(.outputBudgetDisconnects)
+        snapshot.discardedInputBytes = loops.sum(.bytesDiscarded)
         snapshot.servesTLS = state.tlsListener >= 0
-        snapshot.tlsHandshakes = statistics.tlsHandshakes.load(ordering: .relaxed)
-        snapshot.tlsHandshakeFailures = statistics.tlsHandshakeFailures.load(ordering: .relaxed)
+        snapshot.tlsHandshakes = loops.sum(.tlsHandshakes)
+        snapshot.tlsHandshakeFailures = loops.sum(.tlsHandshakeFailures)
+        snapshot.disconnects = DisconnectReason.counted.map { reason in (reason, loops.sum { $0.disconnects(reason) }) }
         snapshot.history = state.configuration.history?.status()
         return snapshot
+    }
+
+    /// Every metric in the Prometheus text format 0.0.4, as `GET /metrics` serves it; nil when
+    /// the server is not running.
+    public func metricsText() -> String? {
+        guard let state = runningState else { return nil }
+        return String(decoding: state.metricsExposition(), as: UTF8.self)
     }
 
     private static func checkSafe(_ text: String) throws(OperatorError) {

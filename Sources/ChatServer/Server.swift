@@ -265,9 +265,6 @@ public final class Server: Sendable {
     /// The registry of users, for the operator console.
     public var registry: Registry? { running.withLock { $0?.state.registry } }
 
-    /// Server-wide counters, for the operator console.
-    public var statistics: ServerStatistics? { running.withLock { $0?.state.statistics } }
-
     /// Connections open now (registered or not).
     public var openConnections: Int { running.withLock { $0?.state.openConnections } ?? 0 }
 

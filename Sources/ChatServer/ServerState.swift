@@ -4,8 +4,8 @@ import Platform
 import Synchronization
 import TLS
 
-/// What every event loop shares: the registry, configuration, connection counts, counters and
-/// every loop's handle. Immutable but for its lock- and atomic-guarded parts.
+/// What every event loop shares: the registry, configuration, connection counts, each loop's
+/// counters and every loop's handle. Immutable but for its lock- and atomic-guarded parts.
 final class ServerState: Sendable {
     /// The configuration at start. What a reload changed is in `live`.
     let configuration: ServerConfiguration
@@ -33,7 +33,8 @@ final class ServerState: Sendable {
     /// The certificate and key new TLS connections get: read at accept time, replaced by a
     /// reload (SIGHUP); connections already made keep the context they were made with.
     let tlsContext: Locked<TLSServerContext>?
-    let statistics = ServerStatistics()
+    /// Each event loop's counters, by loop index (see `LoopCounters`): summed when read.
+    let loopCounters: [LoopCounters]
     /// Monotonic nanoseconds at start.
     let startedAt: Int64
 
@@ -54,6 +55,7 @@ final class ServerState: Sendable {
         self.live = Locked(LiveSettings(configuration: configuration, chatConfig: chatConfig))
         self.logger = logger
         self.handles = handles
+        self.loopCounters = handles.map { _ in LoopCounters() }
         self.listener = listener
         self.tlsListener = tlsListener
         self.tlsContext = tlsContext.map { Locked($0) }
@@ -74,60 +76,6 @@ final class ServerState: Sendable {
 struct LiveSettings: Sendable {
     var configuration: ServerConfiguration
     var chatConfig: ChatConfig
-}
-
-/// Server-wide counters for the operator console. Loops add their local tallies once per
-/// wakeup, so the hot path never touches an atomic per delivery.
-public final class ServerStatistics: Sendable {
-    let connectionsAccepted = Atomic<Int>(0)
-    let connectionsRefused = Atomic<Int>(0)
-    let linesIn = Atomic<Int>(0)
-    let messagesRelayed = Atomic<Int>(0)
-    let deliveries = Atomic<Int>(0)
-    let bytesIn = Atomic<Int>(0)
-    let bytesOut = Atomic<Int>(0)
-    let sendQueueDisconnects = Atomic<Int>(0)
-    let floodDisconnects = Atomic<Int>(0)
-    let outputBudgetDisconnects = Atomic<Int>(0)
-    let bytesDiscarded = Atomic<Int>(0)
-    let tlsHandshakes = Atomic<Int>(0)
-    let tlsHandshakeFailures = Atomic<Int>(0)
-}
-
-/// A loop's counters since its last publish.
-struct LocalStatistics {
-    var connectionsAccepted = 0
-    var connectionsRefused = 0
-    var linesIn = 0
-    var messagesRelayed = 0
-    var deliveries = 0
-    var bytesIn = 0
-    var bytesOut = 0
-    var sendQueueDisconnects = 0
-    var floodDisconnects = 0
-    var outputBudgetDisconnects = 0
-    var bytesDiscarded = 0
-    var tlsHandshakes = 0
-    var tlsHandshakeFailures = 0
-
-    mutating func publish(to statistics: ServerStatistics) {
-        if connectionsAccepted != 0 { statistics.connectionsAccepted.add(connectionsAccepted, ordering: .relaxed) }
-        if connectionsRefused != 0 { statistics.connectionsRefused.add(connectionsRefused, ordering: .relaxed) }
-        if linesIn != 0 { statistics.linesIn.add(linesIn, ordering: .relaxed) }
-        if messagesRelayed != 0 { statistics.messagesRelayed.add(messagesRelayed, ordering: .relaxed) }
-        if deliveries != 0 { statistics.deliveries.add(deliveries, ordering: .relaxed) }
-        if bytesIn != 0 { statistics.bytesIn.add(bytesIn, ordering: .relaxed) }
-        if bytesOut != 0 { statistics.bytesOut.add(bytesOut, ordering: .relaxed) }
-        if sendQueueDisconnects != 0 { statistics.sendQueueDisconnects.add(sendQueueDisconnects, ordering: .relaxed) }
-        if floodDisconnects != 0 { statistics.floodDisconnects.add(floodDisconnects, ordering: .relaxed) }
-        if outputBudgetDisconnects != 0 {
-            statistics.outputBudgetDisconnects.add(outputBudgetDisconnects, ordering: .relaxed)
-        }
-        if bytesDiscarded != 0 { statistics.bytesDiscarded.add(bytesDiscarded, ordering: .relaxed) }
-        if tlsHandshakes != 0 { statistics.tlsHandshakes.add(tlsHandshakes, ordering: .relaxed) }
-        if tlsHandshakeFailures != 0 { statistics.tlsHandshakeFailures.add(tlsHandshakeFailures, ordering: .relaxed) }
-        self = LocalStatistics()
-    }
 }
 
 /// Which routes an HTTP listener serves.

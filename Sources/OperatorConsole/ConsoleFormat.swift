@@ -48,7 +48,7 @@ public enum ConsoleFormat {
         ])
         let rows = infos.map { info in
             [
-                TerminalText.sanitized(info.nickname ?? "-"), info.kind == .plain ? info.address : info.address + " (\(info.kind.rawValue))",
+                TerminalText.sanitized(info.nickname ?? "-"), info.kind == .plain ? info.address : info.address + " (\(info.kind.displayName))",
                 duration(info.connectedSeconds), duration(info.idleSeconds),
                 "\(info.linesIn)", bytes(info.bytesIn), "\(info.linesOut)", bytes(info.bytesOut),
                 info.rooms.isEmpty ? "-" : TerminalText.sanitized(info.rooms.joined(separator: " ")),
@@ -100,6 +100,11 @@ public enum ConsoleFormat {
             ["Resident memory", bytes(snapshot.residentMemoryBytes)],
             ["History", history(snapshot.history)],
         ]
+        if !snapshot.disconnects.isEmpty {
+            let counted = snapshot.disconnects.filter { $0.count > 0 }.map { "\($0.reason.label) \($0.count)" }
+            let index = rows.firstIndex { $0[0] == "Output budget drops" }.map { $0 + 1 } ?? rows.count
+            rows.insert(["Disconnects", counted.isEmpty ? "none" : counted.joined(separator: ", ")], at: index)
+        }
         if snapshot.servesTLS {
             rows.insert(
                 ["TLS handshakes", "\(snapshot.tlsHandshakes) done, \(snapshot.tlsHandshakeFailures) failed"], at: 2)

@@ -28,6 +28,29 @@ public enum ProcessStats {
         return nil
     }
 
+    /// When the process started, in seconds since 1970: its start time after boot (field 22 of
+    /// /proc/PID/stat, in clock ticks) plus the boot time (`btime` in /proc/stat).
+    public static func startTimeSeconds(pid: Int32) -> Double? {
+        guard let text = readSmallFile("/proc/\(pid)/stat"), let close = text.lastIndex(of: UInt8(ascii: ")")),
+            let system = readSmallFile("/proc/stat")
+        else { return nil }
+        let fields = text[(close + 1)...].split(separator: UInt8(ascii: " "))
+        // After ")" comes field 3 (state), so starttime (22) is at offset 19.
+        guard fields.count > 19, let ticks = Int(decimal: fields[19]) else { return nil }
+        for line in system.split(separator: UInt8(ascii: "\n")) where line.starts(with: "btime ".utf8) {
+            guard let bootTime = Int(decimal: line.dropFirst(6)) else { return nil }
+            return Double(bootTime) + Double(ticks) / Double(clockTicksPerSecond)
+        }
+        return nil
+    }
+
+    /// The most descriptors the process may open (the soft RLIMIT_NOFILE), or nil if unknown.
+    public static func maxOpenDescriptors() -> Int? {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
+        return limit.rlim_cur == rlim_t.max ? nil : Int(limit.rlim_cur)
+    }
+
     /// True while a process with this id exists.
     public static func isRunning(pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
 

@@ -22,6 +22,9 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The peer reset the connection (ECONNRESET or EPIPE).
     public var isConnectionReset: Bool { errno == ECONNRESET || errno == EPIPE }
 
+    /// The peer stopped answering: TCP keepalive or TCP_USER_TIMEOUT gave up (ETIMEDOUT).
+    public var isTimedOut: Bool { errno == ETIMEDOUT }
+
     /// The process or system is out of file descriptors (EMFILE or ENFILE).
     public var isOutOfDescriptors: Bool { errno == EMFILE || errno == ENFILE }
 }

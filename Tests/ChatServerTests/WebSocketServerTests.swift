@@ -418,6 +418,48 @@ struct WebSocketServerTests {
         #expect(try HTTPTestResponse.get(port: metricsPort, "/ws").status == 404)
     }
 
+    @Test("/metrics over HTTP during traffic: it parses, WebSocket users count by kind, a broadcast moves deliveries exactly")
+    func metricsScrapedDuringTraffic() throws {
+        let server = try Self.server()
+        defer { server.stop() }
+        let metricsPort = try #require(server.server.metricsPort)
+        let web = try WebSocketTestClient(port: Self.httpPort(server))
+        try web.register("webby")
+        let nc = try server.connect()
+        try nc.register("ncuser")
+        try web.expect(":ncuser JOIN #lobby", skippingOthers: true)
+        func scrape() throws -> PrometheusExposition {
+            let response = try HTTPTestResponse.get(port: metricsPort, "/metrics")
+            #expect(response.status == 200)
+            return try PrometheusExposition(response.text)
+        }
+        // Gauges and counters are published at the end of each loop's wakeup: wait for them.
+        var before = try scrape()
+        #expect(
+            waitUntil {
+                before = (try? scrape()) ?? before
+                return before.value("linechat_connections", ["kind": "websocket", "state": "registered"]) == 1
+                    && before.value("linechat_connections", ["kind": "plain", "state": "registered"]) == 1
+            })
+        let deliveries = try #require(before.value("linechat_deliveries_total"))
+        try nc.send("BROADCAST counted")
+        try web.expect(":ncuser PRIVMSG #lobby :counted", skippingOthers: true)
+        try nc.expect(where: { $0.hasSuffix("PRIVMSG #lobby :counted") })
+        // One delivery: the WebSocket user (the sender's own copy is a reply, not a delivery).
+        var after = before
+        #expect(
+            waitUntil {
+                after = (try? scrape()) ?? after
+                return after.value("linechat_deliveries_total") == deliveries + 1
+            }, "deliveries went from \(deliveries) to \(after.value("linechat_deliveries_total") ?? -1)")
+        web.close()
+        #expect(
+            waitUntil {
+                after = (try? scrape()) ?? after
+                return after.value("linechat_connections", ["kind": "websocket", "state": "registered"]) == 0
+            })
+    }
+
     @Test("/healthz says 503 while the server shuts down")
     func healthWhileShuttingDown() throws {
         let server = try Self.server()

@@ -223,6 +223,16 @@ struct ConsoleSessionTests {
         #expect(!ConsoleFormat.history(status).contains("\u{1B}"))
     }
 
+    @Test func statsShowsDisconnectsByReasonAfterTheOutputBudgetDrops() {
+        var snapshot = FakeServer.snapshot()
+        snapshot.disconnects = [(.quit, 3), (.closed, 0), (.sendq, 1), (.kicked, 2)]
+        let lines = ConsoleFormat.statistics(snapshot)
+        let index = try! #require(lines.firstIndex { $0.hasPrefix("Output budget drops") })
+        #expect(lines[index + 1] == "Disconnects          quit 3, sendq 1, kicked 2")
+        snapshot.disconnects = [(.quit, 0)]
+        #expect(ConsoleFormat.statistics(snapshot).contains("Disconnects          none"))
+    }
+
     @Test func statsShowsTheLogLinesDropped() {
         var session = ConsoleSession(server: server, banner: banner, logLinesDropped: { 42 })
         #expect(shown(session.submit("stats")).contains("Log lines dropped    42"))
