@@ -56,19 +56,23 @@ extension EventLoop {
             configuration.maxLineBytes + (connection.capabilities.contains(.messageTags) ? Limits.tagAllowanceBytes : 0)
         if connection.framer.maxLineBytes != lineLimit { connection.framer.maxLineBytes = lineLimit }
         let discarded = connection.framer.discardedByteCount - discardedBefore
-        if discarded > 0 && connection.isOpen {
-            connection.flood.chargeDiscarded(bytes: discarded, now: context.now)
-            statistics.bytesDiscarded += discarded
-            // The socket stays readable while a line is being discarded (nothing is held), so
-            // an endless line is read until the garbage owed passes --flood-backlog-bytes: then
-            // it is a flood.
-            if connection.flood.tokens * Double(configuration.maxLineBytes) < -Double(configuration.floodBacklogBytes) {
-                statistics.floodDisconnects += 1
-                requestClose(connection, .error("Excess flood", quitReason: "Excess flood"), reason: .flood)
-                return
-            }
-        }
+        if discarded > 0 && !chargeDiscardedInput(connection, bytes: discarded) { return }
         if connection.flood.isThrottled { checkBacklog(connection) }
+    }
+
+    /// Charges the bytes of overlong lines (or WebSocket messages) that were read and thrown
+    /// away to flood control. The socket stays readable while a line is being discarded
+    /// (nothing is held), so an endless line is read until the garbage owed passes
+    /// --flood-backlog-bytes: then it is a flood, and false is returned (the close is asked).
+    func chargeDiscardedInput(_ connection: Connection, bytes discarded: Int) -> Bool {
+        guard connection.isOpen else { return true }
+        connection.flood.chargeDiscarded(bytes: discarded, now: context.now)
+        statistics.bytesDiscarded += discarded
+        guard connection.flood.tokens * Double(configuration.maxLineBytes) < -Double(configuration.floodBacklogBytes)
+        else { return true }
+        statistics.floodDisconnects += 1
+        requestClose(connection, .error("Excess flood", quitReason: "Excess flood"), reason: .flood)
+        return false
     }
 
     /// A line (from the framer, or a WebSocket message) through flood control: handled now,

@@ -198,15 +198,7 @@ extension EventLoop {
         }
         // Overlong messages are charged to flood control as overlong lines are (EventLoop+Input).
         let discarded = web.decoder.discardedByteCount - discardedBefore
-        if discarded > 0 && connection.isOpen {
-            connection.flood.chargeDiscarded(bytes: discarded, now: context.now)
-            statistics.bytesDiscarded += discarded
-            if connection.flood.tokens * Double(configuration.maxLineBytes) < -Double(configuration.floodBacklogBytes) {
-                statistics.floodDisconnects += 1
-                requestClose(connection, .error("Excess flood", quitReason: "Excess flood"), reason: .flood)
-                return
-            }
-        }
+        if discarded > 0 && !chargeDiscardedInput(connection, bytes: discarded) { return }
         if connection.flood.isThrottled { checkBacklog(connection) }
     }
 

@@ -1,3 +1,4 @@
+import CLinux  // socket constants: a release (whole-module) build finds them through CLinux's headers
 @preconcurrency import Glibc
 
 /// The systemd service notification protocol (sd_notify(3)), written by us: each state is one

@@ -1,3 +1,4 @@
+import CLinux  // socket constants: a release (whole-module) build finds them through CLinux's headers
 @preconcurrency import Glibc
 
 /// An IPv4 or IPv6 socket address.
