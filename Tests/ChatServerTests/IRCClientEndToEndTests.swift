@@ -38,7 +38,7 @@ struct IRCClientEndToEndTests {
         "python's irc library joins #rust, talks with an nc user, sends an ACTION, WHOISes and parts",
         .enabled(if: python != nil, "python3 is not on the PATH"),
         .enabled(if: hasIRCPackage, "python3 has no irc package (python3 -m pip install irc)"),
-        .timeLimit(.minutes(3)))
+        .timeLimit(.minutes(10)))
     func pythonIRCLibrary() throws {
         let server = try TestServer.start()
         defer { server.stop() }

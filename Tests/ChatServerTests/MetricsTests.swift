@@ -6,7 +6,7 @@ import Testing
 
 /// `Server.metricsText()` (the body of `GET /metrics`) over real traffic: the counters move
 /// exactly as the traffic says, and the whole output is strict Prometheus text.
-@Suite("Metrics", .timeLimit(.minutes(3)))
+@Suite("Metrics", .timeLimit(.minutes(10)))
 struct MetricsTests {
     /// Scrapes the server and checks the whole output against the format's rules.
     private func scrape(_ server: TestServer) throws -> PrometheusExposition {

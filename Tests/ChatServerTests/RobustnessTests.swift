@@ -142,7 +142,7 @@ struct RobustnessTests {
         return (server, slow, sender)
     }
 
-    @Test("a full sendq ends with ERROR :SendQ exceeded on a line of its own, after whole lines", .timeLimit(.minutes(3)))
+    @Test("a full sendq ends with ERROR :SendQ exceeded on a line of its own, after whole lines", .timeLimit(.minutes(10)))
     func sendQueueOverflowEndsOnALineBoundary() throws {
         let (server, slow, sender) = try slowReaderSetup()
         defer { server.stop() }
@@ -152,7 +152,7 @@ struct RobustnessTests {
 
     @Test(
         "a slow reader that reads only after the linger still gets whole lines and the ERROR last",
-        .timeLimit(.minutes(3)))
+        .timeLimit(.minutes(10)))
     func sendQueueOverflowReadLate() throws {
         let (server, slow, sender) = try slowReaderSetup()
         defer { server.stop() }
@@ -165,7 +165,7 @@ struct RobustnessTests {
 
     @Test(
         "past the server-wide output budget the largest queues are dropped, readers keep up",
-        .timeLimit(.minutes(3)))
+        .timeLimit(.minutes(10)))
     func outputBudgetDropsTheLargestQueues() throws {
         let server = try TestServer.start {
             $0.eventLoops = 1
@@ -204,7 +204,7 @@ struct RobustnessTests {
         try reader.expect(":linechat PONG linechat :still", skippingOthers: true)
     }
 
-    @Test("a client that streams bytes with no line end is throttled, then dropped for flooding", .timeLimit(.minutes(3)))
+    @Test("a client that streams bytes with no line end is throttled, then dropped for flooding", .timeLimit(.minutes(10)))
     func endlessLineIsDisconnected() throws {
         let server = try TestServer.start {
             $0.floodBurst = 10

@@ -143,7 +143,7 @@ struct TLSServerTests {
         try bob.roundTrip()
     }
 
-    @Test("a fan-out of 3,000 lines reaches several TLS users complete and in order", .timeLimit(.minutes(3)))
+    @Test("a fan-out of 3,000 lines reaches several TLS users complete and in order", .timeLimit(.minutes(10)))
     func fanOutToTLSUsers() throws {
         let server = try Self.server()
         defer { server.stop() }
@@ -183,7 +183,7 @@ struct TLSServerTests {
 
     @Test(
         "a TLS reader that stops reading is dropped at --sendq-bytes: whole lines in order, then ERROR :SendQ exceeded last",
-        .timeLimit(.minutes(2)))
+        .timeLimit(.minutes(10)))
     func sendQueueOverflowOverTLS() throws {
         let server = try Self.server { $0.sendQueueBytes = 64 * 1024 }
         defer { server.stop() }

@@ -55,7 +55,7 @@ struct WebClientBrowserTests {
         .enabled(
             if: python != nil,
             "no python with selenium (python3 -m venv .build-web-venv && .build-web-venv/bin/pip install selenium)"),
-        .timeLimit(.minutes(3)))
+        .timeLimit(.minutes(10)))
     func browserChat() throws {
         let server = try ServerProcess(["--http-port", "0"])
         defer { server.terminate() }

@@ -9,7 +9,7 @@ import WebProtocol
 /// The HTTP listener and WebSocket users, in-process over real sockets: the handshake, both
 /// subprotocols, frames of every kind, every bad input, routes and statuses, the Origin check,
 /// /healthz and /metrics, and WebSocket and nc users chatting in one room.
-@Suite("WebSocket and HTTP server", .timeLimit(.minutes(3)))
+@Suite("WebSocket and HTTP server", .timeLimit(.minutes(10)))
 struct WebSocketServerTests {
     /// A test server with HTTP and metrics listeners on free ports.
     static func server(_ configure: @escaping (inout ServerConfiguration) -> Void = { _ in }) throws -> TestServer {
@@ -511,7 +511,7 @@ struct WebSocketServerTests {
 }
 
 /// The HTTP flags of the built `linechat-server`.
-@Suite("WebSocket and HTTP server process", .timeLimit(.minutes(3)))
+@Suite("WebSocket and HTTP server process", .timeLimit(.minutes(10)))
 struct WebServerProcessTests {
     @Test("--http-port 0 and --metrics-port 0: the page, /ws with a WebSocket chat user, /metrics apart")
     func flags() throws {

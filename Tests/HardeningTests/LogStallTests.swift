@@ -15,7 +15,7 @@ struct LogStallTests {
 
     @Test(
         "with stderr a pipe nobody reads, 2000 connects later a client still gets its welcome and PONG, and SIGTERM stops the server",
-        .timeLimit(.minutes(2)))
+        .timeLimit(.minutes(10)))
     func unreadStderrDoesNotFreezeTheServer() throws {
         // ServerProcess reads the log up to the line with the port; from then on nobody does.
         let server = try ServerProcess(["--no-console", "--event-loops", "2", "--max-per-ip", "100000"])
@@ -52,7 +52,7 @@ struct LogStallTests {
 
     @Test(
         "lines beyond the log queue are dropped and counted: stats shows them, and the log notes them once it is read",
-        .timeLimit(.minutes(2)))
+        .timeLimit(.minutes(10)))
     func droppedLinesAreCountedAndNoted() throws {
         let server = try ServerProcess(["--max-per-ip", "100000"])
         defer {

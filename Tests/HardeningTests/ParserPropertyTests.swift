@@ -12,7 +12,7 @@ struct ParserPropertyTests {
 
     @Test(
         "a million random and mutated lines: no crash, no hang, and every parsed command round-trips",
-        .timeLimit(.minutes(2)))
+        .timeLimit(.minutes(10)))
     func millionLines() {
         var random = SeededRandom(seed: Self.seed)
         let bases = ProtocolSamples.lines
@@ -129,7 +129,7 @@ struct ParserPropertyTests {
 
     @Test(
         "the framer gives the same lines fed whole, in random chunks and byte by byte, as a reference model",
-        .timeLimit(.minutes(2)))
+        .timeLimit(.minutes(10)))
     func framerChunking() {
         var random = SeededRandom(seed: Self.seed ^ 0xF4A3)
         let bases = ProtocolSamples.lines
