@@ -308,7 +308,7 @@ public final class Registry: ChatDirectory {
                         member.isVoiced = on
                     }
                     room.members[key] = member  // same form: the count stands
-                    applied.append(.member(status, target: member.nickname.name, on: on))
+                    applied.append(.member(status, target: member.name, on: on))
                     continue
                 }
                 applied.append(change)

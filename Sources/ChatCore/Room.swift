@@ -28,7 +28,13 @@ public struct Room: Sendable {
 
     /// One member: who, on which connection, with which status.
     public struct Member: Sendable {
-        public var nickname: Nickname
+        /// The nickname as chosen; its key is this member's key in `members`, not stored twice
+        /// (the default room holds one member per user: 16 bytes each, plus the empty buckets).
+        public private(set) var name: String
+        public var nickname: Nickname {
+            get { Nickname(alreadyValidated: name) }
+            set { name = newValue.name }
+        }
         public let id: ConnectionID
         let joinOrder: UInt64
         // The flags last, together: no padding between them (every room's table holds one
@@ -38,6 +44,19 @@ public struct Room: Sendable {
         var form: LineForm = .plain
         /// Negotiated away-notify (AWAY changes are sent only to those).
         var wantsAwayNotify = false
+
+        init(
+            nickname: Nickname, id: ConnectionID, joinOrder: UInt64, isOperator: Bool, isVoiced: Bool,
+            form: LineForm, wantsAwayNotify: Bool
+        ) {
+            self.name = nickname.name
+            self.id = id
+            self.joinOrder = joinOrder
+            self.isOperator = isOperator
+            self.isVoiced = isVoiced
+            self.form = form
+            self.wantsAwayNotify = wantsAwayNotify
+        }
 
         /// The NAMES/WHO prefix: `@` for operators, `+` for voiced, or nothing. With
         /// `all` (multi-prefix), both.

@@ -75,6 +75,9 @@ extension Session {
                     .nick, room, index == 0 ? stamp : context.stamp(), context, text: new.name, nick: old.name,
                     source: oldSource)
             }
+            // A user who never sent USER keeps the user name it registered with (its first
+            // nickname, which `register` leaves implicit so an idle nc user stores none).
+            if username == nil { username = old.name }
             nickname = new
             // Those who share a room with the user see it; the user always does.
             if rooms.isEmpty {
@@ -112,7 +115,6 @@ extension Session {
         }
         nickname = new
         pendingNickname = nil
-        if username == nil { username = new.name }
         self.activity = activity
         let config = context.config
         let server = config.serverName

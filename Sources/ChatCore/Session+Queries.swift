@@ -11,7 +11,7 @@ extension Session {
                 !room.modes.secret || room.members[nickname?.key ?? ""] != nil
             {
                 for member in room.orderedMembers {
-                    guard let user = context.directory.user(named: member.nickname.name) else { continue }
+                    guard let user = context.directory.user(named: member.name) else { continue }
                     found.append((user, room.name.name, member.prefix(all: capabilities.contains(.multiPrefix))))
                 }
             }

@@ -206,9 +206,9 @@ extension Session {
             case .success(let outcome):
                 let stamp = context.stamp()
                 let line = userLine(
-                    context, command: "KICK", parameters: [outcome.room.name.name, outcome.member.nickname.name],
+                    context, command: "KICK", parameters: [outcome.room.name.name, outcome.member.name],
                     trailing: why, stamp: stamp)
-                record(.kick, outcome.room.name, stamp, context, text: why, target: outcome.member.nickname.name)
+                record(.kick, outcome.room.name, stamp, context, text: why, target: outcome.member.name)
                 echo(&effects, line)
                 // The kicked member is still on its loop's member list: it sees the KICK too.
                 effects.outbound.append(.toRoom(outcome.room.name.key, line: line, except: id))
@@ -235,10 +235,10 @@ extension Session {
         var lineBytes = 0  // of the line being written, CRLF included; 0: none started
         room.forEachMemberInJoinOrder { member in
             let prefix = member.prefix(all: allPrefixes).utf8
-            let nick = member.nickname.name.utf8
+            let nick = member.name.utf8
             // userhost-in-names: `nick!user@host` (a directory look-up per member, for those
             // clients only).
-            let hostmask = withHosts ? context.directory.user(named: member.nickname.name).map { user in
+            let hostmask = withHosts ? context.directory.user(named: member.name).map { user in
                 "!\(user.username)@\(host(of: user, context))"
             } ?? "" : ""
             let nameBytes = prefix.count + nick.count + hostmask.utf8.count
@@ -251,7 +251,7 @@ extension Session {
                     // Cannot happen with the name limits; `reply` would shorten the line.
                     reply(
                         &effects, context, .namesReply, [kind, room.name.name],
-                        trailing: String(prefix) + member.nickname.name + hostmask)
+                        trailing: String(prefix) + member.name + hostmask)
                     return
                 }
                 effects.reply.append(contentsOf: header)

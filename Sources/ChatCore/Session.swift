@@ -17,7 +17,21 @@ public struct Session {
         }
     }
     var activity: UserActivity?
-    /// From USER; the nickname for a client that never sends it.
+    /// Lines handled since registration (a USER right after an nc-style NICK still counts).
+    var linesSinceRegistration = 0
+    /// What only some sessions hold, out of line: an idle nc user (no USER, no tags, not yet
+    /// speaking) then carries one pointer instead of 96 bytes of empty optionals (see
+    /// Benchmarks/README, idle memory). Copied on write, so `Session` stays a value.
+    private var extras: Extras?
+    /// History batches sent so far (their ids).
+    var batchCount: UInt32 = 0
+    // The flags below follow in declaration order, packed (no eight-byte field between them).
+    /// Holds a nickname. Stored (kept by `nickname`), not computed: the event loop reads it
+    /// before and after every line from the session in its connection, and a computed property
+    /// copied the whole session, or the nickname, for it.
+    public private(set) var isRegistered = false
+    /// From USER; nil for a client that never sends it, whose user name is then its nickname
+    /// until its first rename (which sets it to the nickname it registered with).
     public internal(set) var username: String? {
         get { extras?.username }
         set {
@@ -42,8 +56,6 @@ public struct Session {
         get { extras?.pendingNickname }
         set { if newValue != nil || extras?.pendingNickname != nil { withExtras { $0.pendingNickname = newValue } } }
     }
-    /// Lines handled since registration (a USER right after an nc-style NICK still counts).
-    var linesSinceRegistration = 0
     /// User mode +i (accepted and shown; it hides nothing yet).
     var isInvisible = false
     /// The connection is TLS (set by the server when it accepts it): WHOIS shows 671.
@@ -55,8 +67,6 @@ public struct Session {
         get { extras?.clientTags }
         set { if newValue != nil || extras?.clientTags != nil { withExtras { $0.clientTags = newValue } } }
     }
-    /// History batches sent so far (their ids).
-    var batchCount: UInt32 = 0
     /// `fullSource` as last built and the server name it was built with: every line the user
     /// sends to IRC clients carries it. Set before each line is handled; forgotten when the
     /// nickname or user name changes.
@@ -64,10 +74,6 @@ public struct Session {
         get { extras?.fullSourceCache }
         set { if newValue != nil || extras?.fullSourceCache != nil { withExtras { $0.fullSourceCache = newValue } } }
     }
-    /// What only some sessions hold, out of line: an idle nc user (no USER, no tags, not yet
-    /// speaking) then carries one pointer instead of 96 bytes of empty optionals (see
-    /// Benchmarks/README, idle memory). Copied on write, so `Session` stays a value.
-    private var extras: Extras?
 
     private final class Extras {
         var username: String?
@@ -77,6 +83,11 @@ public struct Session {
         var fullSourceCache: (serverName: String, source: String)?
 
         init() {}
+
+        var isEmpty: Bool {
+            username == nil && realname == nil && pendingNickname == nil && clientTags == nil
+                && fullSourceCache == nil
+        }
 
         init(copying other: Extras) {
             username = other.username
@@ -94,6 +105,7 @@ public struct Session {
             extras = Extras(copying: extras!)
         }
         change(extras!)
+        if extras!.isEmpty { extras = nil }  // an nc user's pending nickname, once registered
     }
 
     public init(id: ConnectionID, address: String, connectedAt: Int64) {
@@ -101,11 +113,6 @@ public struct Session {
         self.address = address
         self.connectedAt = connectedAt
     }
-
-    /// Holds a nickname. Stored (kept by `nickname`), not computed: the event loop reads it
-    /// before and after every line from the session in its connection, and a computed property
-    /// copied the whole session, or the nickname, for it.
-    public private(set) var isRegistered = false
 
     /// The form of user-sourced lines this connection gets.
     public var lineForm: LineForm { capabilities.lineForm(isIRCClient: isIRCClient) }

@@ -7,48 +7,33 @@ import TLS
 /// framer, pending output, flood control and counters. Owned by exactly one event loop and
 /// touched only on that loop's thread.
 final class Connection {
+    // Stored properties are laid out in declaration order: the one-byte flags sit together
+    // after `session` (whose size ends in a flag) instead of each padding out eight bytes.
+    // An idle connection's size is most of the server's memory per user (Benchmarks/README).
     let fd: Int32
-    let id: ConnectionID
-    let host: String
+    /// The epoll interest currently registered.
+    var interest: Epoll.Events = []
     var session: Session
-    var framer: LineFramer
-    var output = OutputBuffer()
+
     /// Where the connection is in its life. Changed only through the transition methods below.
     private(set) var lifecycle = Lifecycle.open
     /// Whether this connection holds a slot of --max-clients and --max-per-ip (released once,
     /// when the descriptor is closed).
     let holdsSlot: Bool
-
-    /// The epoll interest currently registered.
-    var interest: Epoll.Events = []
     /// Listed in the loop's dirty list (has output to flush this wakeup).
     var isDirty = false
-    /// Index in the loop's list of registered connections, or -1.
-    var registeredIndex = -1
-    /// The rooms this connection is in, with its index in each one's member list on this loop.
-    var roomSlots = RoomSlots()
     /// The welcome notice is still to be sent (or dropped, if the first line is CAP or USER).
     var greetingPending = false
-    /// Gets the `nick!user@host` form of user-sourced lines (an IRC client): copied from the
-    /// session after each line, so the fan-out reads one flag.
     /// The session's line form and capabilities, copied after each line for the fan-outs.
     var lineForm: LineForm = .plain
     var capabilities: Capabilities = []
-    /// The fan-out that last reached this connection (`EventLoop.fanOut(toRooms:)` sends a
-    /// line once to someone in several of the rooms).
-    var fanoutMark: UInt64 = 0
-    var flood: FloodControl
     /// Listed in the loop's `keptOutput` (its drained output storage is kept for the next
     /// burst), with the storage bytes counted for it in `keptOutputBytes`.
     var isKeepingOutput = false
-    var keptOutputCapacity = 0
-    /// The deadline list this connection is in (registration, last-line flush or linger), if
-    /// any: at most one at a time, because the three belong to different phases of its life.
-    var timer = DeadlineList.Links()
+    /// Why its close was requested, until the safe point counts it.
+    var disconnectReason: DisconnectReason?
 
     // TLS (nil and false for a plain connection).
-    /// The TLS session over `fd`; dropped (set to nil) before the descriptor is closed.
-    var tls: TLSConnection?
     /// The handshake is not complete: nothing is read or written but the handshake's own
     /// records, and queued output (the greeting) waits.
     var tlsHandshaking = false
@@ -58,12 +43,33 @@ final class Connection {
     var tlsReadWantsWrite = false
     /// A write stopped on `.wantRead`: write again once the socket is readable.
     var tlsWriteWantsRead = false
-    /// Bytes at the front of `output` that the last write attempt offered and OpenSSL did not
-    /// report sent: the retry must offer them again, so they are never dropped.
-    var tlsPendingWriteLength = 0
     /// Listed in the loop's `tlsReadsDue` (OpenSSL may hold decrypted input the kernel no
     /// longer signals).
     var tlsReadDue = false
+
+    var output = OutputBuffer()
+    var framer: LineFramer
+    var flood: FloodControl
+    /// Index in the loop's list of registered connections, or -1.
+    var registeredIndex: Int32 = -1
+    /// The connections-gauge cell this connection is counted in (kind and state), or -1
+    /// (EventLoop+Metrics).
+    var gaugeCell: Int32 = -1
+    /// The rooms this connection is in, with its index in each one's member list on this loop.
+    var roomSlots = RoomSlots()
+    /// The fan-out that last reached this connection (`EventLoop.fanOut(toRooms:)` sends a
+    /// line once to someone in several of the rooms).
+    var fanoutMark: UInt64 = 0
+    var keptOutputCapacity = 0
+    /// The deadline list this connection is in (registration, last-line flush or linger), if
+    /// any: at most one at a time, because the three belong to different phases of its life.
+    var timer = DeadlineList.Links()
+
+    /// The TLS session over `fd`; dropped (set to nil) before the descriptor is closed.
+    var tls: TLSConnection?
+    /// Bytes at the front of `output` that the last write attempt offered and OpenSSL did not
+    /// report sent: the retry must offer them again, so they are never dropped.
+    var tlsPendingWriteLength = 0
 
     // HTTP and WebSocket (nil for plain and TLS connections).
     /// The request being read, the WebSocket codec and the framed output, for a connection
@@ -78,25 +84,21 @@ final class Connection {
     /// Monotonic nanoseconds of the last line received.
     var lastLineAt: Int64
 
-    // Metrics (EventLoop+Metrics).
-    /// The connections-gauge cell this connection is counted in (kind and state), or -1.
-    var gaugeCell = -1
-    /// Why its close was requested, until the safe point counts it.
-    var disconnectReason: DisconnectReason?
-
     init(
         fd: Int32, id: ConnectionID, address: SocketAddress, now: Int64, maxLineBytes: Int, flood: FloodControl,
         holdsSlot: Bool
     ) {
         self.fd = fd
-        self.id = id
-        self.host = address.host
         self.session = Session(id: id, address: address.description, connectedAt: now)
         self.framer = LineFramer(maxLineBytes: maxLineBytes)
         self.flood = flood
         self.lastLineAt = now
         self.holdsSlot = holdsSlot
     }
+
+    var id: ConnectionID { session.id }
+    /// The peer's address without the port (its --max-per-ip slot), from the session's copy.
+    var host: String { String(SocketAddress.host(ofDescription: session.address)) }
 
     /// Reading lines and taking output: the one check the delivery path makes.
     @inline(__always) var isOpen: Bool { lifecycle == .open }

@@ -18,12 +18,12 @@ struct DeadlineList {
 
     /// A connection's place in at most one list.
     struct Links {
-        var kind: Kind?
         var deadline: Int64 = 0
         var next: Connection?
         // unowned(unsafe): a linked connection is kept alive by its predecessor's `next` (or the
         // list's head), and both links are cleared when it is removed.
         unowned(unsafe) var previous: Connection?
+        var kind: Kind?  // last: 25 bytes, not 32, when a flag follows
     }
 
     let kind: Kind

@@ -65,9 +65,7 @@ extension EventLoop {
             count: ServerConfiguration.keepaliveProbes)
         try? Posix.setUserTimeout(fd, milliseconds: configuration.userTimeoutMilliseconds)
         let id = ConnectionID(loop: handle.index, descriptor: fd, serial: state.makeSerial())
-        let flood = FloodControl(
-            burst: configuration.floodBurst, linesPerSecond: configuration.floodLinesPerSecond,
-            discardedBytesPerToken: configuration.maxLineBytes, now: context.now)
+        let flood = FloodControl(limits: floodLimits, now: context.now)
         let connection = Connection(
             fd: fd, id: id, address: address, now: context.now, maxLineBytes: configuration.maxLineBytes,
             flood: flood, holdsSlot: refusal == nil && shutdownDeadline == nil)

@@ -83,18 +83,18 @@ extension EventLoop {
     }
 
     func addRegistered(_ connection: Connection) {
-        connection.registeredIndex = registered.count
+        connection.registeredIndex = Int32(registered.count)
         registered.append(Unmanaged.passUnretained(connection))
         refreshGauge(connection)
     }
 
     func removeRegistered(_ connection: Connection) {
-        let index = connection.registeredIndex
+        let index = Int(connection.registeredIndex)
         guard index >= 0 else { return }
         let last = registered.removeLast().takeUnretainedValue()
         if last !== connection {
             registered[index] = Unmanaged.passUnretained(last)
-            last.registeredIndex = index
+            last.registeredIndex = Int32(index)
         }
         connection.registeredIndex = -1
         refreshGauge(connection)

@@ -17,8 +17,8 @@ extension EventLoop {
             cell = LoopCounters.connectionCell(connection.kind, state)
         }
         guard cell != connection.gaugeCell else { return }
-        counters.moveConnection(from: connection.gaugeCell, to: cell)
-        connection.gaugeCell = cell
+        counters.moveConnection(from: Int(connection.gaugeCell), to: cell)
+        connection.gaugeCell = Int32(cell)
     }
 
     /// A requested close is carried out: counts the disconnect under the reason the request

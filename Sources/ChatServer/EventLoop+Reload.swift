@@ -21,10 +21,8 @@ extension EventLoop {
             lastLineDeadlines.changeTimeout(to: Int64(new.lastLineTimeoutSeconds) * 1_000_000_000)
         }
         if new.floodBurst != old.floodBurst || new.floodLinesPerSecond != old.floodLinesPerSecond {
-            for case let connection? in connections {
-                connection.flood.reconfigure(
-                    burst: new.floodBurst, linesPerSecond: new.floodLinesPerSecond, now: context.now)
-            }
+            floodLimits = FloodLimits(configuration: new)
+            for case let connection? in connections { connection.flood.reconfigure(floodLimits, now: context.now) }
         }
         // New keepalive, TCP user timeout and sendq figures apply as they are next read: at the
         // next accept, the next enqueue.

@@ -61,6 +61,8 @@ final class EventLoop {
     var queuedOutputBytes = 0
     /// This loop's share of --max-output-bytes.
     var outputBudget: Int
+    /// The flood settings every connection of this loop refers to.
+    var floodLimits: FloodLimits
 
     /// Replaced with the chat settings by a reload (`reconfigure`).
     var context: ChatContext
@@ -118,6 +120,7 @@ final class EventLoop {
         requestDeadlines = DeadlineList(
             .request, timeoutNanoseconds: Int64(configuration.httpRequestTimeoutMilliseconds) * 1_000_000)
         outputBudget = configuration.maxOutputBytes / max(state.handles.count, 1)
+        floodLimits = FloodLimits(configuration: configuration)
         try epoll.add(handle.wakeup.fd, .readable)
         try addListeners()
     }
@@ -193,7 +196,11 @@ final class EventLoop {
         let keep = 4096
         if dirty.isEmpty && dirty.capacity > keep { dirty = [] }
         if flushing.isEmpty && flushing.capacity > keep { flushing = [] }
-        if inbox.isEmpty && inbox.capacity > keep { inbox = [] }
+        // Messages are wide (a line in every form): an idle loop keeps room for a few only,
+        // here and in the handle's inbox that the next take swaps in.
+        let keepMessages = 256
+        if inbox.isEmpty && inbox.capacity > keepMessages { inbox = [] }
+        handle.releaseInboxCapacity(keeping: keepMessages)
         if effects.isEmpty && effects.reply.capacity > 64 * keep { effects = Effects() }
     }
 

@@ -19,6 +19,12 @@ final class EventLoopHandle: Sendable {
         wakeup.signal()
     }
 
+    /// Drops the inbox's storage if it is empty and holds room for more than `keeping` messages
+    /// (a burst's worth, kept by the swap in `takeAll` while the loop is idle).
+    func releaseInboxCapacity(keeping: Int) {
+        inbox.withLock { if $0.isEmpty && $0.capacity > keeping { $0 = [] } }
+    }
+
     /// Takes every queued message, swapping in `spare` (emptied) so its storage is reused.
     func takeAll(swappingWith spare: inout [LoopMessage]) {
         spare.removeAll(keepingCapacity: true)

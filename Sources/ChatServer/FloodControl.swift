@@ -8,9 +8,9 @@ import LineProtocol
 /// large replies cost extra tokens (`charge`), so neither garbage nor a command with a huge
 /// answer is free; the balance may go below zero and is paid back by waiting.
 struct FloodControl {
-    /// Tokens the bucket holds when full: lines a client may send in a burst.
-    private(set) var burst: Double
-    private(set) var tokensPerSecond: Double
+    /// The burst and rate, shared by every connection of a loop (one reference here, not 24
+    /// bytes of the same figures in each idle connection).
+    private(set) var limits: FloodLimits
     private(set) var tokens: Double
     private var updatedAt: Int64
     /// Out of tokens: the loop stops reading the socket until `release`.
@@ -18,18 +18,22 @@ struct FloodControl {
     /// Lines read while throttled, oldest first.
     var held = HeldLines()
 
-    /// Discarded input costs one token per this many bytes (a maximum-length line's worth,
-    /// set from --max-line-bytes by the loop).
-    let discardedBytesPerToken: Int
+    /// Tokens the bucket holds when full: lines a client may send in a burst.
+    var burst: Double { limits.burst }
+    var tokensPerSecond: Double { limits.linesPerSecond }
     /// A reply costs one extra token per this many bytes of output (LIST on a big server).
     static let replyBytesPerToken = 4096
 
-    init(burst: Int, linesPerSecond: Double, discardedBytesPerToken: Int, now: Int64) {
-        self.burst = Double(burst)
-        self.tokensPerSecond = linesPerSecond
-        self.tokens = Double(burst)
+    init(limits: FloodLimits, now: Int64) {
+        self.limits = limits
+        self.tokens = limits.burst
         self.updatedAt = now
-        self.discardedBytesPerToken = max(1, discardedBytesPerToken)
+    }
+
+    init(burst: Int, linesPerSecond: Double, discardedBytesPerToken: Int, now: Int64) {
+        self.init(
+            limits: FloodLimits(burst: burst, linesPerSecond: linesPerSecond, discardedBytesPerToken: discardedBytesPerToken),
+            now: now)
     }
 
     /// Takes one token for a line. False when the bucket is empty: hold the line and throttle.
@@ -49,7 +53,7 @@ struct FloodControl {
 
     /// Charges for `bytes` of input the framer threw away.
     mutating func chargeDiscarded(bytes: Int, now: Int64) {
-        charge(Double(bytes) / Double(discardedBytesPerToken), now: now)
+        charge(Double(bytes) / Double(limits.discardedBytesPerToken), now: now)
     }
 
     /// Charges for a reply of `bytes` bytes: free below `replyBytesPerToken`.
@@ -59,11 +63,16 @@ struct FloodControl {
 
     /// New limits from `now` on (a reload): the tokens earned so far at the old rate are kept,
     /// up to the new burst.
-    mutating func reconfigure(burst: Int, linesPerSecond: Double, now: Int64) {
+    mutating func reconfigure(_ limits: FloodLimits, now: Int64) {
         refill(now: now)
-        self.burst = Double(burst)
-        tokensPerSecond = linesPerSecond
-        tokens = min(tokens, self.burst)
+        self.limits = limits
+        tokens = min(tokens, limits.burst)
+    }
+
+    mutating func reconfigure(burst: Int, linesPerSecond: Double, now: Int64) {
+        reconfigure(
+            FloodLimits(burst: burst, linesPerSecond: linesPerSecond, discardedBytesPerToken: limits.discardedBytesPerToken),
+            now: now)
     }
 
     mutating func throttle() { isThrottled = true }
@@ -82,5 +91,26 @@ struct FloodControl {
             tokens = min(burst, tokens + Double(now - updatedAt) / 1e9 * tokensPerSecond)
         }
         updatedAt = now
+    }
+}
+
+/// A loop's flood settings, replaced as a whole on reload.
+final class FloodLimits: Sendable {
+    let burst: Double
+    let linesPerSecond: Double
+    /// Discarded input costs one token per this many bytes (a maximum-length line's worth,
+    /// from --max-line-bytes).
+    let discardedBytesPerToken: Int
+
+    init(burst: Int, linesPerSecond: Double, discardedBytesPerToken: Int) {
+        self.burst = Double(burst)
+        self.linesPerSecond = linesPerSecond
+        self.discardedBytesPerToken = max(1, discardedBytesPerToken)
+    }
+
+    convenience init(configuration: ServerConfiguration) {
+        self.init(
+            burst: configuration.floodBurst, linesPerSecond: configuration.floodLinesPerSecond,
+            discardedBytesPerToken: configuration.maxLineBytes)
     }
 }

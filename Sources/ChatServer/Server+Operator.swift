@@ -66,7 +66,7 @@ extension Server {
         let why = UTF8Prefix.of(reason, atMost: Limits.kickReasonMaxLength)
         let line = OutboundLine(
             ServerLine.format(
-                source: state.chatConfig.serverName, command: "KICK", parameters: [room.name, member.nickname.name],
+                source: state.chatConfig.serverName, command: "KICK", parameters: [room.name, member.name],
                 trailing: why))
         // The member's own loop first, and its KICK before it leaves the loop's member list: a
         // line anyone sends to the room after seeing the KICK reaches that loop after both.
@@ -76,7 +76,7 @@ extension Server {
         for handle in state.handles where handle.index != memberLoop.index {
             handle.post(.toRoom(room.key, line, except: nil))
         }
-        state.logger.info("kicked \(member.nickname.name) from \(room.name) (\(why))")
+        state.logger.info("kicked \(member.name) from \(room.name) (\(why))")
     }
 
     /// Every room with its members, topic and modes (the key shown), by name.
@@ -85,7 +85,7 @@ extension Server {
         return state.registry.rooms().map { room in
             let (flags, arguments) = room.modes.modeString(showKey: true)
             return RoomInfo(
-                name: room.name.name, members: room.orderedMembers.map { $0.prefix() + $0.nickname.name },
+                name: room.name.name, members: room.orderedMembers.map { $0.prefix() + $0.name },
                 topic: room.topic?.text, modes: ([flags] + arguments).joined(separator: " "))
         }
     }

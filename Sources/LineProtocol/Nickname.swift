@@ -41,6 +41,13 @@ public struct Nickname: Hashable, Sendable, CustomStringConvertible {
         self.key = Self.fold(name)
     }
 
+    /// A name that was already validated as a nickname (kept without its key to save memory):
+    /// its key is computed again, nothing is checked.
+    public init(alreadyValidated name: String) {
+        self.name = name
+        self.key = Self.fold(name)
+    }
+
     /// ASCII lower case: the registry key for `name`, valid or not.
     public static func fold(_ name: String) -> String { ASCIICase.lowercased(name) }
 

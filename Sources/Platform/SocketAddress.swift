@@ -95,6 +95,14 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
     /// "host:port", with brackets around an IPv6 host.
     public var description: String { family == AF_INET6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
+    /// The `host` part of a `description`, without building the address again.
+    public static func host(ofDescription description: String) -> Substring {
+        if description.hasPrefix("["), let end = description.firstIndex(of: "]") {
+            return description[description.index(after: description.startIndex)..<end]
+        }
+        return description[..<(description.lastIndex(of: ":") ?? description.endIndex)]
+    }
+
     func withSockaddr<T>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
         withUnsafeBytes(of: storage) { raw in
             body(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), length)

@@ -3,10 +3,12 @@ import Testing
 
 @Suite("DenseTable")
 struct DenseTableTests {
-    @Test("random inserts, replacements, in-place updates and removals agree with a Dictionary")
-    func agreesWithDictionary() {
+    @Test(
+        "random inserts, replacements, in-place updates and removals agree with a Dictionary",
+        arguments: [1, 16, 256])
+    func agreesWithDictionary(chunkCapacity: Int) {
         var random = Xorshift(seed: 0x5eed_0013)
-        var table = DenseTable<Int>()
+        var table = DenseTable<Int>(chunkCapacity: chunkCapacity)
         var model: [String: Int] = [:]
         for step in 0..<20_000 {
             let key = "k\(random.below(300))"

@@ -76,3 +76,19 @@ struct LogNoteFormatTests {
         #expect(text.hasSuffix(" warning (1 log line dropped: the log output was not keeping up)\n"))
     }
 }
+
+@Suite("Connection address")
+struct ConnectionAddressTests {
+    @Test(
+        "the host a connection's --max-per-ip slot is released under is the host it was taken under",
+        arguments: ["127.0.0.1", "::1", "2001:db8::7", "10.1.2.3"])
+    func hostFromTheSessionsAddress(host: String) throws {
+        let address = try SocketAddress.resolve(host: host, port: 4242)
+        let connection = Connection(
+            fd: 9, id: ConnectionID(loop: 0, descriptor: 9, serial: 9), address: address, now: 0, maxLineBytes: 512,
+            flood: FloodControl(burst: 1, linesPerSecond: 1, discardedBytesPerToken: 512, now: 0), holdsSlot: false)
+        #expect(connection.host == address.host)
+        #expect(connection.host == host)
+        #expect(connection.id == ConnectionID(loop: 0, descriptor: 9, serial: 9))
+    }
+}
