@@ -187,11 +187,11 @@ public enum Posix {
     /// How many CPUs this process may run on (honours taskset).
     public static var availableCPUCount: Int { Int(clinux_cpu_count()) }
 
-    /// Nanoseconds on CLOCK_MONOTONIC.
-    @inline(__always)
     /// Seconds since 1970 (wall clock), for times users see (topics, room creation).
     public static func wallClockSeconds() -> Int64 { Int64(Glibc.time(nil)) }
 
+    /// Nanoseconds on CLOCK_MONOTONIC.
+    @inline(__always)
     public static func monotonicNanoseconds() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
