@@ -60,6 +60,7 @@ final class Connection {
     /// The fan-out that last reached this connection (`EventLoop.fanOut(toRooms:)` sends a
     /// line once to someone in several of the rooms).
     var fanoutMark: UInt64 = 0
+    /// The storage bytes of `output` counted in the loop's `keptOutputBytes` while kept.
     var keptOutputCapacity = 0
     /// The deadline list this connection is in (registration, last-line flush or linger), if
     /// any: at most one at a time, because the three belong to different phases of its life.

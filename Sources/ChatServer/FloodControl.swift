@@ -30,12 +30,6 @@ struct FloodControl {
         self.updatedAt = now
     }
 
-    init(burst: Int, linesPerSecond: Double, discardedBytesPerToken: Int, now: Int64) {
-        self.init(
-            limits: FloodLimits(burst: burst, linesPerSecond: linesPerSecond, discardedBytesPerToken: discardedBytesPerToken),
-            now: now)
-    }
-
     /// Takes one token for a line. False when the bucket is empty: hold the line and throttle.
     mutating func take(now: Int64) -> Bool {
         refill(now: now)
@@ -69,11 +63,6 @@ struct FloodControl {
         tokens = min(tokens, limits.burst)
     }
 
-    mutating func reconfigure(burst: Int, linesPerSecond: Double, now: Int64) {
-        reconfigure(
-            FloodLimits(burst: burst, linesPerSecond: linesPerSecond, discardedBytesPerToken: limits.discardedBytesPerToken),
-            now: now)
-    }
 
     mutating func throttle() { isThrottled = true }
 
