@@ -13,6 +13,9 @@ let package = Package(
         // Pure: HTTP/1.1 request heads, responses, base64 and the WebSocket handshake and frames.
         // No I/O, no Foundation; SHA-1 comes from the caller (OpenSSL, in the TLS target).
         .target(name: "WebProtocol"),
+        // Pure: the Redis serialization protocol (RESP2 and RESP3): values, commands, an incremental
+        // decoder with limits. No I/O, no Foundation.
+        .target(name: "RedisProtocol"),
         // A Mutex wrapper ThreadSanitizer can see: the one lock type every target uses.
         .target(name: "Locking"),
         // Pure chat logic: sessions, the registry, command handlers. No sockets.
@@ -79,6 +82,7 @@ let package = Package(
             path: "Tests/TestSupport"),
 
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol"]),
+        .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol"]),
         .testTarget(name: "WebProtocolTests", dependencies: ["WebProtocol", "TLS"]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "LineProtocol"]),
         .testTarget(name: "WebClientTests", dependencies: ["WebClient"]),
