@@ -1,7 +1,7 @@
 @preconcurrency import Glibc
 
 // Files and directories, and the wall clock in milliseconds: what the history store and its
-// benchmark need beside SQLite.
+// benchmark need beside SQLite, and reading a small file whole (a Redis password file).
 extension Posix {
     /// Milliseconds since 1970 (wall clock, UTC), for message times.
     public static func wallClockMilliseconds() -> Int64 {
@@ -26,6 +26,26 @@ extension Posix {
     /// Removes an empty directory (rmdir), ignoring one that does not exist.
     public static func removeDirectory(_ path: String) throws(SystemError) {
         guard rmdir(path) == 0 || Glibc.errno == ENOENT else { throw SystemError("rmdir", errno: Glibc.errno) }
+    }
+
+    /// The whole of a small file (a password or a key), at most `maxBytes`: a longer one is an
+    /// EFBIG error rather than a read that never ends (a device, a pipe left open).
+    public static func readFile(_ path: String, maxBytes: Int) throws(SystemError) -> [UInt8] {
+        let fd = try Int32(retrying("open") { Int(open(path, O_RDONLY | O_CLOEXEC)) })
+        defer { close(fd) }
+        var contents: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count: Int
+            switch ByteIO.read(fd, into: &chunk) {
+            case .success(.done(let read)): count = read
+            case .success(.wouldBlock): throw SystemError("read", errno: EAGAIN)
+            case .failure(let error): throw error
+            }
+            if count == 0 { return contents }
+            guard contents.count + count <= maxBytes else { throw SystemError("read", errno: EFBIG) }
+            contents.append(contentsOf: chunk[..<count])
+        }
     }
 
     /// Sleeps the calling thread for `milliseconds` (a benchmark's polling; never a loop thread).

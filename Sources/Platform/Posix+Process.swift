@@ -33,6 +33,20 @@ extension Posix {
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
+    /// Runs `body` with `signals` unblocked in the calling thread, then puts the thread's mask
+    /// back. For starting a child process from a thread that blocks them (a child inherits the
+    /// mask, and a program that never unblocks SIGTERM itself, redis-server for one, would
+    /// otherwise never see it).
+    public static func withSignalsUnblocked<T>(_ signals: [Int32], _ body: () throws -> T) rethrows -> T {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in signals { sigaddset(&set, signal) }
+        var previous = sigset_t()
+        pthread_sigmask(SIG_UNBLOCK, &set, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
+    }
+
     /// Sends `signal` to process `pid` (kill(2)); false if it could not be sent.
     @discardableResult
     public static func sendSignal(_ signal: Int32, to pid: Int32) -> Bool {
