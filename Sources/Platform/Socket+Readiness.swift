@@ -44,7 +44,9 @@ extension Socket {
     {
         var entry = pollfd(fd: fd, events: events.rawValue, revents: 0)
         _ = try Posix.retrying("poll") { Int(Glibc.poll(&entry, 1, timeoutMilliseconds)) }
-        if entry.revents & Int16(POLLNVAL) != 0 { preconditionFailure("poll: POLLNVAL, a descriptor was used after close") }
+        if entry.revents & Int16(POLLNVAL) != 0 {
+            preconditionFailure("poll: POLLNVAL, a descriptor was used after close")
+        }
         return PollEvents(rawValue: entry.revents)
     }
 

@@ -6,7 +6,9 @@ struct RESPCommandTests {
     @Test("a command is an array of bulk strings")
     func arrayOfBulkStrings() {
         let command: RESPCommand = ["SET", "key", .bytes([0, 13, 10]), 42]
-        #expect(command.encoded == Array("*4\r\n$3\r\nSET\r\n$3\r\nkey\r\n$3\r\n".utf8) + [0, 13, 10] + Array("\r\n$2\r\n42\r\n".utf8))
+        #expect(
+            command.encoded == Array("*4\r\n$3\r\nSET\r\n$3\r\nkey\r\n$3\r\n".utf8) + [0, 13, 10]
+                + Array("\r\n$2\r\n42\r\n".utf8))
         #expect(command.encodedByteCount == command.encoded.count)
     }
 
@@ -30,7 +32,9 @@ struct RESPCommandTests {
         #expect(RESPEncoder.encode(strings) == expected)
         #expect(RESPEncoder.encode(strings.map { Array($0.utf8) }) == expected)
         #expect(RESPCommand(bytes: strings.map { Array($0.utf8) }).encoded == expected)
-        #expect(RESPCommand(.string("HSET"), .string("room:#lobby"), "topic", .bytes(Array("héllo wörld".utf8))).encoded == expected)
+        #expect(
+            RESPCommand(.string("HSET"), .string("room:#lobby"), "topic", .bytes(Array("héllo wörld".utf8))).encoded
+                == expected)
     }
 
     @Test("lengths of every digit count are written right")
@@ -49,7 +53,11 @@ struct RESPCommandTests {
         RESPEncoder.append([Array("INCR".utf8), Array("n".utf8)], to: &buffer)
         RESPEncoder.append([RESPCommand("GET", "n"), ["PING"]], to: &buffer)
         RESPCommand("QUIT").encode(into: &buffer)
-        #expect(buffer == Array("*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n*2\r\n$3\r\nGET\r\n$1\r\nn\r\n*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nQUIT\r\n".utf8))
+        #expect(
+            buffer
+                == Array(
+                    "*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n*2\r\n$3\r\nGET\r\n$1\r\nn\r\n*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nQUIT\r\n"
+                        .utf8))
         #expect(decode(buffer).values.count == 4)
     }
 

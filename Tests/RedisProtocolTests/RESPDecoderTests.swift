@@ -33,12 +33,19 @@ struct RESPDecoderTests {
         ("=15\r\ntxt:Some string\r\n", .verbatimString(format: "txt", text: Array("Some string".utf8))),
         ("=4\r\nmkd:\r\n", .verbatimString(format: "mkd", text: [])),
         ("!21\r\nSYNTAX invalid syntax\r\n", .error("SYNTAX invalid syntax")),
-        ("%2\r\n+a\r\n:1\r\n+b\r\n#f\r\n", .map([.init(key: .simpleString("a"), value: .integer(1)),
-                                                .init(key: .simpleString("b"), value: .boolean(false))])),
+        (
+            "%2\r\n+a\r\n:1\r\n+b\r\n#f\r\n",
+            .map([
+                .init(key: .simpleString("a"), value: .integer(1)),
+                .init(key: .simpleString("b"), value: .boolean(false)),
+            ])
+        ),
         ("%0\r\n", .map([])),
         ("~2\r\n:1\r\n:2\r\n", .set([.integer(1), .integer(2)])),
-        (">3\r\n$7\r\nmessage\r\n$4\r\nroom\r\n$2\r\nhi\r\n",
-         .push([.bulkString("message"), .bulkString("room"), .bulkString("hi")])),
+        (
+            ">3\r\n$7\r\nmessage\r\n$4\r\nroom\r\n$2\r\nhi\r\n",
+            .push([.bulkString("message"), .bulkString("room"), .bulkString("hi")])
+        ),
         ("|1\r\n+ttl\r\n:3600\r\n$2\r\nok\r\n", .bulkString("ok")),
         ("|0\r\n:5\r\n", .integer(5)),
         ("*2\r\n|1\r\n+a\r\n*1\r\n:1\r\n:7\r\n:8\r\n", .array([.integer(7), .integer(8)])),
@@ -66,7 +73,9 @@ struct RESPDecoderTests {
 
     @Test("several values in one read come out in order")
     func severalValues() {
-        #expect(decode("+OK\r\n:1\r\n$-1\r\n*0\r\n") == Outcome(values: [.simpleString("OK"), .integer(1), .bulkString(nil), .array([])]))
+        #expect(
+            decode("+OK\r\n:1\r\n$-1\r\n*0\r\n")
+                == Outcome(values: [.simpleString("OK"), .integer(1), .bulkString(nil), .array([])]))
     }
 
     @Test("a value not all there yet is nil, then the value once the rest comes")
@@ -131,7 +140,9 @@ struct RESPDecoderTests {
         for _ in 0..<31 { expected = .array([expected]) }
         #expect(decode(deepest) == Outcome(values: [expected]))
         #expect(decode("*1\r\n" + deepest) == Outcome(error: .nestingTooDeep(limit: 32)))
-        #expect(decode("%1\r\n~1\r\n>1\r\n|1\r\n*0", limits: .init(maxDepth: 3)) == Outcome(error: .nestingTooDeep(limit: 3)))
+        #expect(
+            decode("%1\r\n~1\r\n>1\r\n|1\r\n*0", limits: .init(maxDepth: 3))
+                == Outcome(error: .nestingTooDeep(limit: 3)))
     }
 
     @Test("a line at the length limit is decoded; a longer one is refused before its end arrives")
@@ -211,12 +222,16 @@ struct RESPDecoderTests {
         #expect(RESPError.unknownType(UInt8(ascii: "?")).description == "unknown RESP type byte '?'")
         #expect(RESPError.unknownType(0).description == "unknown RESP type byte 0x00")
         #expect(RESPError.badInteger(type: UInt8(ascii: "$")).description == "malformed integer in a bulk string ('$')")
-        #expect(RESPError.badLength(type: UInt8(ascii: "%"), length: -1).description == "invalid length -1 for a map ('%')")
+        #expect(
+            RESPError.badLength(type: UInt8(ascii: "%"), length: -1).description == "invalid length -1 for a map ('%')")
         #expect(RESPError.bulkTooLong(length: 9, limit: 8).description == "a string of 9 bytes is over the limit of 8")
-        #expect(RESPError.tooManyElements(count: 3, limit: 2).description == "an aggregate of 3 elements is over the limit of 2")
+        #expect(
+            RESPError.tooManyElements(count: 3, limit: 2).description
+                == "an aggregate of 3 elements is over the limit of 2")
         #expect(RESPError.nestingTooDeep(limit: 32).description == "aggregates nested more than 32 deep")
         #expect(RESPError.lineTooLong(limit: 10).description == "a line longer than 10 bytes")
-        #expect(RESPError.missingCRLF(type: UInt8(ascii: "+")).description == "missing CRLF after a simple string ('+')")
+        #expect(
+            RESPError.missingCRLF(type: UInt8(ascii: "+")).description == "missing CRLF after a simple string ('+')")
         #expect(RESPError.malformed(type: UInt8(ascii: "#")).description == "malformed boolean ('#')")
     }
 }

@@ -50,7 +50,9 @@ struct RESPPropertyTests {
             var bytes = writer.encode(values.value()) + writer.encode(values.value())
             for _ in 0..<random.int(1...4) {
                 let index = random.int(0...(bytes.count - 1))
-                let byte = random.chance(0.7) ? interesting[random.int(0...(interesting.count - 1))] : UInt8(random.int(0...255))
+                let byte =
+                    random.chance(0.7)
+                    ? interesting[random.int(0...(interesting.count - 1))] : UInt8(random.int(0...255))
                 switch random.int(0...3) {
                 case 0: bytes[index] = byte
                 case 1: bytes.insert(byte, at: index)
@@ -71,8 +73,10 @@ struct RESPPropertyTests {
     func byteSoup() {
         var random = SplitMix(seed: 0x5EED_0004)
         let types = Array("*$+-:_,#(=!%~>|".utf8)
-        let words = ["\r\n", "\r\n", "\r\n", "\r", "\n", "-1", "-2", "0", "1", "2", "3", "4", "9", "99", "t", "f", "inf", "nan",
-                     "1.5", "txt:", "abc", "99999999999999999999"].map { Array($0.utf8) }
+        let words = [
+            "\r\n", "\r\n", "\r\n", "\r", "\n", "-1", "-2", "0", "1", "2", "3", "4", "9", "99", "t", "f", "inf", "nan",
+            "1.5", "txt:", "abc", "99999999999999999999",
+        ].map { Array($0.utf8) }
         let limits = RESPDecoder.Limits(maxBulkLength: 64, maxElementCount: 8, maxDepth: 4, maxLineLength: 32)
         var tally = Tally()
         for _ in 0..<3000 {
@@ -114,6 +118,8 @@ struct Tally {
     func expectVariety(errorKinds minimum: Int, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(values > 0, sourceLocation: sourceLocation)
         #expect(waits > 0, sourceLocation: sourceLocation)
-        #expect(errorKinds.count >= minimum, "\(errorKinds.sorted()), \(values) values, \(waits) waits", sourceLocation: sourceLocation)
+        #expect(
+            errorKinds.count >= minimum, "\(errorKinds.sorted()), \(values) values, \(waits) waits",
+            sourceLocation: sourceLocation)
     }
 }

@@ -42,7 +42,9 @@ struct RESPValueTests {
 
     @Test("description is readable and escapes bytes")
     func description() {
-        let value = RESPValue.array([.simpleString("OK"), .bulkString([104, 13, 10, 0, 34]), .integer(2), .bulkString(nil)])
+        let value = RESPValue.array([
+            .simpleString("OK"), .bulkString([104, 13, 10, 0, 34]), .integer(2), .bulkString(nil),
+        ])
         #expect(value.description == #"[+OK, "h\r\n\x00\"", :2, (nil)]"#)
         #expect(RESPValue.map([.init(key: .bulkString("a"), value: .boolean(true))]).description == #"{"a": #t}"#)
     }

@@ -36,7 +36,8 @@ struct RESPWriter {
         case .double(let number): line(",", Self.doubleText(number), into: &out)
         case .boolean(let flag): line("#", flag ? "t" : "f", into: &out)
         case .bigNumber(let digits): line("(", digits, into: &out)
-        case .verbatimString(let format, let text): blob("=", Array(format.utf8) + [UInt8(ascii: ":")] + text, into: &out)
+        case .verbatimString(let format, let text):
+            blob("=", Array(format.utf8) + [UInt8(ascii: ":")] + text, into: &out)
         case .map(let pairs):
             line("%", "\(pairs.count)", into: &out)
             for pair in pairs {
@@ -88,14 +89,17 @@ struct RandomValues {
         case 5: return .double(double())
         case 6: return .boolean(random.chance(0.5))
         case 7: return .bigNumber((random.chance(0.3) ? "-" : "") + "1" + digits(random.int(0...40)))
-        case 8: return .verbatimString(format: random.chance(0.5) ? "txt" : "mkd", text: random.bytes(random.int(0...maxBytes)))
+        case 8:
+            return .verbatimString(
+                format: random.chance(0.5) ? "txt" : "mkd", text: random.bytes(random.int(0...maxBytes)))
         case 9: return .bulkString(Array("\r\n\0$*+-:".utf8).shuffled(using: &random))
         case 10: return .array(random.chance(0.1) ? nil : elements(depth))
         case 11: return .array(elements(depth))
         case 12:
-            return .map((0..<random.int(0...maxElements)).map { _ in
-                RESPValue.Pair(key: value(depth: depth + 1), value: value(depth: depth + 1))
-            })
+            return .map(
+                (0..<random.int(0...maxElements)).map { _ in
+                    RESPValue.Pair(key: value(depth: depth + 1), value: value(depth: depth + 1))
+                })
         case 13: return .set(elements(depth))
         case 14: return .push(elements(depth))
         default: return .array([])
