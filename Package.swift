@@ -72,6 +72,10 @@ let package = Package(
         .target(name: "Conformance", dependencies: ["Platform", "TLS"]),
         .executableTarget(name: "linechat-conformance", dependencies: ["Conformance", "TLS"]),
 
+        // A blocking Redis connection with deadlines (RESP over TCP through Platform), its URL and
+        // a reconnection backoff: the foundation of a cluster mode sharing state through Redis.
+        .target(name: "RedisClient", dependencies: ["Platform", "RedisProtocol"]),
+
         // The load generator: its own epoll client side.
         .target(name: "Bench", dependencies: ["ChatCore", "History", "Platform", "LineProtocol", "TLS", "WebProtocol"]),
         .executableTarget(name: "linechat-bench", dependencies: ["Bench"]),
