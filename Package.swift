@@ -80,13 +80,17 @@ let package = Package(
         .target(name: "Bench", dependencies: ["ChatCore", "History", "Platform", "LineProtocol", "TLS", "WebProtocol"]),
         .executableTarget(name: "linechat-bench", dependencies: ["Bench"]),
 
-        // Helpers shared by the test targets: a server on port 0, a test client.
+        // Helpers shared by the test targets: a server on port 0, a test client, a redis-server.
         .target(
             name: "TestSupport", dependencies: ["ChatServer", "History", "Platform", "TLS", "WebProtocol"],
             path: "Tests/TestSupport"),
 
         .testTarget(name: "LineProtocolTests", dependencies: ["LineProtocol"]),
         .testTarget(name: "RedisProtocolTests", dependencies: ["RedisProtocol"]),
+        // The Redis client: URLs, backoff, a misbehaving fake server, and real TCP against a
+        // redis-server child process (those tests skipped when there is none).
+        .testTarget(
+            name: "RedisClientTests", dependencies: ["Locking", "Platform", "RedisClient", "RedisProtocol", "TestSupport"]),
         .testTarget(name: "WebProtocolTests", dependencies: ["WebProtocol", "TLS"]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "LineProtocol"]),
         .testTarget(name: "WebClientTests", dependencies: ["WebClient"]),
