@@ -14,6 +14,7 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
 
     /// A host name or a numeric IPv4 or IPv6 address (without brackets).
     public var host: String
+    /// The TCP port, 6379 unless the URL says otherwise.
     public var port: Int
     /// The ACL user for `AUTH user password`; nil logs in as the default user.
     public var user: String?

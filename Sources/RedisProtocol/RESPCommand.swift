@@ -5,10 +5,15 @@ public struct RESPArgument: Sendable, Hashable, ExpressibleByStringLiteral, Expr
     /// The bytes sent, unchanged: binary-safe, CR, LF and NUL included.
     public var bytes: [UInt8]
 
+    /// An argument of raw bytes.
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// An argument of a string's UTF-8 bytes.
     public init(_ text: String) { bytes = Array(text.utf8) }
+    /// An argument of an integer's decimal digits (`-15`).
     public init(_ value: Int) { bytes = Array(String(value).utf8) }
+    /// `"GET"`: the literal's UTF-8 bytes.
     public init(stringLiteral value: String) { self.init(value) }
+    /// `10`: the literal's decimal digits.
     public init(integerLiteral value: Int) { self.init(value) }
 
     /// An argument of raw bytes.
@@ -26,8 +31,11 @@ public struct RESPCommand: Sendable, Hashable, ExpressibleByArrayLiteral {
     /// The name and the arguments, in order.
     public var arguments: [RESPArgument]
 
+    /// A command from its name and arguments, in order.
     public init(_ arguments: [RESPArgument]) { self.arguments = arguments }
+    /// `RESPCommand("GET", "key")`.
     public init(_ arguments: RESPArgument...) { self.arguments = arguments }
+    /// `["GET", "key"]`.
     public init(arrayLiteral arguments: RESPArgument...) { self.arguments = arguments }
     /// A command from its arguments' bytes.
     public init(bytes arguments: [[UInt8]]) { self.arguments = arguments.map { RESPArgument($0) } }

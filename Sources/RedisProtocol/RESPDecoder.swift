@@ -7,6 +7,9 @@
 /// elements arrive over several reads keeps the elements already decoded, so nothing is parsed
 /// twice (a bulk string is copied out once, when all of it is there).
 ///
+/// RESP3's streamed strings and aggregates (`$?`, `*?`), which Redis never sends, are refused
+/// as `.badInteger`.
+///
 /// Everything a server controls is bounded by `Limits`. An error is final: the decoder cannot
 /// tell where the next value would start, so after `next()` throws it throws the same error on
 /// every call and ignores what is fed. Close the connection and start a new decoder.

@@ -23,6 +23,7 @@ public enum RESPError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A null, boolean, double, big number or verbatim string whose text is not of its type.
     case malformed(type: UInt8)
 
+    /// The error in words, naming the type it was found in.
     public var description: String {
         switch self {
         case .unknownType(let byte): "unknown RESP type byte \(Self.show(byte))"

@@ -36,9 +36,12 @@ public indirect enum RESPValue: Sendable, Hashable {
 
     /// One entry of a RESP3 map.
     public struct Pair: Sendable, Hashable {
+        /// The key: any value, a bulk or simple string as Redis sends them.
         public var key: RESPValue
+        /// The value the key maps to.
         public var value: RESPValue
 
+        /// The entry `key` => `value`.
         public init(key: RESPValue, value: RESPValue) {
             self.key = key
             self.value = value

@@ -168,6 +168,8 @@ struct RESPDecoderTests {
         (":9223372036854775808\r\n", .badInteger(type: UInt8(ascii: ":"))),
         (":-9223372036854775809\r\n", .badInteger(type: UInt8(ascii: ":"))),
         ("$x\r\n", .badInteger(type: UInt8(ascii: "$"))),
+        ("$?\r\n;4\r\nHell\r\n;0\r\n", .badInteger(type: UInt8(ascii: "$"))),
+        ("*?\r\n:1\r\n.\r\n", .badInteger(type: UInt8(ascii: "*"))),
         ("*1.5\r\n", .badInteger(type: UInt8(ascii: "*"))),
         ("$-2\r\n", .badLength(type: UInt8(ascii: "$"), length: -2)),
         ("*-5\r\n", .badLength(type: UInt8(ascii: "*"), length: -5)),
