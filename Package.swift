@@ -24,10 +24,20 @@ let package = Package(
         .target(name: "CLinux"),
         // Every system call LineChat makes: sockets, epoll, eventfd, signals, limits, the clock.
         .target(name: "Platform", dependencies: ["CLinux"]),
+        // A blocking Redis connection with deadlines (RESP over TCP through Platform), its URL and
+        // a reconnection backoff.
+        .target(name: "RedisClient", dependencies: ["Platform", "RedisProtocol"]),
+        // Several servers as one chat through Redis: the replicated directory, the chat stream,
+        // node leases.
+        .target(
+            name: "Cluster",
+            dependencies: ["ChatCore", "LineProtocol", "Locking", "Platform", "RedisClient", "RedisProtocol"]),
         // Event loops, connections and the server; system calls only through Platform.
         .target(
             name: "ChatServer",
-            dependencies: ["ChatCore", "LineProtocol", "Locking", "Platform", "TLS", "WebClient", "WebProtocol"],
+            dependencies: [
+                "ChatCore", "Cluster", "LineProtocol", "Locking", "Platform", "TLS", "WebClient", "WebProtocol",
+            ],
             // Run-time exclusivity checks catch overlapping accesses to one variable, on one
             // thread too: for example a connection list edited while a fan-out iterates it. The
             // loop is built so that cannot happen (closes are only requested during a line's
@@ -40,10 +50,13 @@ let package = Package(
         // The operator console: commands typed at the server's stdin, shown above a prompt.
         .target(
             name: "OperatorConsole",
-            dependencies: ["ChatCore", "ChatServer", "LineProtocol", "Locking", "Platform", "TerminalUI"]),
+            dependencies: ["ChatCore", "ChatServer", "Cluster", "LineProtocol", "Locking", "Platform", "TerminalUI"]),
         .executableTarget(
             name: "linechat-server",
-            dependencies: ["ChatCore", "ChatServer", "History", "LineProtocol", "OperatorConsole", "Platform"]),
+            dependencies: [
+                "ChatCore", "ChatServer", "Cluster", "History", "LineProtocol", "OperatorConsole", "Platform",
+                "RedisClient",
+            ]),
 
         // What the client and the console share at a terminal: key decoding, the line editor,
         // the prompt line kept below printed lines.
@@ -71,10 +84,6 @@ let package = Package(
         // Conformance transcripts: reading them and replaying them against any server.
         .target(name: "Conformance", dependencies: ["Platform", "TLS"]),
         .executableTarget(name: "linechat-conformance", dependencies: ["Conformance", "TLS"]),
-
-        // A blocking Redis connection with deadlines (RESP over TCP through Platform), its URL and
-        // a reconnection backoff: the foundation of a cluster mode sharing state through Redis.
-        .target(name: "RedisClient", dependencies: ["Platform", "RedisProtocol"]),
 
         // The load generator: its own epoll client side.
         .target(name: "Bench", dependencies: ["ChatCore", "History", "Platform", "LineProtocol", "TLS", "WebProtocol"]),
@@ -106,6 +115,9 @@ let package = Package(
             name: "LineChatClientTests",
             dependencies: ["ChatCore", "LineChatClient", "LineProtocol", "Locking", "Platform", "TestSupport", "TLSFront"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Platform", "TestSupport", "TLS", "TLSFront"]),
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: ["ChatCore", "ChatServer", "Cluster", "LineProtocol", "Platform", "RedisClient", "TestSupport"]),
         .testTarget(name: "HistoryTests", dependencies: ["ChatCore", "History", "Locking", "Platform"]),
         .testTarget(name: "TLSTests", dependencies: ["Platform", "TLS"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "TestSupport", "TLSFront"]),

@@ -28,6 +28,9 @@ public struct BenchOptions: Sendable, Equatable {
     public var scenario: Scenario
     public var host = "127.0.0.1"
     public var port = 33000
+    /// Every port clients connect to, in turn (`--ports`: the nodes of a cluster); `[port]`
+    /// otherwise.
+    public var ports: [Int] = []
     public var adapter = AdapterKind.linechat
     public var serverPID: Int32? = nil
     public var json = false
@@ -131,6 +134,14 @@ extension BenchOptions {
             switch flag {
             case "--host": options.host = try value(flag)
             case "--port": options.port = try integer(flag, 1...65535)
+            case "--ports":
+                let text = try value(flag)
+                let ports = text.split(separator: ",").compactMap { Int($0) }
+                guard !ports.isEmpty, ports.count == text.split(separator: ",").count,
+                    ports.allSatisfy({ (1...65535).contains($0) })
+                else { throw UsageError("--ports takes ports separated by commas, for example 33001,33002,33003") }
+                options.ports = ports
+                options.port = ports[0]
             case "--adapter":
                 let name = try value(flag)
                 guard let adapter = AdapterKind(rawValue: name) else {
@@ -219,6 +230,8 @@ extension BenchOptions {
         OPTIONS:
           --host H            server address (127.0.0.1)
           --port P            server port (33000; 6697 with --tls; 8080 with --websocket)
+          --ports P1,P2,...   connect clients to these ports in turn (the nodes of a cluster):
+                              client i goes to port i mod count
           --tls               connect over TLS (every scenario); the server's certificate is
                               NOT checked: benchmarks run against self-signed certificates
           --websocket         connect over WebSocket to the server's HTTP port (GET /ws,

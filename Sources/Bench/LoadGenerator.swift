@@ -73,7 +73,8 @@ struct Counters {
 final class LoadGenerator {
     let options: BenchOptions
     let adapter: Adapter
-    let address: SocketAddress
+    /// Where each client connects: client i to `addresses[i % count]`.
+    let addresses: [SocketAddress]
     let epoll: Epoll
     let events = EpollEventBuffer(capacity: 1024)
     let clients: UnsafeMutableBufferPointer<ClientState>
@@ -120,7 +121,9 @@ final class LoadGenerator {
         self.options = options
         adapter = Adapter(kind: options.adapter)
         do {
-            address = try SocketAddress.resolve(host: options.host, port: options.port)
+            addresses = try (options.ports.isEmpty ? [options.port] : options.ports).map { port throws(AddressError) in
+                try SocketAddress.resolve(host: options.host, port: port)
+            }
         } catch {
             throw BenchFailure(error.description)
         }
@@ -232,7 +235,7 @@ final class LoadGenerator {
         clients[index].nickNumber = Int32(number)
         counters.pointee.handshakesInFlight += 1
         do {
-            let (fd, progress) = try Socket.connectNonBlocking(to: address)
+            let (fd, progress) = try Socket.connectNonBlocking(to: addresses[index % addresses.count])
             clients[index].fd = fd
             clientOfDescriptor[Int(fd)] = Int32(index)
             if progress == .connected {

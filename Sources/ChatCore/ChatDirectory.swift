@@ -137,6 +137,8 @@ public struct User: Sendable {
 /// Why a directory change about nicknames was refused.
 public enum DirectoryProblem: Error, Equatable, Sendable {
     case nicknameInUse
+    /// The shared store of a cluster cannot be reached: nothing can be claimed until it is back.
+    case unavailable
 }
 
 /// Why a room operation was refused; each maps to one numeric.
@@ -154,6 +156,8 @@ public enum RoomRefusal: Error, Equatable, Sendable {
     case banned
     case badKey
     case full
+    /// The shared store of a cluster cannot be reached.
+    case unavailable
 }
 
 /// May a user send to a room?

@@ -86,6 +86,24 @@ public final class Registry: ChatDirectory {
         }
     }
 
+    /// Forgets every user of a cluster node that is gone; returns each with the rooms it was
+    /// in, in registration order.
+    public func removeUsers(ofNode node: Int) -> [(user: User, rooms: [RoomName])] {
+        state.withLock { state in
+            let gone = state.users.values.filter { $0.id.node == node }.sorted { $0.sequence < $1.sequence }
+            return gone.map { user in
+                state.users[user.nickname.key] = nil
+                var rooms: [RoomName] = []
+                for roomKey in user.rooms {
+                    guard let name = state.rooms[roomKey]?.name else { continue }
+                    rooms.append(name)
+                    state.removeMember(user.nickname.key, fromRoom: roomKey)
+                }
+                return (user, rooms)
+            }
+        }
+    }
+
     public func user(named name: String) -> User? {
         let key = Nickname.fold(name)
         return state.withLock { $0.users[key] }

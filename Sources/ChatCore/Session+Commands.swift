@@ -67,6 +67,8 @@ extension Session {
         let line = userLine(context, command: "NICK", parameters: [new.name], stamp: stamp)
         let oldSource = fullSource(context)
         switch context.directory.rename(old, to: new) {
+        case .failure(.unavailable):
+            replyUnavailable(new.name, context, &effects)
         case .failure:
             reply(&effects, context, .nicknameInUse, [new.name], trailing: "Nickname is already in use")
         case .success(let rooms):
@@ -107,6 +109,9 @@ extension Session {
             username: username ?? new.name, realname: realname ?? new.name, isIRCClient: isIRCClient, form: lineForm,
             awayNotify: capabilities.contains(.awayNotify), isSecure: isSecure)
         switch context.directory.register(registration) {
+        case .failure(.unavailable):
+            replyUnavailable(new.name, context, &effects)
+            return
         case .failure:
             reply(&effects, context, .nicknameInUse, [new.name], trailing: "Nickname is already in use")
             return

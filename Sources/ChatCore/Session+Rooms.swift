@@ -42,6 +42,8 @@ extension Session {
                 reply(&effects, context, .badChannelKey, [name.name], trailing: "Cannot join channel (+k): wrong key")
             case .full:
                 reply(&effects, context, .channelIsFull, [name.name], trailing: "Cannot join channel (+l): it is full")
+            case .unavailable:
+                replyUnavailable(name.name, context, &effects)
             default:
                 reply(&effects, context, .noSuchChannel, [name.name], trailing: "No such channel")
             }
@@ -269,6 +271,14 @@ extension Session {
         if end { reply(&effects, context, .endOfNames, [room.name.name], trailing: "End of /NAMES list") }
     }
 
+    /// 440: a cluster node whose shared store is unreachable claims nothing (nicknames, rooms,
+    /// modes) until it is back; chat with the users of this node goes on.
+    func replyUnavailable(_ target: String, _ context: ChatContext, _ effects: inout Effects) {
+        reply(
+            &effects, context, .unavailable, [target],
+            trailing: "Cannot do that now: this server has lost its cluster's shared store; try again shortly")
+    }
+
     /// The numeric for a refused room operation.
     func replyRefusal(_ refusal: RoomRefusal, room: String, _ context: ChatContext, _ effects: inout Effects) {
         switch refusal {
@@ -278,6 +288,8 @@ extension Session {
             reply(&effects, context, .channelOperatorNeeded, [room], trailing: "You're not channel operator")
         case .noSuchNick:
             reply(&effects, context, .noSuchNick, [room], trailing: "No such nick")
+        case .unavailable:
+            replyUnavailable(room, context, &effects)
         default:
             reply(&effects, context, .noSuchChannel, [room], trailing: "No such channel")
         }

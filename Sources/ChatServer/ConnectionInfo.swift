@@ -1,4 +1,5 @@
 import ChatCore
+import Cluster
 
 /// One connection as the operator console lists it: a copy taken on its loop's thread.
 public struct ConnectionInfo: Sendable {
@@ -87,6 +88,8 @@ public struct StatisticsSnapshot: Sendable {
     public var disconnects: [(reason: DisconnectReason, count: Int)] = []
     /// The history store's figures; nil without history.
     public var history: HistoryStatus?
+    /// This node's cluster figures; nil on a server on its own.
+    public var cluster: ClusterStatus?
 
     public init(
         uptimeSeconds: Double, connections: Int, peakConnections: Int, registeredUsers: Int, linesIn: Int,

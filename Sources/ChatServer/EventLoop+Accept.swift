@@ -64,7 +64,7 @@ extension EventLoop {
             fd, idle: configuration.keepaliveIdleSeconds, interval: ServerConfiguration.keepaliveIntervalSeconds,
             count: ServerConfiguration.keepaliveProbes)
         try? Posix.setUserTimeout(fd, milliseconds: configuration.userTimeoutMilliseconds)
-        let id = ConnectionID(loop: handle.index, descriptor: fd, serial: state.makeSerial())
+        let id = ConnectionID(loop: handle.index, descriptor: fd, serial: state.makeSerial(), node: state.nodeIndex)
         let flood = FloodControl(limits: floodLimits, now: context.now)
         let connection = Connection(
             fd: fd, id: id, address: address, now: context.now, maxLineBytes: configuration.maxLineBytes,

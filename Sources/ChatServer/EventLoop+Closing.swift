@@ -1,4 +1,5 @@
 import ChatCore
+import Cluster
 import LineProtocol
 import Platform
 import WebProtocol
@@ -71,7 +72,12 @@ extension EventLoop {
         // so that whoever sees the QUIT finds the slot free.
         if case .gone = cause { finalClose(connection) }
         if shutdownDeadline != nil {
-            effects.removeAll()  // everyone is being told the server is going; no QUIT notices
+            // Everyone here is being told the server is going: no QUIT notices for them. The
+            // users of other cluster nodes do get them.
+            if let cluster = state.cluster {
+                for outbound in effects.outbound { forward(outbound, to: cluster) }
+            }
+            effects.removeAll()
         } else if !effects.isEmpty {
             perform(for: connection)
         }

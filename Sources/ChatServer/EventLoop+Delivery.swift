@@ -1,4 +1,5 @@
 import ChatCore
+import Cluster
 import LineProtocol
 import Platform
 
@@ -11,11 +12,16 @@ extension EventLoop {
             connection.linesOut += lines - 1
             statistics.replyLines += lines
         }
+        let cluster = state.cluster
         for outbound in effects.outbound {
+            // On a cluster node, what reaches beyond this node goes to the others too.
+            if let cluster { forward(outbound, to: cluster) }
             switch outbound {
             case .send(let id, let line):
                 statistics.messagesRelayed += 1
-                if id.loop == handle.index {
+                if id.node != state.nodeIndex {
+                    // Carried by the cluster (above).
+                } else if id.loop == handle.index {
                     deliver(line, to: id)
                 } else {
                     state.handles[id.loop].post(.send(id, line))
@@ -47,7 +53,9 @@ extension EventLoop {
             case .joinedRoom(let key):
                 addToRoom(key, connection)
             case .leftRoom(let key, let id):
-                if id.loop == handle.index {
+                if id.node != state.nodeIndex {
+                    // Carried by the cluster (above).
+                } else if id.loop == handle.index {
                     memberLeft(key, id: id)
                 } else {
                     state.handles[id.loop].post(.leftRoom(key, id))
@@ -71,6 +79,20 @@ extension EventLoop {
         effects.removeAll()
         // The chat logic closes a connection for QUIT only.
         if let close { requestClose(connection, .error(close.error, quitReason: close.quitReason), reason: .quit) }
+    }
+
+    /// Hands an effect to the other nodes of the cluster if it concerns their users: lines to
+    /// rooms and to everyone (each node fans them out to its own users), and lines and room
+    /// departures for a user of another node.
+    func forward(_ outbound: Outbound, to cluster: ClusterNode) {
+        switch outbound {
+        case .send(let id, _), .leftRoom(_, let id):
+            if id.node != state.nodeIndex { cluster.forward(outbound) }
+        case .toRoom, .toRooms, .toRoomsAwayNotify, .toEveryone:
+            cluster.forward(outbound)
+        case .joinedRoom:
+            break
+        }
     }
 
     /// Queues a line for one connection of this loop, if it is still open.

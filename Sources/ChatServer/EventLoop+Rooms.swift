@@ -51,7 +51,7 @@ extension EventLoop {
     /// changed while this runs: `enqueue` only requests closes.
     func fanOut(_ line: OutboundLine, toRoom key: String, except: ConnectionID?) {
         guard let room = localRoom(key) else { return }
-        let skipped = except?.loop == handle.index ? except?.serial : nil
+        let skipped = skippedSerial(except)
         var delivered = 0
         if line.isOneForm {
             // Everyone gets the same bytes: the plain loop of a broadcast.
@@ -95,7 +95,7 @@ extension EventLoop {
         }
         fanoutGeneration &+= 1
         let mark = fanoutGeneration
-        let skipped = except?.loop == handle.index ? except?.serial : nil
+        let skipped = skippedSerial(except)
         var delivered = 0
         for key in keys {
             guard let room = rooms[key] else { continue }
@@ -115,7 +115,7 @@ extension EventLoop {
 
     /// Queues a line for every registered connection of this loop but `except`.
     func broadcastLocally(_ line: OutboundLine, except: ConnectionID?) {
-        let skipped = except?.loop == handle.index ? except?.serial : nil
+        let skipped = skippedSerial(except)
         var delivered = 0
         line.withUnsafeForms { forms in
             registered.withUnsafeBufferPointer { recipients in
@@ -131,6 +131,14 @@ extension EventLoop {
             }
         }
         statistics.deliveries += delivered
+    }
+
+    /// The serial of the connection a fan-out skips, if it is one of this loop's (an id from
+    /// another cluster node may share a serial with one here).
+    @inline(__always)
+    private func skippedSerial(_ except: ConnectionID?) -> UInt64? {
+        guard let except, except.loop == handle.index, except.node == state.nodeIndex else { return nil }
+        return except.serial
     }
 
     /// A member left a room: take it off this loop's list (it may be closed already).

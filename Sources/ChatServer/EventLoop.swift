@@ -106,10 +106,10 @@ final class EventLoop {
         let now = Posix.monotonicNanoseconds()
         let wallClockMilliseconds = Posix.wallClockMilliseconds()
         context = ChatContext(
-            directory: state.registry, config: state.chatConfig, now: now, wallClock: wallClockMilliseconds / 1000,
+            directory: state.directory, config: state.chatConfig, now: now, wallClock: wallClockMilliseconds / 1000,
             wallClockMilliseconds: wallClockMilliseconds, history: state.configuration.history,
             messageIDs: MessageIDSource(
-                loop: handle.index, after: state.configuration.history?.highestMessageID ?? 0))
+                loop: state.messageIDLoop(handle.index), after: state.configuration.history?.highestMessageID ?? 0))
         greeting = Session(id: ConnectionID(loop: 0, descriptor: 0, serial: 0), address: "", connectedAt: 0)
             .greeting(context)
         registrationDeadlines = DeadlineList(

@@ -1,5 +1,6 @@
 import Locking
 import ChatCore
+import Cluster
 import Dispatch
 import LineProtocol
 import Platform
@@ -17,6 +18,8 @@ extension Server {
         case noSuchRoom(String)
         /// The user exists but is not in the room: `(nick, room)`.
         case notInRoom(String, String)
+        /// The user is connected to another node of the cluster: kick it there.
+        case onAnotherNode(String)
 
         public var description: String {
             switch self {
@@ -25,6 +28,8 @@ extension Server {
             case .noSuchRoom(let room): "no such room: \(room)"
             case .notInRoom(let nick, let room): "\(nick) is not in \(room)"
             case .unsafeText(let reason): reason
+            case .onAnotherNode(let nick): "\(nick) is connected to another node of the cluster: kick them there"
+
             }
         }
     }
@@ -37,6 +42,7 @@ extension Server {
         let bytes = ServerLine.format(
             source: state.chatConfig.serverName, command: "NOTICE", parameters: ["*"], trailing: text)
         for handle in state.handles { handle.post(.broadcast(OutboundLine(bytes), except: nil)) }
+        state.cluster?.forward(.toEveryone(line: OutboundLine(bytes), except: nil))
     }
 
     /// Disconnects a user with `ERROR :Kicked by operator: <reason>`; the others see the QUIT.
@@ -44,6 +50,7 @@ extension Server {
         guard let state = runningState else { throw .notRunning }
         try Self.checkSafe(reason)
         guard let user = state.registry.user(named: nick) else { throw .noSuchNick(nick) }
+        guard user.id.node == state.nodeIndex else { throw .onAnotherNode(nick) }
         let text = "Kicked by operator: \(reason)"
         state.handles[user.id.loop].post(.close(user.id, error: text, quitReason: text))
         state.logger.info("kicked \(user.address) \(user.nickname) (\(reason))")
@@ -55,7 +62,7 @@ extension Server {
         guard let state = runningState else { throw .notRunning }
         try Self.checkSafe(reason)
         let outcome: KickOutcome
-        switch state.registry.kick(roomName, by: nil, target: nick) {
+        switch state.directory.kick(roomName, by: nil, target: nick) {
         case .success(let kicked): outcome = kicked
         case .failure(.noSuchNick): throw .noSuchNick(nick)
         case .failure(.targetNotMember): throw .notInRoom(nick, roomName)
@@ -70,11 +77,19 @@ extension Server {
                 trailing: why))
         // The member's own loop first, and its KICK before it leaves the loop's member list: a
         // line anyone sends to the room after seeing the KICK reaches that loop after both.
-        let memberLoop = state.handles[member.id.loop]
-        memberLoop.post(.toRoom(room.key, line, except: nil))
-        memberLoop.post(.leftRoom(room.key, member.id))
-        for handle in state.handles where handle.index != memberLoop.index {
+        // On a cluster node, the other nodes' members too (the member's node takes it off its
+        // list).
+        let isLocal = member.id.node == state.nodeIndex
+        if isLocal {
+            state.handles[member.id.loop].post(.toRoom(room.key, line, except: nil))
+            state.handles[member.id.loop].post(.leftRoom(room.key, member.id))
+        }
+        for handle in state.handles where !isLocal || handle.index != member.id.loop {
             handle.post(.toRoom(room.key, line, except: nil))
+        }
+        if let cluster = state.cluster {
+            cluster.forward(.toRoom(room.key, line: line, except: nil))
+            if !isLocal { cluster.forward(.leftRoom(room.key, id: member.id)) }
         }
         state.logger.info("kicked \(member.name) from \(room.name) (\(why))")
     }
@@ -144,6 +159,7 @@ extension Server {
         snapshot.tlsHandshakeFailures = loops.sum(.tlsHandshakeFailures)
         snapshot.disconnects = DisconnectReason.counted.map { reason in (reason, loops.sum { $0.disconnects(reason) }) }
         snapshot.history = state.configuration.history?.status()
+        snapshot.cluster = state.cluster?.status
         return snapshot
     }
 

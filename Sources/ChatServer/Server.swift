@@ -1,5 +1,6 @@
 import Locking
 import ChatCore
+import Cluster
 import Dispatch
 import Foundation
 import Platform
@@ -24,6 +25,8 @@ public final class Server: Sendable {
         /// Neither the plain port nor TLS is to be served.
         case noListener
         case alreadyStarted
+        /// The cluster's Redis cannot be reached or refused this node.
+        case cluster(ClusterError)
 
         public var description: String {
             switch self {
@@ -33,6 +36,7 @@ public final class Server: Sendable {
             case .tls(let error): error.description
             case .noListener: "nothing to serve: the plain port is off and neither TLS nor HTTP is configured"
             case .alreadyStarted: "the server is already running"
+            case .cluster(let error): "cannot join the cluster: \(error)"
             }
         }
     }
@@ -151,7 +155,9 @@ public final class Server: Sendable {
                 metricsPort = try Socket.localAddress(metricsListener).port
             }
             opening = nil
-            let count = configuration.eventLoops > 0 ? configuration.eventLoops : Posix.availableCPUCount
+            var count = configuration.eventLoops > 0 ? configuration.eventLoops : Posix.availableCPUCount
+            // A cluster node's message ids have 4 bits for the loop (ClusterSettings).
+            if configuration.cluster != nil { count = min(count, 15) }
             handles = try (0..<count).map { index throws(SystemError) in try EventLoopHandle(index: index) }
         } catch {
             if listener >= 0 { Posix.close(listener) }
@@ -161,11 +167,36 @@ public final class Server: Sendable {
             if let opening { throw .listen(opening, error) }
             throw .system(error)
         }
+        // A cluster node reads the cluster's directory before it serves anyone.
+        var serving = configuration
+        var cluster: ClusterNode?
+        if let settings = configuration.cluster {
+            do {
+                let node = try ClusterNode(settings: settings)
+                cluster = node
+                serving.history = configuration.history.map { ClusterHistory(local: $0, node: node) }
+                logger.info(
+                    "cluster: node \(settings.nodeName) (index \(node.nodeIndex)) joined through \(settings.url), "
+                        + "\(node.registry.count) users elsewhere")
+            } catch {
+                for fd in [listener, tlsListener, httpListener, metricsListener] where fd >= 0 { Posix.close(fd) }
+                throw .cluster(error)
+            }
+        }
         let state = ServerState(
-            configuration: configuration, chatConfig: configuration.chatConfig(createdText: Self.startDate()),
+            configuration: serving, chatConfig: serving.chatConfig(createdText: Self.startDate()),
             logger: logger, handles: handles, listener: listener, tlsListener: tlsListener, tlsContext: tlsContext,
             httpListener: httpListener, metricsListener: metricsListener,
-            httpRoutes: metricsSharesHTTP ? [.chat, .metrics] : .chat)
+            httpRoutes: metricsSharesHTTP ? [.chat, .metrics] : .chat, cluster: cluster)
+        if let cluster {
+            do {
+                try cluster.start(delegate: ClusterRelay(state: state))
+            } catch {
+                cluster.stop()
+                for fd in state.listeners { Posix.close(fd) }
+                throw .system(error)
+            }
+        }
 
         let startFailure = Locked<SystemError?>(nil)
         let started = DispatchSemaphore(value: 0)
@@ -254,6 +285,7 @@ public final class Server: Sendable {
         guard let current = running.withLock({ $0 }), !stopped.exchange(true, ordering: .relaxed) else { return }
         for handle in current.state.handles { handle.post(.shutdown) }
         for done in current.finished { done.wait() }
+        current.state.cluster?.stop()
         if current.state.listener >= 0 { Posix.close(current.state.listener) }
         if current.state.tlsListener >= 0 { Posix.close(current.state.tlsListener) }
         if current.state.httpListener >= 0 { Posix.close(current.state.httpListener) }
@@ -261,6 +293,9 @@ public final class Server: Sendable {
     }
 
     var runningState: ServerState? { running.withLock { $0?.state } }
+
+    /// This server as a cluster node, while running; nil on its own.
+    public var cluster: ClusterNode? { running.withLock { $0?.state.cluster } }
 
     /// The registry of users, for the operator console.
     public var registry: Registry? { running.withLock { $0?.state.registry } }

@@ -1,3 +1,4 @@
+import Cluster
 import ChatCore
 import LineProtocol
 
@@ -43,6 +44,8 @@ public struct ServerConfiguration: Sendable {
     public var history: (any ChatHistory)? = nil
     /// How many of a room's latest messages a joiner gets (0: none).
     public var joinReplay = 25
+    /// Run as a node of a cluster sharing this Redis (`--cluster`); nil: a server on its own.
+    public var cluster: ClusterSettings? = nil
     /// Whether the plain-text port (`port`) is served; false serves TLS only (`tls` must be set).
     public var servesPlain = true
     /// The TLS port, when TLS is served.

@@ -1,4 +1,5 @@
 import ChatCore
+import Cluster
 import Locking
 import Platform
 import Synchronization
@@ -15,7 +16,12 @@ final class ServerState: Sendable {
     /// their copy through their inbox, so the certificate files a reload reads under it delay
     /// only another reload.
     let live: Locked<LiveSettings>
-    let registry = Registry()
+    /// The directory the chat logic uses: `registry` itself, or the cluster's replicated one.
+    let directory: any ChatDirectory
+    /// The users and rooms (on a cluster node, this node's copy of the cluster's).
+    let registry: Registry
+    /// This server as a node of a cluster; nil on its own.
+    let cluster: ClusterNode?
     let logger: Logger
     let handles: [EventLoopHandle]
     /// The plain-text listening socket, or -1 when only TLS is served.
@@ -45,8 +51,17 @@ final class ServerState: Sendable {
     init(
         configuration: ServerConfiguration, chatConfig: ChatConfig, logger: Logger, handles: [EventLoopHandle],
         listener: Int32, tlsListener: Int32 = -1, tlsContext: TLSServerContext? = nil, httpListener: Int32 = -1,
-        metricsListener: Int32 = -1, httpRoutes: WebRoutes = .chat
+        metricsListener: Int32 = -1, httpRoutes: WebRoutes = .chat, cluster: ClusterNode? = nil
     ) {
+        self.cluster = cluster
+        if let cluster {
+            registry = cluster.registry
+            directory = cluster.directory
+        } else {
+            let registry = Registry()
+            self.registry = registry
+            directory = registry
+        }
         self.httpListener = httpListener
         self.metricsListener = metricsListener
         self.httpRoutes = httpRoutes
@@ -67,6 +82,16 @@ final class ServerState: Sendable {
     var listeners: [Int32] { [listener, tlsListener, httpListener, metricsListener].filter { $0 >= 0 } }
 
     func makeSerial() -> UInt64 { nextSerial.add(1, ordering: .relaxed).newValue }
+
+    /// This server's node index in its cluster (0 on its own): part of every connection id.
+    var nodeIndex: Int { cluster?.nodeIndex ?? 0 }
+
+    /// The index a loop stamps message ids with: its own, or on a cluster node the node's
+    /// index and the loop's (4 bits each), so that no two nodes stamp the same id.
+    func messageIDLoop(_ loop: Int) -> Int {
+        guard let cluster else { return loop }
+        return cluster.nodeIndex << 4 | (loop & 15)
+    }
 
     /// Connections counted now (each holds a descriptor).
     var openConnections: Int { admission.count }

@@ -161,6 +161,8 @@ extension Renderer {
             return [style.error(Self.nickRefusal(nick: subject, reason: text))]
         case .nicknameInUse:
             return [style.error("Nickname already in use: \(subject)")]
+        case .unavailable:
+            return [style.error("\(subject): the server cannot do that now (its cluster store is unreachable); try again shortly")]
         case .userNotInChannel:
             return [style.error("\(subject) is not in \(second)")]
         case .notOnChannel:

@@ -49,6 +49,8 @@ public enum Numeric: Int, Sendable, CaseIterable {
     case noNicknameGiven = 431
     case erroneousNickname = 432
     case nicknameInUse = 433
+    /// LineChat in a cluster: the shared store is unreachable, so nothing can be claimed now.
+    case unavailable = 440
     case userNotInChannel = 441
     case notOnChannel = 442
     case userOnChannel = 443

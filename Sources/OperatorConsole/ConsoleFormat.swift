@@ -1,3 +1,4 @@
+import Cluster
 import ChatCore
 import ChatServer
 import TerminalUI
@@ -105,11 +106,24 @@ public enum ConsoleFormat {
             let index = rows.firstIndex { $0[0] == "Output budget drops" }.map { $0 + 1 } ?? rows.count
             rows.insert(["Disconnects", counted.isEmpty ? "none" : counted.joined(separator: ", ")], at: index)
         }
+        if let cluster = snapshot.cluster {
+            rows.append(["Cluster", Self.cluster(cluster)])
+            let nodes = cluster.nodes.keys.sorted().map { "node \($0): \(cluster.nodes[$0]!) users" }
+            rows.append(["Cluster users", nodes.isEmpty ? "none" : nodes.joined(separator: ", ")])
+        }
         if snapshot.servesTLS {
             rows.insert(
                 ["TLS handshakes", "\(snapshot.tlsHandshakes) done, \(snapshot.tlsHandshakeFailures) failed"], at: 2)
         }
         return TextTable(columns: [.init(), .init()]).lines(rows)
+    }
+
+    /// A cluster node's link to Redis and what it has done with it.
+    public static func cluster(_ status: ClusterStatus) -> String {
+        "node \(TerminalText.sanitized(status.nodeName)) (index \(status.nodeIndex)), Redis "
+            + (status.connected ? "connected" : "UNREACHABLE") + "; \(status.commands) commands in "
+            + "\(status.roundTrips) round trips, \(status.entriesAppended) entries appended, \(status.entriesRead) read, "
+            + "\(status.linesDropped) lines dropped, \(status.reconnects) reconnects"
     }
 
     /// "off", or the store's figures, DEGRADED first when writing fails.

@@ -88,6 +88,7 @@ extension ConsoleSession {
         case .unsafeText(let reason): "Not sent. \(reason)."
         case .noSuchRoom(let room): "No such room: \(room). Type 'rooms' to see the rooms."
         case .notInRoom(let nick, let room): "\(nick) is not in \(room). Type 'rooms' to see who is where."
+        case .onAnotherNode(let nick): "\(nick) is connected to another node of the cluster: kick them from that node's console."
         }
     }
 }

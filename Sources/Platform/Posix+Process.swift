@@ -53,3 +53,12 @@ extension Posix {
         kill(pid, signal) == 0
     }
 }
+
+extension Posix {
+    /// The machine's host name (gethostname); "localhost" if it cannot be read.
+    public static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard Glibc.gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,7 +1,10 @@
+import RedisClient
+import Cluster
 import ChatCore
 import ChatServer
 import Foundation
 import LineProtocol
+import Platform
 
 /// The command line of `linechat-server`, parsed by hand in the shape of swift-argument-parser:
 /// `--name value` or `--name=value`, typed errors, usage on `--help`.
@@ -20,6 +23,15 @@ struct ServerOptions {
     var history = HistoryOptions()
     /// TLS as the flags asked for it (checked together once all are read).
     var tls = TLSOptions()
+    /// The cluster as the flags asked for it (checked together once all are read).
+    var cluster = ClusterOptions()
+
+    struct ClusterOptions {
+        var url: String?
+        var nodeName: String?
+        var leaseSeconds: Int?
+        var passwordFile: String?
+    }
 
     struct TLSOptions {
         var certificateFile: String?
@@ -103,6 +115,12 @@ struct ServerOptions {
                                       higher leaves more CPU to chat under load, and drops
                                       history records sooner)
           --join-replay <n>           Latest messages a joiner is shown (default: 25; 0: none)
+          --cluster <url>             Run as a node of the cluster that shares this Redis
+                                      (redis://[:password@]host[:port][/db]); see README, Cluster
+          --node-name <name>          This node's name in the cluster (default: the host name)
+          --cluster-lease <s>         Seconds a dead node's users stay before the others drop
+                                      them (default: 10)
+          --cluster-password-file <f> Read the Redis password from a file
           --log-level <level>         debug, info, warning, error or off (default: info)
           --log-format <format>       text or json: one JSON object a line, for log collectors
                                       (default: text)
@@ -216,6 +234,10 @@ struct ServerOptions {
             case "--history-max-per-room": options.history.maxPerRoom = try integer(1...100_000_000)
             case "--history-nice": options.history.writerNiceness = Int32(try integer(0...19))
             case "--join-replay": options.configuration.joinReplay = try integer(0...ChatConfig.historyMaxLines)
+            case "--cluster": options.cluster.url = try nonEmpty()
+            case "--node-name": options.cluster.nodeName = try nonEmpty()
+            case "--cluster-lease": options.cluster.leaseSeconds = try integer(1...3600)
+            case "--cluster-password-file": options.cluster.passwordFile = try nonEmpty()
             case "--log-level":
                 let text = try value()
                 guard let level = Logger.Level(name: text) else {
@@ -240,6 +262,7 @@ struct ServerOptions {
         }
         guard finishing else { return options }
         options.configuration.tls = try tlsSettings(options.tls, serverName: options.configuration.serverName)
+        options.configuration.cluster = try clusterSettings(options.cluster, eventLoops: options.configuration.eventLoops)
         if !options.configuration.servesPlain && options.configuration.tls == nil {
             throw UsageError(
                 description: "--no-plain (--port none) serves TLS only: " + needsTLS)
@@ -304,6 +327,33 @@ struct ServerOptions {
 
     /// The default MOTD teaches `BROADCAST` as talking in #lobby: name the configured room
     /// instead, or leave the line out when there is no default room (BROADCAST then fails).
+    /// The cluster settings, or nil without --cluster.
+    static func clusterSettings(_ cluster: ClusterOptions, eventLoops: Int) throws(UsageError) -> ClusterSettings? {
+        guard let text = cluster.url else {
+            if cluster.nodeName != nil || cluster.leaseSeconds != nil || cluster.passwordFile != nil {
+                throw UsageError(description: "--node-name, --cluster-lease and --cluster-password-file need --cluster <url>")
+            }
+            return nil
+        }
+        var url: RedisURL
+        do {
+            url = try RedisURL(parsing: text)
+            if let file = cluster.passwordFile { url.password = try RedisURL.readPassword(fromFile: file) }
+        } catch {
+            throw UsageError(description: "--cluster: \(error)")
+        }
+        guard eventLoops <= 15 else {
+            throw UsageError(description: "a cluster node runs at most 15 event loops (--event-loops)")
+        }
+        // The host name's first label, in the characters a node name may have.
+        let name =
+            cluster.nodeName
+            ?? String(
+                Posix.hostName().prefix { $0 != "." }.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+                    .prefix(32))
+        return ClusterSettings(url: url, nodeName: name, leaseMilliseconds: (cluster.leaseSeconds ?? 10) * 1000)
+    }
+
     static func defaultMOTD(for room: RoomName?) -> [String]? {
         guard room?.name != ChatConfig.lobby.name else { return nil }
         return ChatConfig.defaultMOTD.compactMap { line in

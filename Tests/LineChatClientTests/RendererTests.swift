@@ -290,6 +290,11 @@ private func render(_ line: String, me: String? = "bob") -> [String] {
         ),
         (.nicknameInUse, ":linechat 433 * alice :Nickname is already in use", ["Nickname already in use: alice"]),
         (
+            .unavailable,
+            ":linechat 440 alice #rust :Cannot do that now: this server has lost its cluster's shared store; try again shortly",
+            ["#rust: the server cannot do that now (its cluster store is unreachable); try again shortly"]
+        ),
+        (
             .notRegistered, ":linechat 451 * :You have not registered: pick a nickname with NICK <name>",
             ["You have not joined yet: pick a nickname first"]
         ),

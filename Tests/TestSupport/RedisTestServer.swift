@@ -2,7 +2,7 @@ import Foundation
 import Platform
 
 /// A `redis-server` child process on 127.0.0.1 and a free port, keeping nothing on disk
-/// (`--save ""`, no append-only file), for tests of the Redis client over real TCP. Tests that
+/// (`--save ""`, no append-only file) unless `persistent`, for tests over real TCP. Tests that
 /// need one are enabled only when `isAvailable` (`.ci/run` installs redis-server).
 public final class RedisTestServer {
     /// The redis-server executable found on the PATH (or in the usual places), if any.
@@ -23,6 +23,8 @@ public final class RedisTestServer {
     public let port: Int
     /// The `--requirepass` it was started with.
     public let password: String?
+    /// Whether the data survives a restart (append-only file).
+    public let persistent: Bool
     /// Its working directory (its log is redis.log there), removed with it.
     public let directory: String
 
@@ -35,7 +37,10 @@ public final class RedisTestServer {
 
     /// Starts a server on a free port (learned by binding port 0; another port is tried if that
     /// one is taken by the time redis-server binds it) and waits until it answers PING.
-    public init(password: String? = nil) throws {
+    /// `persistent`: keep the data in an append-only file (fsync on every write) that a
+    /// `restart` reads back, as a production Redis would.
+    public init(password: String? = nil, persistent: Bool = false) throws {
+        self.persistent = persistent
         guard let executable = Self.executablePath else { throw Failure(description: "\(Self.unavailableReason)") }
         self.password = password
         let directory = try Posix.makeTemporaryDirectory(prefix: "linechat-redis-")
@@ -43,7 +48,7 @@ public final class RedisTestServer {
         var lastFailure: Error?
         for _ in 0..<5 {
             let port = try Self.freePort()
-            let process = try Self.launch(executable, port: port, password: password, directory: directory)
+            let process = try Self.launch(executable, port: port, password: password, persistent: persistent, directory: directory)
             do {
                 try Self.waitUntilReady(process, port: port, directory: directory)
                 self.process = process
@@ -92,7 +97,7 @@ public final class RedisTestServer {
     public func restart() throws {
         guard let executable = Self.executablePath else { throw Failure(description: "\(Self.unavailableReason)") }
         kill()
-        let process = try Self.launch(executable, port: port, password: password, directory: directory)
+        let process = try Self.launch(executable, port: port, password: password, persistent: persistent, directory: directory)
         self.process = process
         try Self.waitUntilReady(process, port: port, directory: directory)
     }
@@ -132,14 +137,16 @@ public final class RedisTestServer {
         }
     }
 
-    private static func launch(_ executable: String, port: Int, password: String?, directory: String) throws -> Process
-    {
+    private static func launch(
+        _ executable: String, port: Int, password: String?, persistent: Bool, directory: String
+    ) throws -> Process {
         // A fresh log each time: waitUntilReady looks for this run's "Ready" line.
         try? FileManager.default.removeItem(atPath: directory + "/redis.log")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         var arguments = [
-            "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+            "--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", persistent ? "yes" : "no",
+            "--appendfsync", "always", "--daemonize", "no",
             "--dir", directory, "--logfile", directory + "/redis.log",
         ]
         if let password { arguments += ["--requirepass", password] }

@@ -1,0 +1,260 @@
+import ChatCore
+import LineProtocol
+import Platform
+import RedisClient
+import RedisProtocol
+
+/// The reader: every entry of both streams, in order.
+extension ClusterNode {
+    func runReader() {
+        var connection: RedisConnection?
+        var backoff = Backoff(initialDelay: 0.05, maximumDelay: 2, seed: UInt64(nodeIndex) &* 7919)
+        while !stopping.load(ordering: .relaxed) {
+            guard let link = connection else {
+                do {
+                    let fresh = try RedisConnection(url: settings.url, timeout: 2)
+                    if try !resumes(fresh) { return }
+                    connection = fresh
+                    backoff.reset()
+                    state.withLock { $0.readerUp = true }
+                } catch {
+                    pause(backoff.nextDelay())
+                }
+                continue
+            }
+            let cursor = state.withLock { $0.cursor }
+            let reply: RESPValue
+            do {
+                reply = try link.roundTrip(
+                    RESPCommand(
+                        "XREAD", "COUNT", "1000", "BLOCK", "500", "STREAMS", .string(keys.log), .string(keys.chat),
+                        .string(cursor.log), .string(cursor.chat)),
+                    timeout: 5)
+                counters.commands.add(1, ordering: .relaxed)
+                counters.roundTrips.add(1, ordering: .relaxed)
+            } catch {
+                lostRedis(reader: true)
+                connection = nil
+                continue
+            }
+            guard let streams = reply.array else { continue }  // nil: nothing new within the block
+            for stream in streams {
+                guard let parts = stream.array, parts.count == 2, let name = parts[0].string,
+                    let entries = parts[1].array
+                else { continue }
+                let isLog = name == keys.log
+                for entry in entries {
+                    guard let pair = entry.array, pair.count == 2, let id = pair[0].string else { continue }
+                    let fields = StreamEntryReader(pairs: pair[1].array ?? [])
+                    counters.read.add(1, ordering: .relaxed)
+                    if isLog {
+                        applyLogEntry(fields, live: true)
+                        state.withLock { $0.cursor.log = id }
+                    } else {
+                        handleChatEntry(fields)
+                        state.withLock { $0.cursor.chat = id }
+                    }
+                }
+            }
+        }
+        connection?.close()
+    }
+
+    /// After a reconnect: whether Redis still holds what this node has read (the same epoch).
+    /// If it lost its data (restarted without persistence), this node's users are evicted: the
+    /// directory the cluster agreed on is gone. Returns false when stopping.
+    private func resumes(_ connection: RedisConnection) throws(ClusterError) -> Bool {
+        let epoch = try Self.epoch(keys: keys, connection)
+        let known = state.withLock { $0.epoch }
+        if epoch == known { return true }
+        // A new store: start the copy of the directory afresh from its log.
+        let mine = registry.snapshot().filter { $0.id.node == nodeIndex }.map(\.id)
+        _ = registry.removeUsers(ofNode: nodeIndex)
+        for node in Set(registry.snapshot().map(\.id.node)) { _ = registry.removeUsers(ofNode: node) }
+        var cursor = StreamCursor()
+        cursor.chat = try Self.lastID(of: keys.chat, connection)
+        try catchUp(&cursor, connection)
+        state.withLock {
+            $0.epoch = epoch
+            $0.cursor = cursor
+        }
+        if !mine.isEmpty {
+            delegate.withLock { $0 }?.usersEvicted(
+                mine, reason: "The cluster's store restarted without its data: please reconnect")
+        }
+        return !stopping.load(ordering: .relaxed)
+    }
+
+    /// Reads the log from the cursor to its end (at start, before serving anyone).
+    func catchUp(_ cursor: inout StreamCursor, _ connection: RedisConnection) throws(ClusterError) {
+        while true {
+            let start = cursor.log == "0-0" ? "-" : "(" + cursor.log
+            let reply = try Self.command(
+                RESPCommand("XRANGE", .string(keys.log), .string(start), "+", "COUNT", "1000"), connection)
+            guard let entries = reply.array, !entries.isEmpty else { return }
+            for entry in entries {
+                guard let pair = entry.array, pair.count == 2, let id = pair[0].string else { continue }
+                applyLogEntry(StreamEntryReader(pairs: pair[1].array ?? []), live: false)
+                cursor.log = id
+            }
+        }
+    }
+
+    /// Applies one log entry to this node's copy of the directory, and answers the change's
+    /// caller if it was this node's.
+    func applyLogEntry(_ fields: StreamEntryReader, live: Bool) {
+        let now = Posix.monotonicNanoseconds()
+        let origin = fields.int("o").map(Int.init) ?? 0
+        let request = fields.int("q").map { UInt64(clamping: $0) } ?? 0
+        let decoded = ClusterOperation(reading: fields, now: now)
+        if origin == nodeIndex && request != 0 {
+            let (waiter, wasAbandoned) = state.withLock { state in
+                (state.pending.removeValue(forKey: request), state.abandoned.remove(request) != nil)
+            }
+            if let waiter {
+                // The caller's own operation: it holds this connection's activity record.
+                let outcome = waiter.operation.apply(to: registry)
+                waiter.complete(outcome)
+                announce(outcome, of: waiter.operation, live: live)
+                return
+            }
+            if wasAbandoned, let decoded {
+                undo(decoded.apply(to: registry), of: decoded)
+                return
+            }
+        }
+        guard let decoded else { return }
+        announce(decoded.apply(to: registry), of: decoded, live: live)
+    }
+
+    /// What applying an operation means for this node's users beyond the directory.
+    private func announce(_ outcome: ClusterOutcome, of operation: ClusterOperation, live: Bool) {
+        guard live, case .nodeLost(let lost) = outcome, !lost.isEmpty, case .nodeLost(let node, let reason) = operation
+        else { return }
+        guard let delegate = delegate.withLock({ $0 }) else { return }
+        if node == nodeIndex {
+            delegate.usersEvicted(
+                lost.map(\.user.id), reason: "This server was cut off from its cluster for too long: please reconnect")
+        } else {
+            delegate.usersLost(lost, reason: reason)
+        }
+    }
+
+    /// A change whose caller gave up waiting was applied after all: take it back.
+    private func undo(_ outcome: ClusterOutcome, of operation: ClusterOperation) {
+        switch (outcome, operation) {
+        case (.register(.success), .register(let registration)):
+            _ = submitWithoutWaiting(.remove(registration.nickname, id: registration.id))
+        case (.join(.success), .join(let room, let nickname, _, _, _, _, _)):
+            _ = submitWithoutWaiting(.part(room.key, nickname: nickname))
+        default:
+            break
+        }
+    }
+
+    private func handleChatEntry(_ fields: StreamEntryReader) {
+        guard fields.int("o").map(Int.init) != nodeIndex, let entry = ChatEntry(reading: fields),
+            let delegate = delegate.withLock({ $0 })
+        else { return }
+        switch entry {
+        case .outbound(let outbound): delegate.carryOut(outbound)
+        case .record(let record): delegate.record(record)
+        }
+    }
+
+    /// Appends a change without waiting for it (the reader's own corrections).
+    func submitWithoutWaiting(_ operation: ClusterOperation) -> Bool {
+        var entry = StreamEntryWriter()
+        entry.add("o", nodeIndex)
+        entry.add("q", 0)
+        operation.write(to: &entry)
+        let queued = state.withLock { state -> Bool in
+            guard state.writerUp else { return false }
+            state.queue.append(RESPCommand(["XADD", .string(keys.log), "*"] + entry.arguments))
+            return true
+        }
+        if queued { writerWake.signal() }
+        return queued
+    }
+
+    /// Marks the link down; changes waiting for their entry are refused. The reader's loss is
+    /// the writer's too (its connection, idle, would only fail on the next change): the writer
+    /// reconnects before sending anything more.
+    func lostRedis(reader: Bool) {
+        counters.reconnects.add(1, ordering: .relaxed)
+        let waiting = state.withLock { state -> [Waiter] in
+            state.writerUp = false
+            if reader {
+                state.readerUp = false
+                state.generation += 1
+            }
+            let waiting = Array(state.pending)
+            state.pending = [:]
+            for (id, _) in waiting { state.abandoned.insert(id) }
+            return waiting.map(\.value)
+        }
+        for waiter in waiting { waiter.complete(nil) }
+        if reader { writerWake.signal() }
+    }
+
+    /// Sleeps up to `seconds`, in short steps so that a stop is not held up.
+    func pause(_ seconds: Double) {
+        var left = seconds
+        while left > 0 && !stopping.load(ordering: .relaxed) {
+            let step = min(left, 0.05)
+            Posix.sleep(milliseconds: max(1, Int(step * 1000)))
+            left -= step
+        }
+    }
+
+    // MARK: Set-up commands
+
+    static func command(_ command: RESPCommand, _ connection: RedisConnection) throws(ClusterError) -> RESPValue {
+        let reply: RESPValue
+        do {
+            reply = try connection.roundTrip(command, timeout: 5)
+        } catch {
+            throw .redis(error)
+        }
+        if let message = reply.errorMessage {
+            throw .refused(command: command.arguments.first.map { String(decoding: $0.bytes, as: UTF8.self) } ?? "", message: message)
+        }
+        return reply
+    }
+
+    /// The node index that goes with `name`: the one it had before, or the next free one.
+    static func claimIndex(_ name: String, keys: ClusterKeys, _ connection: RedisConnection) throws(ClusterError) -> Int {
+        for _ in 0..<3 {
+            if let index = try command(RESPCommand("HGET", .string(keys.nodes), .string(name)), connection).string
+                .flatMap({ Int($0) })
+            {
+                return index
+            }
+            guard let next = try command(RESPCommand("INCR", .string(keys.nodeSequence)), connection).integer else {
+                continue
+            }
+            guard next <= ClusterSettings.maximumNodes else { throw .tooManyNodes(ClusterSettings.maximumNodes) }
+            if try command(RESPCommand("HSETNX", .string(keys.nodes), .string(name), .integer(next)), connection)
+                .integer == 1
+            {
+                return next
+            }
+        }
+        throw .refused(command: "HSETNX", message: "could not claim a node index for \(name)")
+    }
+
+    /// The store's epoch: a random value set once per Redis data set. A different one after a
+    /// reconnect means Redis lost its data.
+    static func epoch(keys: ClusterKeys, _ connection: RedisConnection) throws(ClusterError) -> String {
+        var random = SystemRandomNumberGenerator()
+        let candidate = String(random.next(), radix: 36)
+        _ = try command(RESPCommand("SET", .string(keys.epoch), .string(candidate), "NX"), connection)
+        return try command(RESPCommand("GET", .string(keys.epoch)), connection).string ?? candidate
+    }
+
+    /// The id of a stream's last entry ("0-0" for none).
+    static func lastID(of stream: String, _ connection: RedisConnection) throws(ClusterError) -> String {
+        let reply = try command(RESPCommand("XREVRANGE", .string(stream), "+", "-", "COUNT", "1"), connection)
+        return reply.array?.first?.array?.first?.string ?? "0-0"
+    }
+}

@@ -1,0 +1,120 @@
+import ChatCore
+import Dispatch
+import LineProtocol
+import Platform
+import RedisClient
+import RedisProtocol
+
+/// The writer: appends queued entries in pipelined batches, renews the lease, and declares
+/// lost the nodes whose lease is gone.
+extension ClusterNode {
+    func runWriter() {
+        var connection: RedisConnection?
+        var backoff = Backoff(initialDelay: 0.05, maximumDelay: 2, seed: UInt64(nodeIndex) &* 104_729)
+        let renewEvery = Int64(settings.leaseMilliseconds) * 1_000_000 / 3
+        let checkEvery: Int64 = 1_000_000_000
+        var nextRenewal: Int64 = 0
+        var nextCheck = Posix.monotonicNanoseconds() + checkEvery
+        // The link generation the connection was made in: when the reader loses Redis, the
+        // writer's idle connection is as dead, and is replaced before anything is sent on it.
+        var generation = state.withLock { $0.generation }
+        while true {
+            if stopping.load(ordering: .relaxed) {
+                if let connection { leave(connection) }
+                return
+            }
+            guard let link = connection else {
+                do {
+                    let fresh = try RedisConnection(url: settings.url, timeout: 2)
+                    _ = try fresh.roundTrip(leaseCommand, timeout: 2)
+                    connection = fresh
+                    backoff.reset()
+                    let removals = state.withLock { state -> [(Nickname, ConnectionID)] in
+                        generation = state.generation
+                        state.writerUp = true
+                        defer { state.deferredRemovals = [] }
+                        return state.deferredRemovals
+                    }
+                    for (nickname, id) in removals { _ = submitWithoutWaiting(.remove(nickname, id: id)) }
+                    nextRenewal = Posix.monotonicNanoseconds() + renewEvery
+                    // Others may have missed renewals while Redis was away: give them a lease.
+                    nextCheck = Posix.monotonicNanoseconds() + Int64(settings.leaseMilliseconds) * 1_000_000
+                } catch {
+                    pause(backoff.nextDelay())
+                }
+                continue
+            }
+            let now = Posix.monotonicNanoseconds()
+            let wait = max(0, min(nextRenewal, nextCheck) - now)
+            _ = writerWake.wait(timeout: DispatchTime.now() + .nanoseconds(Int(min(wait, 1_000_000_000))))
+            if state.withLock({ $0.generation }) != generation {
+                link.close()
+                connection = nil
+                continue
+            }
+            var batch = state.withLock { state -> [RESPCommand] in
+                defer { state.queue.removeAll(keepingCapacity: true) }
+                return state.queue
+            }
+            let appended = batch.count
+            let clock = Posix.monotonicNanoseconds()
+            if clock >= nextRenewal {
+                batch.append(leaseCommand)
+                nextRenewal = clock + renewEvery
+            }
+            var lostNodes: [Int] = []
+            if clock >= nextCheck {
+                nextCheck = clock + checkEvery
+                let others = Set(registry.snapshot().map(\.id.node)).subtracting([nodeIndex]).sorted()
+                lostNodes = others
+                for node in others { batch.append(RESPCommand("EXISTS", .string(keys.lease(node)))) }
+            }
+            guard !batch.isEmpty else { continue }
+            do {
+                let replies = try link.roundTrip(batch, timeout: 5)
+                counters.commands.add(batch.count, ordering: .relaxed)
+                counters.roundTrips.add(1, ordering: .relaxed)
+                counters.appended.add(appended, ordering: .relaxed)
+                if !lostNodes.isEmpty {
+                    let answers = replies.suffix(lostNodes.count)
+                    lostNodes = zip(lostNodes, answers).filter { $0.1.integer == 0 }.map(\.0)
+                    if !lostNodes.isEmpty { declareLost(lostNodes, link) }
+                }
+            } catch {
+                lostRedis(reader: false)
+                connection = nil
+            }
+        }
+    }
+
+    /// Appends `nodeLost` for nodes whose lease is gone (every surviving node may do so: the
+    /// second entry finds no users left and changes nothing).
+    private func declareLost(_ nodes: [Int], _ connection: RedisConnection) {
+        let names = (try? Self.command(RESPCommand("HGETALL", .string(keys.nodes)), connection).array) ?? []
+        var nameOf: [Int: String] = [:]
+        var index = 0
+        while index + 1 < names.count {
+            if let name = names[index].string, let node = names[index + 1].string.flatMap({ Int($0) }) {
+                nameOf[node] = name
+            }
+            index += 2
+        }
+        for node in nodes {
+            _ = submitWithoutWaiting(.nodeLost(node: node, reason: "Node \(nameOf[node] ?? String(node)) lost"))
+        }
+    }
+
+    /// On the way out: what is queued, then this node's users gone and its lease given up, so
+    /// the other nodes need not wait for it to run out.
+    private func leave(_ connection: RedisConnection) {
+        var batch = state.withLock { $0.queue }
+        var entry = StreamEntryWriter()
+        entry.add("o", nodeIndex)
+        entry.add("q", 0)
+        ClusterOperation.nodeLost(node: nodeIndex, reason: "Node \(settings.nodeName) shut down").write(to: &entry)
+        batch.append(RESPCommand(["XADD", .string(keys.log), "*"] + entry.arguments))
+        batch.append(RESPCommand("DEL", .string(keys.lease(nodeIndex))))
+        _ = try? connection.roundTrip(batch, timeout: 2)
+        connection.close()
+    }
+}
