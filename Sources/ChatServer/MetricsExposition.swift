@@ -105,6 +105,35 @@ extension ServerState {
                 status.degraded == nil ? 0 : 1)
         }
 
+        // Cluster.
+        if let status = cluster?.status {
+            text.metric(
+                "linechat_cluster_connected", .gauge, help: "1 while this node reaches the cluster's Redis, else 0.",
+                status.connected ? 1 : 0)
+            text.metric(
+                "linechat_cluster_redis_commands_total", .counter, help: "Redis commands this node sent.",
+                status.commands)
+            text.metric(
+                "linechat_cluster_redis_round_trips_total", .counter,
+                help: "Pipelined round trips to Redis that carried them.", status.roundTrips)
+            text.metric(
+                "linechat_cluster_entries_appended_total", .counter,
+                help: "Stream entries this node appended (directory changes, lines, history records).",
+                status.entriesAppended)
+            text.metric(
+                "linechat_cluster_entries_read_total", .counter, help: "Stream entries this node read.",
+                status.entriesRead)
+            text.metric(
+                "linechat_cluster_lines_dropped_total", .counter,
+                help: "Lines for other nodes dropped while Redis was unreachable.", status.linesDropped)
+            text.metric(
+                "linechat_cluster_reconnects_total", .counter, help: "Times a link to Redis was lost.",
+                status.reconnects)
+            text.metric(
+                "linechat_cluster_users", .gauge, help: "Registered users by cluster node index.", label: "node",
+                status.nodes.keys.sorted().map { (String($0), status.nodes[$0] ?? 0) })
+        }
+
         // Event loops.
         text.metric("linechat_event_loops", .gauge, help: "Event-loop threads.", loops.count)
         let bucketCount = LoopCounters.wakeupBounds.count + 1

@@ -56,6 +56,35 @@ struct ClusterTests {
         try alice.expect(":linechat 315 alice #rust :End of /WHO list", skippingOthers: true)
         try alice.send("LIST #*")
         try alice.expect(skippingOthers: true, "322 #rust") { $0.hasPrefix(":linechat 322 alice #rust 2 ") }
+        // The operator sees the nodes and their users.
+        let metrics = try #require(cluster.nodes[0].server.metricsText())
+        #expect(metrics.contains("linechat_cluster_connected 1"))
+        #expect(metrics.contains("linechat_cluster_users{node=\"1\"} 1"))
+        #expect(metrics.contains("linechat_cluster_users{node=\"3\"} 1"))
+        let stats = try #require(cluster.nodes[1].server.statisticsSnapshot()?.cluster)
+        #expect(stats.nodeName == "b" && stats.connected && stats.nodes == [1: 1, 2: 1, 3: 1])
+    }
+
+    @Test("a user who joins through another node gets the room's history from there, with the same msgids")
+    func historyOnEveryNode() throws {
+        let cluster = try ClusterHarness(nodes: 3)
+        defer { cluster.stop() }
+        let alice = try cluster.user("alice", on: 0)
+        for index in 1...3 { try alice.send("PRIVMSG #lobby :earlier \(index)") }
+        try cluster.sync(alice)
+        // Node c has the records once it has read them: a joiner there is shown them.
+        let records = { (node: TestServer) in node.history?.recent(room: "#lobby", limit: 25).map(\.text) ?? [] }
+        #expect(waitUntil(timeout: 5) { records(cluster.nodes[2]).suffix(3) == ["earlier 1", "earlier 2", "earlier 3"] })
+        let dave = try cluster.nodes[2].connect()
+        try dave.expect(where: { $0.hasPrefix(":linechat NOTICE * :") })
+        try dave.send("NICK dave")
+        for index in 1...3 {
+            try dave.expect(skippingOthers: true, "earlier \(index)") {
+                $0.hasPrefix(":alice PRIVMSG #lobby :[") && $0.hasSuffix("] earlier \(index)")
+            }
+        }
+        let ids = { (node: TestServer) in node.history?.recent(room: "#lobby", limit: 25).map(\.id) ?? [] }
+        #expect(ids(cluster.nodes[0]).suffix(3) == ids(cluster.nodes[2]).suffix(3))
     }
 
     @Test("the same nickname claimed through three nodes at once: exactly one wins, 1,000 rounds")
