@@ -45,13 +45,12 @@ extension ClusterNode {
                 let isLog = name == keys.log
                 for entry in entries {
                     guard let pair = entry.array, pair.count == 2, let id = pair[0].string else { continue }
-                    let fields = StreamEntryReader(pairs: pair[1].array ?? [])
                     counters.read.add(1, ordering: .relaxed)
                     if isLog {
-                        applyLogEntry(fields, live: true)
+                        applyLogEntry(StreamEntryReader(pairs: pair[1].array ?? []), live: true)
                         state.withLock { $0.cursor.log = id }
                     } else {
-                        handleChatEntry(fields)
+                        handleChatBatch(pair[1].array ?? [])
                         state.withLock { $0.cursor.chat = id }
                     }
                 }
@@ -152,13 +151,18 @@ extension ClusterNode {
         }
     }
 
-    private func handleChatEntry(_ fields: StreamEntryReader) {
-        guard fields.int("o").map(Int.init) != nodeIndex, let entry = ChatEntry(reading: fields),
+    /// A batch of another node's lines and records (this node's own are skipped unread).
+    private func handleChatBatch(_ pairs: [RESPValue]) {
+        guard pairs.count == 4, pairs[0].string == "o", let origin = pairs[1].string.flatMap({ Int($0) }),
+            origin != nodeIndex, pairs[2].string == "b", let batch = pairs[3].bytes,
             let delegate = delegate.withLock({ $0 })
         else { return }
-        switch entry {
-        case .outbound(let outbound): delegate.carryOut(outbound)
-        case .record(let record): delegate.record(record)
+        ChatBatch.forEach(batch) { packed in
+            guard let fields = StreamEntryReader(packed: packed), let entry = ChatEntry(reading: fields) else { return }
+            switch entry {
+            case .outbound(let outbound): delegate.carryOut(outbound)
+            case .record(let record): delegate.record(record)
+            }
         }
     }
 

@@ -52,11 +52,22 @@ extension ClusterNode {
                 connection = nil
                 continue
             }
-            var batch = state.withLock { state -> [RESPCommand] in
-                defer { state.queue.removeAll(keepingCapacity: true) }
-                return state.queue
+            var (batch, chat, chatEntries) = state.withLock { state -> ([RESPCommand], [UInt8], Int) in
+                defer {
+                    state.queue.removeAll(keepingCapacity: true)
+                    state.chatBatch = []
+                    state.chatBatchEntries = 0
+                }
+                return (state.queue, state.chatBatch, state.chatBatchEntries)
             }
-            let appended = batch.count
+            let appended = batch.count + chatEntries
+            if !chat.isEmpty {
+                batch.append(
+                    RESPCommand(
+                        "XADD", .string(keys.chat), "MAXLEN", "~", .integer(settings.chatStreamLength), "*", "o",
+                        .integer(nodeIndex), "b", .bytes(chat)))
+                chat = []
+            }
             let clock = Posix.monotonicNanoseconds()
             if clock >= nextRenewal {
                 batch.append(leaseCommand)

@@ -17,8 +17,10 @@ import Synchronization
 ///   answers with what applying it returned. So a nickname or a +l room's last seat is won by
 ///   exactly one node, and every copy ends up the same.
 /// - Lines for other nodes' users (room messages, private messages, notices) and history
-///   records go through the chat stream `<prefix>:chat`, one XADD per line whatever the number
-///   of recipients; every node reads it and fans the line out to its own users.
+///   records go through the chat stream `<prefix>:chat`, whatever the number of recipients:
+///   at most one XADD per line, fewer when busy (the writer appends what piled up while it
+///   worked as one entry, `ChatBatch`); every node reads it and fans the lines out to its own
+///   users.
 /// - Each node holds a lease (`<prefix>:lease:<index>`, renewed every third of its length);
 ///   a node whose lease is gone is declared lost by the others (`nodeLost`), which frees its
 ///   users' nicknames and tells their rooms.
@@ -113,7 +115,7 @@ public final class ClusterNode: Sendable {
 
     /// Figures for `stats` and /metrics.
     public var status: ClusterStatus {
-        let link = state.withLock { ($0.writerUp && $0.readerUp, $0.queue.count, $0.pending.count) }
+        let link = state.withLock { ($0.writerUp && $0.readerUp, $0.queue.count + $0.chatBatchEntries, $0.pending.count) }
         return ClusterStatus(
             nodeName: settings.nodeName, nodeIndex: nodeIndex, connected: link.0, queued: link.1, waiting: link.2,
             commands: counters.commands.load(ordering: .relaxed),
@@ -140,16 +142,16 @@ public final class ClusterNode: Sendable {
 
     private func append(_ chat: ChatEntry) {
         var entry = StreamEntryWriter()
-        entry.add("o", nodeIndex)
         chat.write(to: &entry)
-        let command = RESPCommand(
-            ["XADD", .string(keys.chat), "MAXLEN", "~", .integer(settings.chatStreamLength), "*"] + entry.arguments)
-        let queued = state.withLock { state -> Bool in
-            guard state.writerUp else { return false }
-            state.queue.append(command)
-            return true
+        let (queued, first) = state.withLock { state -> (Bool, Bool) in
+            guard state.writerUp else { return (false, false) }
+            ChatBatch.append(entry.bytes, to: &state.chatBatch)
+            state.chatBatchEntries += 1
+            return (true, state.chatBatchEntries == 1)
         }
-        if queued { writerWake.signal() } else { counters.dropped.add(1, ordering: .relaxed) }
+        // The writer is woken once per batch: while it works, lines pile up for the next one.
+        if first { writerWake.signal() }
+        if !queued { counters.dropped.add(1, ordering: .relaxed) }
     }
 
     /// Appends a directory change to the log and waits until this node has applied it.
@@ -220,6 +222,9 @@ struct LinkState: Sendable {
     /// Counts the reader's losses of Redis (see `ClusterNode.lostRedis`).
     var generation = 0
     var queue: [RESPCommand] = []
+    /// Lines and history records for the other nodes, packed (`ChatBatch`), and how many.
+    var chatBatch: [UInt8] = []
+    var chatBatchEntries = 0
     var nextRequest: UInt64 = 0
     var pending: [UInt64: Waiter] = [:]
     /// Changes whose caller stopped waiting: if they were applied, they are undone.
