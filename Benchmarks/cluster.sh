@@ -2,7 +2,8 @@
 # LineChat as one node and as a cluster of three nodes sharing one Redis, in one run: the
 # servers (and Redis) pinned to CPU 0, linechat-bench on CPU 1, fresh servers for each run,
 # RUNS runs of each; prints deliveries per second, p99 latency and, for the cluster, the Redis
-# commands per message (from INFO commandstats before and after the run).
+# commands per message: INFO commandstats before and after each run, less what a run of one
+# message per sender costs (connecting, registering, joining), over the messages sent.
 #   RUNS=3 Benchmarks/cluster.sh
 # Needs redis-server (apt-get install redis-server). On a 2-core machine this shows what the
 # cluster costs, not how it scales: every node and Redis share one core.
@@ -32,7 +33,7 @@ bench() {  # ports
     local rate=()
     [[ $RATE != 0 ]] && rate=(--rate "$RATE")
     taskset -c 1 "$BIN/linechat-bench" fanout --ports "$1" --clients "$CLIENTS" --senders 10 \
-        --messages "$MESSAGES" "${rate[@]}" --json --no-progress
+        --messages "${2:-$MESSAGES}" "${rate[@]}" --json --no-progress
 }
 
 field() { sed -nE "s/.*\"$1\":([0-9.e+-]+).*/\1/p"; }
@@ -48,8 +49,8 @@ single() {
     echo "$(echo "$out" | field deliveries_per_second) $(echo "$out" | field latency_p99_us) 0"
 }
 
-cluster() {  # nodes
-    local nodes=$1 redis=$((BASE + 9))
+cluster() {  # nodes [messages]
+    local nodes=$1 messages=${2:-$MESSAGES} redis=$((BASE + 9))
     rm -rf "$WORK"/data-*
     taskset -c 0 redis-server --port "$redis" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
         --logfile "$WORK/redis.log" &
@@ -63,26 +64,39 @@ cluster() {  # nodes
     done
     for port in "${ports[@]}"; do wait_port "$port"; done
     local before; before=$(calls "$redis")
-    local out; out=$(bench "$(IFS=,; echo "${ports[*]}")")
+    local out; out=$(bench "$(IFS=,; echo "${ports[*]}")" "$messages")
     local after; after=$(calls "$redis")
+    redis-cli -p "$redis" INFO commandstats | grep -E 'cmdstat_(xadd|xread|set|exists|hgetall)' >"$WORK/commandstats-$nodes"
     for pid in "${pids[@]}"; do kill -TERM "$pid"; done
-    for pid in "${pids[@]}"; do wait "$pid" || true; done
+    for pid in "${pids[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done; done
     kill -TERM "$redis_pid"; wait "$redis_pid" || true
     local sent; sent=$(echo "$out" | field sent)
     echo "$(echo "$out" | field deliveries_per_second) $(echo "$out" | field latency_p99_us) $(( (after - before) )) $sent"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-declare -A rate p99 per
+declare -A rate p99 per base_calls base_sent
+# What a run costs Redis besides its messages: a run of one message per sender.
+for nodes in 1 3; do
+    read -r _ _ x s <<<"$(cluster "$nodes" 1)"
+    base_calls[$nodes]=$x
+    base_sent[$nodes]=$s
+done
 for setup in single cluster1 cluster3; do
     r=(); l=(); c=()
     for _ in $(seq 1 "$RUNS"); do
         case $setup in
-        single) read -r d p x <<<"$(single)"; s=1 ;;
-        cluster1) read -r d p x s <<<"$(cluster 1)" ;;
-        cluster3) read -r d p x s <<<"$(cluster 3)" ;;
+        single) read -r d p x <<<"$(single)"; n=0 ;;
+        cluster1) read -r d p x s <<<"$(cluster 1)"; n=1 ;;
+        cluster3) read -r d p x s <<<"$(cluster 3)"; n=3 ;;
         esac
-        r+=("$d"); l+=("$p"); c+=("$(awk -v x="$x" -v s="$s" 'BEGIN { printf "%.2f", x / s }')")
+        if [[ $n == 0 ]]; then
+            c+=(0)
+        else
+            c+=("$(awk -v x="$x" -v s="$s" -v bx="${base_calls[$n]}" -v bs="${base_sent[$n]}" \
+                'BEGIN { printf "%.2f", (x - bx) / (s - bs) }')")
+        fi
+        r+=("$d"); l+=("$p")
     done
     rate[$setup]=$(printf '%s\n' "${r[@]}" | median)
     p99[$setup]=$(printf '%s\n' "${l[@]}" | median)
@@ -98,5 +112,7 @@ for setup in single cluster1 cluster3; do
         printf "| %s | %.2f M | %.1f ms | %s |\n", label, d / 1e6, p / 1000, (n == "single") ? "-" : c }'
 done
 echo
-echo "Medians of $RUNS runs. Commands per message: every Redis command of the run (XADD, XREAD, the"
-echo "lease and its checks) over the messages sent; deliveries are not counted by Redis."
+echo "Medians of $RUNS runs. Commands per message: every Redis command of a run (XADD, XREAD, the"
+echo "lease and its checks) less those of a run of one message per sender, over the extra messages."
+echo "Command counts of the last 3-node run:"
+cat "$WORK/commandstats-3"

@@ -9,6 +9,8 @@ extension ClusterNode {
     func runReader() {
         var connection: RedisConnection?
         var backoff = Backoff(initialDelay: 0.05, maximumDelay: 2, seed: UInt64(nodeIndex) &* 7919)
+        var lastChatID: String?
+        var cursorSavedAt: Int64 = 0
         while !stopping.load(ordering: .relaxed) {
             guard let link = connection else {
                 do {
@@ -52,9 +54,15 @@ extension ClusterNode {
                     } else {
                         handleChatBatch(pair[1].array ?? [])
                         state.withLock { $0.cursor.chat = id }
+                        lastChatID = id
                     }
                 }
             }
+            if let lastChatID { saveCursor(lastChatID, lastSaved: &cursorSavedAt) }
+        }
+        if let lastChatID {
+            cursorSavedAt = 0
+            saveCursor(lastChatID, lastSaved: &cursorSavedAt)
         }
         connection?.close()
     }
@@ -254,6 +262,43 @@ extension ClusterNode {
         let candidate = String(random.next(), radix: 36)
         _ = try command(RESPCommand("SET", .string(keys.epoch), .string(candidate), "NX"), connection)
         return try command(RESPCommand("GET", .string(keys.epoch)), connection).string ?? candidate
+    }
+
+    /// Reads the chat stream after `saved` (this node's cursor of its last run) and hands the
+    /// other nodes' history records to `history`; returns the id read up to and the count.
+    static func catchUpHistory(
+        from saved: String, keys: ClusterKeys, node: Int, into history: any ChatHistory, _ connection: RedisConnection
+    ) throws(ClusterError) -> (String, Int) {
+        var cursor = saved
+        var count = 0
+        while true {
+            let reply = try command(
+                RESPCommand("XRANGE", .string(keys.chat), .string("(" + cursor), "+", "COUNT", "100"), connection)
+            guard let entries = reply.array, !entries.isEmpty else { return (cursor, count) }
+            for entry in entries {
+                guard let pair = entry.array, pair.count == 2, let id = pair[0].string else { continue }
+                cursor = id
+                let fields = pair[1].array ?? []
+                guard fields.count == 4, fields[1].string.flatMap({ Int($0) }) != node, let batch = fields[3].bytes else {
+                    continue
+                }
+                ChatBatch.forEach(batch) { packed in
+                    guard let reader = StreamEntryReader(packed: packed), case .record(let record)? = ChatEntry(reading: reader)
+                    else { return }
+                    history.record(record)
+                    count += 1
+                }
+            }
+        }
+    }
+
+    /// Notes how far the chat stream is read (at most once a second).
+    func saveCursor(_ id: String, lastSaved: inout Int64) {
+        guard let file = settings.cursorFile else { return }
+        let now = Posix.monotonicNanoseconds()
+        guard now - lastSaved >= 1_000_000_000 else { return }
+        lastSaved = now
+        try? Posix.replaceFile(file, with: Array((id + "\n").utf8))
     }
 
     /// The id of a stream's last entry ("0-0" for none).

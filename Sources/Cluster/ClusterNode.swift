@@ -36,6 +36,8 @@ public final class ClusterNode: Sendable {
     public let directory: ClusterDirectory
     /// This node's copy of the directory: read it freely.
     public let registry: Registry
+    /// History records read from the chat stream at start (made while this node was down).
+    public let recordsCaughtUp: Int
 
     let keys: ClusterKeys
     let state: Locked<LinkState>
@@ -52,7 +54,10 @@ public final class ClusterNode: Sendable {
     /// Joins the cluster: takes a node index for the name, reads the whole log into this
     /// node's copy of the directory, drops what a previous run of this node left, and takes
     /// the lease. Fails when Redis cannot be reached.
-    public init(settings: ClusterSettings) throws(ClusterError) {
+    ///
+    /// With `history` and a `cursorFile` from an earlier run, the history records the other
+    /// nodes made while this one was down are read from the chat stream into it first.
+    public init(settings: ClusterSettings, history: (any ChatHistory)? = nil) throws(ClusterError) {
         guard (1...32).contains(settings.nodeName.utf8.count),
             settings.nodeName.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") })
         else { throw .badNodeName(settings.nodeName) }
@@ -70,6 +75,14 @@ public final class ClusterNode: Sendable {
         let epoch = try Self.epoch(keys: keys, connection)
         var cursor = StreamCursor()
         cursor.chat = try Self.lastID(of: keys.chat, connection)
+        var caughtUp = 0
+        if let history, let file = settings.cursorFile,
+            let saved = try? Posix.readFile(file, maxBytes: 64).split(separator: UInt8(ascii: "\n")).first
+        {
+            (cursor.chat, caughtUp) = try Self.catchUpHistory(
+                from: String(decoding: saved, as: UTF8.self), keys: keys, node: nodeIndex, into: history, connection)
+        }
+        recordsCaughtUp = caughtUp
         state = Locked(LinkState(epoch: epoch))
         directory = ClusterDirectory(registry: registry)
         directory.node = self

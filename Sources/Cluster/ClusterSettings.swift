@@ -15,6 +15,11 @@ public struct ClusterSettings: Sendable, Equatable {
     /// Room messages kept in the chat stream for nodes that were away a moment (XADD MAXLEN ~).
     public var chatStreamLength: Int
 
+    /// Where the node notes how far it has read the chat stream (in its data directory), so that
+    /// after a restart its history store gets what was said while it was down (what the stream
+    /// still holds). nil: start from the stream's end.
+    public var cursorFile: String?
+
     /// The most nodes a cluster can have (node indexes live in 4 bits of every message id).
     public static let maximumNodes = 15
 

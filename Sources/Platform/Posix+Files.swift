@@ -48,6 +48,19 @@ extension Posix {
         }
     }
 
+    /// Replaces a small file's contents all at once: written to `<path>.tmp`, then renamed over
+    /// `path`, so a reader (or a crash) sees the old contents or the new, never a part.
+    public static func replaceFile(_ path: String, with bytes: [UInt8]) throws(SystemError) {
+        let temporary = path + ".tmp"
+        let fd = try Int32(retrying("open") { Int(open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)) })
+        let written = bytes.withUnsafeBytes { buffer in
+            Result { () throws(SystemError) in try writeAll(fd, buffer) }
+        }
+        close(fd)
+        try written.get()
+        guard rename(temporary, path) == 0 else { throw SystemError("rename", errno: Glibc.errno) }
+    }
+
     /// Sleeps the calling thread for `milliseconds` (a benchmark's polling; never a loop thread).
     public static func sleep(milliseconds: Int) {
         var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)

@@ -77,6 +77,7 @@ if options.history.enabled {
         exit(1)
     }
     configuration.history = history
+    configuration.cluster?.cursorFile = directory + "/cluster-chat-cursor"
     logger.info("History kept in \(path) (\(options.history.retentionDays) days, \(options.history.maxPerRoom) per room)")
 } else {
     history = nil

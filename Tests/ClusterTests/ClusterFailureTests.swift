@@ -72,6 +72,34 @@ struct ClusterFailureTests {
         #expect(Set(names.split(separator: ":").last!.split(separator: " ")) == ["alice", "bob", "carol", "late"])
     }
 
+    @Test("a node stopped while others talk gets what it missed into its history when it starts again")
+    func historyCaughtUpAfterRestart() throws {
+        let cluster = try ClusterHarness(nodes: 1)
+        defer { cluster.stop() }
+        let directory = try Posix.makeTemporaryDirectory(prefix: "linechat-cluster-node-")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let arguments = [
+            "--cluster", "redis://127.0.0.1:\(cluster.redis.port)", "--node-name", "late", "--no-console",
+            "--data-dir", directory,
+        ]
+        let alice = try cluster.user("alice", on: 0)
+        var node = try ServerProcess(arguments)
+        try alice.send("PRIVMSG #lobby :while late was up")
+        // Its cursor is saved within a second of reading: wait for the file before stopping it.
+        #expect(waitUntil(timeout: 5) { FileManager.default.fileExists(atPath: directory + "/cluster-chat-cursor") })
+        #expect(node.terminate() == 0)
+        for index in 1...3 { try alice.send("PRIVMSG #lobby :while late was down \(index)") }
+        try cluster.sync(alice)
+        node = try ServerProcess(arguments)
+        let dave = try node.connect()
+        try dave.expect(where: { $0.hasPrefix(":linechat NOTICE * :") })
+        try dave.send("NICK dave")
+        try dave.expect(skippingOthers: true, "the first") { $0.hasSuffix("] while late was up") }
+        for index in 1...3 {
+            try dave.expect(skippingOthers: true, "missed \(index)") { $0.hasSuffix("] while late was down \(index)") }
+        }
+    }
+
     /// Lines up to and including `last`.
     private func collect(_ client: TestClient, until last: String) throws -> [String] {
         var lines: [String] = []
