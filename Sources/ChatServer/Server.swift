@@ -171,17 +171,19 @@ public final class Server: Sendable {
         var serving = configuration
         var cluster: ClusterNode?
         if let settings = configuration.cluster {
-            do {
-                let node = try ClusterNode(settings: settings, history: configuration.history)
+            switch Result(catching: { () throws(ClusterError) in
+                try ClusterNode(settings: settings, history: configuration.history)
+            }) {
+            case .failure(let error):
+                for fd in [listener, tlsListener, httpListener, metricsListener] where fd >= 0 { Posix.close(fd) }
+                throw StartError.cluster(error)
+            case .success(let node):
                 cluster = node
                 serving.history = configuration.history.map { ClusterHistory(local: $0, node: node) }
                 logger.info(
                     "cluster: node \(settings.nodeName) (index \(node.nodeIndex)) joined through \(settings.url), "
                         + "\(node.registry.count) users elsewhere"
                         + (node.recordsCaughtUp > 0 ? ", \(node.recordsCaughtUp) history records caught up" : ""))
-            } catch {
-                for fd in [listener, tlsListener, httpListener, metricsListener] where fd >= 0 { Posix.close(fd) }
-                throw .cluster(error)
             }
         }
         let state = ServerState(

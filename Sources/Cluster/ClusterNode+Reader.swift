@@ -255,6 +255,22 @@ extension ClusterNode {
         throw .refused(command: "HSETNX", message: "could not claim a node index for \(name)")
     }
 
+    /// Takes the node's lease before anything else. A lease still held is a previous run of
+    /// this node that was killed (it runs out within its length) or another node running
+    /// under the same name (it never does): wait up to twice the lease, then refuse.
+    static func claimLease(_ key: String, name: String, milliseconds: Int, _ connection: RedisConnection)
+        throws(ClusterError)
+    {
+        let deadline = Posix.monotonicNanoseconds() + 2 * Int64(milliseconds) * 1_000_000
+        while true {
+            let reply = try command(
+                RESPCommand("SET", .string(key), .string(name), "NX", "PX", .integer(milliseconds)), connection)
+            if reply.isOK { return }
+            guard Posix.monotonicNanoseconds() < deadline else { throw .nodeNameInUse(name) }
+            Posix.sleep(milliseconds: 100)
+        }
+    }
+
     /// The store's epoch: a random value set once per Redis data set. A different one after a
     /// reconnect means Redis lost its data.
     static func epoch(keys: ClusterKeys, _ connection: RedisConnection) throws(ClusterError) -> String {

@@ -74,11 +74,14 @@ extension ClusterNode {
                 nextRenewal = clock + renewEvery
             }
             var lostNodes: [Int] = []
+            var checking = false
             if clock >= nextCheck {
                 nextCheck = clock + checkEvery
+                checking = true
                 let others = Set(registry.snapshot().map(\.id.node)).subtracting([nodeIndex]).sorted()
                 lostNodes = others
                 for node in others { batch.append(RESPCommand("EXISTS", .string(keys.lease(node)))) }
+                batch.append(RESPCommand("HGETALL", .string(keys.nodes)))
             }
             guard !batch.isEmpty else { continue }
             do {
@@ -86,10 +89,14 @@ extension ClusterNode {
                 counters.commands.add(batch.count, ordering: .relaxed)
                 counters.roundTrips.add(1, ordering: .relaxed)
                 counters.appended.add(appended, ordering: .relaxed)
-                if !lostNodes.isEmpty {
-                    let answers = replies.suffix(lostNodes.count)
+                if checking, let names = replies.last {
+                    let nameOf = Self.nodeNames(names)
+                    state.withLock { $0.nodeNames = nameOf }
+                    let answers = replies.dropLast().suffix(lostNodes.count)
                     lostNodes = zip(lostNodes, answers).filter { $0.1.integer == 0 }.map(\.0)
-                    if !lostNodes.isEmpty { declareLost(lostNodes, link) }
+                    for node in lostNodes {
+                        _ = submitWithoutWaiting(.nodeLost(node: node, reason: "Node \(nameOf[node] ?? String(node)) lost"))
+                    }
                 }
             } catch {
                 lostRedis(reader: false)
@@ -98,21 +105,20 @@ extension ClusterNode {
         }
     }
 
-    /// Appends `nodeLost` for nodes whose lease is gone (every surviving node may do so: the
-    /// second entry finds no users left and changes nothing).
-    private func declareLost(_ nodes: [Int], _ connection: RedisConnection) {
-        let names = (try? Self.command(RESPCommand("HGETALL", .string(keys.nodes)), connection).array) ?? []
+    /// The node names by index, from HGETALL of the names hash. A node that finds another's
+    /// lease gone appends `nodeLost` for it (every surviving node may: the second entry finds no
+    /// users left and changes nothing).
+    static func nodeNames(_ reply: RESPValue) -> [Int: String] {
+        let fields = reply.array ?? []
         var nameOf: [Int: String] = [:]
         var index = 0
-        while index + 1 < names.count {
-            if let name = names[index].string, let node = names[index + 1].string.flatMap({ Int($0) }) {
+        while index + 1 < fields.count {
+            if let name = fields[index].string, let node = fields[index + 1].string.flatMap({ Int($0) }) {
                 nameOf[node] = name
             }
             index += 2
         }
-        for node in nodes {
-            _ = submitWithoutWaiting(.nodeLost(node: node, reason: "Node \(nameOf[node] ?? String(node)) lost"))
-        }
+        return nameOf
     }
 
     /// On the way out: what is queued, then this node's users gone and its lease given up, so

@@ -72,6 +72,8 @@ public final class ClusterNode: Sendable {
             throw .redis(error)
         }
         nodeIndex = try Self.claimIndex(settings.nodeName, keys: keys, connection)
+        try Self.claimLease(
+            keys.lease(nodeIndex), name: settings.nodeName, milliseconds: settings.leaseMilliseconds, connection)
         let epoch = try Self.epoch(keys: keys, connection)
         var cursor = StreamCursor()
         cursor.chat = try Self.lastID(of: keys.chat, connection)
@@ -96,7 +98,6 @@ public final class ClusterNode: Sendable {
             _ = try Self.command(RESPCommand(["XADD", .string(keys.log), "*"] + entry.arguments), connection)
             try catchUp(&cursor, connection)
         }
-        _ = try Self.command(leaseCommand, connection)
         connection.close()
         state.withLock {
             $0.cursor = cursor
@@ -128,7 +129,11 @@ public final class ClusterNode: Sendable {
 
     /// Figures for `stats` and /metrics.
     public var status: ClusterStatus {
-        let link = state.withLock { ($0.writerUp && $0.readerUp, $0.queue.count + $0.chatBatchEntries, $0.pending.count) }
+        let link = state.withLock {
+            ($0.writerUp && $0.readerUp, $0.queue.count + $0.chatBatchEntries, $0.pending.count, $0.nodeNames)
+        }
+        var names = link.3
+        names[nodeIndex] = settings.nodeName
         return ClusterStatus(
             nodeName: settings.nodeName, nodeIndex: nodeIndex, connected: link.0, queued: link.1, waiting: link.2,
             commands: counters.commands.load(ordering: .relaxed),
@@ -137,7 +142,8 @@ public final class ClusterNode: Sendable {
             entriesRead: counters.read.load(ordering: .relaxed),
             linesDropped: counters.dropped.load(ordering: .relaxed),
             reconnects: counters.reconnects.load(ordering: .relaxed),
-            nodes: registry.snapshot().reduce(into: [Int: Int]()) { $0[$1.id.node, default: 0] += 1 })
+            nodes: registry.snapshot().reduce(into: [Int: Int]()) { $0[$1.id.node, default: 0] += 1 },
+            nodeNames: names)
     }
 
     // MARK: Sending
@@ -234,6 +240,8 @@ struct LinkState: Sendable {
     var readerUp = false
     /// Counts the reader's losses of Redis (see `ClusterNode.lostRedis`).
     var generation = 0
+    /// Node names by index, as last read from Redis.
+    var nodeNames: [Int: String] = [:]
     var queue: [RESPCommand] = []
     /// Lines and history records for the other nodes, packed (`ChatBatch`), and how many.
     var chatBatch: [UInt8] = []
@@ -290,6 +298,8 @@ public struct ClusterStatus: Sendable, Equatable {
     public var reconnects: Int
     /// Users by node index, as this node's copy of the directory has them.
     public var nodes: [Int: Int]
+    /// Node names by index (every node that ever joined, as Redis has them).
+    public var nodeNames: [Int: String]
 }
 
 extension UInt8 {

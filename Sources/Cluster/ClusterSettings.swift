@@ -43,6 +43,8 @@ public enum ClusterError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Every node index is taken by a name.
     case tooManyNodes(Int)
     case badNodeName(String)
+    /// Another running node holds this node's name (its lease stayed renewed).
+    case nodeNameInUse(String)
 
     public var description: String {
         switch self {
@@ -51,6 +53,8 @@ public enum ClusterError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooManyNodes(let limit):
             "the cluster already has \(limit) node names (the most it can have); reuse a name or clear the key <prefix>:nodes"
         case .badNodeName(let name): "bad node name '\(name)': use 1 to 32 letters, digits, '-' or '_'"
+        case .nodeNameInUse(let name):
+            "node name '\(name)' is in use by a running node (its lease is renewed): give this node another --node-name"
         }
     }
 }

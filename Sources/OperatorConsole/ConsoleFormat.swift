@@ -108,7 +108,9 @@ public enum ConsoleFormat {
         }
         if let cluster = snapshot.cluster {
             rows.append(["Cluster", Self.cluster(cluster)])
-            let nodes = cluster.nodes.keys.sorted().map { "node \($0): \(cluster.nodes[$0]!) users" }
+            let nodes = cluster.nodes.keys.sorted().map { index in
+                "\(TerminalText.sanitized(cluster.nodeNames[index] ?? "node \(index)")): \(cluster.nodes[index]!) users"
+            }
             rows.append(["Cluster users", nodes.isEmpty ? "none" : nodes.joined(separator: ", ")])
         }
         if snapshot.servesTLS {

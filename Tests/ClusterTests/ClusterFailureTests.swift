@@ -100,6 +100,18 @@ struct ClusterFailureTests {
         }
     }
 
+    @Test("a second node started under a running node's name is refused, with a message that says so")
+    func nodeNameInUse() throws {
+        let cluster = try ClusterHarness(nodes: 1, leaseMilliseconds: 500)
+        defer { cluster.stop() }
+        #expect {
+            _ = try cluster.startNode("a", leaseMilliseconds: 500)
+        } throws: { error in
+            guard case Server.StartError.cluster(.nodeNameInUse("a")) = error else { return false }
+            return "\(error)".contains("node name 'a' is in use by a running node")
+        }
+    }
+
     /// Lines up to and including `last`.
     private func collect(_ client: TestClient, until last: String) throws -> [String] {
         var lines: [String] = []
