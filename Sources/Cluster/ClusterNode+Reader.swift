@@ -176,13 +176,10 @@ extension ClusterNode {
 
     /// Appends a change without waiting for it (the reader's own corrections).
     func submitWithoutWaiting(_ operation: ClusterOperation) -> Bool {
-        var entry = StreamEntryWriter()
-        entry.add("o", nodeIndex)
-        entry.add("q", 0)
-        operation.write(to: &entry)
+        let command = logAppend(operation)
         let queued = state.withLock { state -> Bool in
             guard state.writerUp else { return false }
-            state.queue.append(RESPCommand(["XADD", .string(keys.log), "*"] + entry.arguments))
+            state.queue.append(command)
             return true
         }
         if queued { writerWake.signal() }

@@ -125,11 +125,7 @@ extension ClusterNode {
     /// the other nodes need not wait for it to run out.
     private func leave(_ connection: RedisConnection) {
         var batch = state.withLock { $0.queue }
-        var entry = StreamEntryWriter()
-        entry.add("o", nodeIndex)
-        entry.add("q", 0)
-        ClusterOperation.nodeLost(node: nodeIndex, reason: "Node \(settings.nodeName) shut down").write(to: &entry)
-        batch.append(RESPCommand(["XADD", .string(keys.log), "*"] + entry.arguments))
+        batch.append(logAppend(.nodeLost(node: nodeIndex, reason: "Node \(settings.nodeName) shut down")))
         batch.append(RESPCommand("DEL", .string(keys.lease(nodeIndex))))
         _ = try? connection.roundTrip(batch, timeout: 2)
         connection.close()

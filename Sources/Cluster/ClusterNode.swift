@@ -91,11 +91,8 @@ public final class ClusterNode: Sendable {
         try catchUp(&cursor, connection)
         // A previous run of this node may have left users behind (it was killed): drop them.
         if registry.snapshot().contains(where: { $0.id.node == nodeIndex }) {
-            var entry = StreamEntryWriter()
-            entry.add("o", nodeIndex)
-            entry.add("q", 0)
-            ClusterOperation.nodeLost(node: nodeIndex, reason: "Node \(settings.nodeName) restarted").write(to: &entry)
-            _ = try Self.command(RESPCommand(["XADD", .string(keys.log), "*"] + entry.arguments), connection)
+            let restarted = ClusterOperation.nodeLost(node: nodeIndex, reason: "Node \(settings.nodeName) restarted")
+            _ = try Self.command(logAppend(restarted), connection)
             try catchUp(&cursor, connection)
         }
         connection.close()
@@ -181,11 +178,7 @@ public final class ClusterNode: Sendable {
             guard state.writerUp && state.readerUp else { return nil }
             state.nextRequest += 1
             let id = state.nextRequest
-            var entry = StreamEntryWriter()
-            entry.add("o", nodeIndex)
-            entry.add("q", Int64(id))
-            operation.write(to: &entry)
-            state.queue.append(RESPCommand(["XADD", .string(keys.log), "*"] + entry.arguments))
+            state.queue.append(logAppend(operation, request: id))
             state.pending[id] = waiter
             return id
         }
@@ -206,6 +199,16 @@ public final class ClusterNode: Sendable {
     /// A removal that cannot reach the log now (Redis is away): sent once it is back.
     func deferRemoval(_ nickname: Nickname, id: ConnectionID) {
         state.withLock { $0.deferredRemovals.append((nickname, id)) }
+    }
+
+    /// The XADD of a directory change to the log, with its envelope: the node it comes from
+    /// and the request its caller waits on (0: nobody waits).
+    func logAppend(_ operation: ClusterOperation, request: UInt64 = 0) -> RESPCommand {
+        var entry = StreamEntryWriter()
+        entry.add("o", nodeIndex)
+        entry.add("q", Int64(request))
+        operation.write(to: &entry)
+        return RESPCommand(["XADD", .string(keys.log), "*"] + entry.arguments)
     }
 
     var leaseCommand: RESPCommand {
