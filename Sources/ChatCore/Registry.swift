@@ -179,6 +179,42 @@ public final class Registry: ChatDirectory {
         }
     }
 
+    /// A room as it was, for a cluster whose shared store lost the directory (each node puts
+    /// back what it knows): created if missing, an existing one left as it is. Its members are
+    /// put back with `restoreMember`.
+    public func restoreRoom(_ name: RoomName, createdAt: Int64, topic: Room.Topic?, modes: RoomModes) {
+        state.withLock { state in
+            guard state.rooms[name.key] == nil else { return }
+            var room = Room(name: name, createdAt: createdAt)
+            room.topic = topic
+            room.modes = modes
+            state.rooms[name.key] = room
+        }
+    }
+
+    /// A member as it was (see `restoreRoom`), without the checks of a JOIN (key, limit,
+    /// invitation, bans): it was already in.
+    public func restoreMember(
+        _ name: RoomName, nickname: Nickname, id: ConnectionID, isOperator: Bool, isVoiced: Bool, wallClock: Int64
+    ) {
+        state.withLock { state in
+            guard let user = state.users[nickname.key], user.id == id, !user.rooms.contains(name.key) else { return }
+            if state.rooms[name.key] == nil { state.rooms[name.key] = Room(name: name, createdAt: wallClock) }
+            state.rooms[name.key]?.admit(
+                nickname: nickname, id: id, isOperator: isOperator, form: user.form, wantsAwayNotify: user.awayNotify)
+            if isVoiced { state.rooms[name.key]?.members[nickname.key]?.isVoiced = true }
+            state.users.update(nickname.key) { $0.rooms.append(name.key) }
+        }
+    }
+
+    /// Forgets everyone and every room (a cluster node starting its copy afresh).
+    public func removeAll() {
+        state.withLock { state in
+            state.users = DenseTable<User>()
+            state.rooms = [:]
+        }
+    }
+
     public func part(_ roomName: String, nickname: Nickname) -> Result<Room, RoomRefusal> {
         let roomKey = RoomName.fold(roomName)
         return state.withLock { state in

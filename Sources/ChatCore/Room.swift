@@ -24,6 +24,12 @@ public struct Room: Sendable {
         public var setBy: String
         /// Wall-clock seconds since 1970.
         public var setAt: Int64
+
+        public init(text: String, setBy: String, setAt: Int64) {
+            self.text = text
+            self.setBy = setBy
+            self.setAt = setAt
+        }
     }
 
     /// One member: who, on which connection, with which status.
@@ -205,6 +211,12 @@ public struct RoomModes: Sendable, Equatable {
         public var setBy: String
         /// Wall-clock seconds since 1970.
         public var setAt: Int64
+
+        public init(mask: String, setBy: String, setAt: Int64) {
+            self.mask = mask
+            self.setBy = setBy
+            self.setAt = setAt
+        }
     }
 
     public init() {}

@@ -68,26 +68,62 @@ extension ClusterNode {
     }
 
     /// After a reconnect: whether Redis still holds what this node has read (the same epoch).
-    /// If it lost its data (restarted without persistence), this node's users are evicted: the
-    /// directory the cluster agreed on is gone. Returns false when stopping.
+    /// If it lost its data (restarted without persistence), the node starts its copy of the
+    /// directory afresh from the new log and puts back what it knows of its own: its users
+    /// (but those who quit meanwhile), the rooms they are in as they were (topic, modes) and
+    /// their memberships with their status. Every node does the same when it reconnects, so
+    /// the copies converge on what the live nodes hold. Returns false when stopping.
     private func resumes(_ connection: RedisConnection) throws(ClusterError) -> Bool {
         let epoch = try Self.epoch(keys: keys, connection)
-        let known = state.withLock { $0.epoch }
-        if epoch == known { return true }
-        // A new store: start the copy of the directory afresh from its log.
-        let mine = registry.snapshot().filter { $0.id.node == nodeIndex }.map(\.id)
-        _ = registry.removeUsers(ofNode: nodeIndex)
-        for node in Set(registry.snapshot().map(\.id.node)) { _ = registry.removeUsers(ofNode: node) }
+        if epoch == state.withLock({ $0.epoch }) { return true }
+        let gone = Set(
+            state.withLock { state in
+                defer { state.deferredRemovals = [] }
+                return state.deferredRemovals.map(\.1)
+            })
+        let isMine = { (id: ConnectionID) in id.node == self.nodeIndex && !gone.contains(id) }
+        let users = registry.snapshot().filter { isMine($0.id) }
+        let rooms = registry.rooms().filter { $0.members.values.contains { isMine($0.id) } }
+        registry.removeAll()
         var cursor = StreamCursor()
         cursor.chat = try Self.lastID(of: keys.chat, connection)
         try catchUp(&cursor, connection)
+        var restore: [RESPCommand] = []
+        for user in users {
+            var registration = Registration(
+                nickname: user.nickname, id: user.id, address: user.address, connectedAt: user.connectedAt,
+                activity: user.activity, username: user.username, realname: user.realname,
+                isIRCClient: user.isIRCClient, form: user.form, awayNotify: user.awayNotify)
+            registration.isSecure = user.isSecure
+            restore.append(logAppend(.register(registration)))
+            if let away = user.away { restore.append(logAppend(.setAway(user.nickname, message: away))) }
+            if user.isInvisible { restore.append(logAppend(.setInvisible(user.nickname, true))) }
+        }
+        for room in rooms {
+            restore.append(
+                logAppend(.restoreRoom(room.name, createdAt: room.createdAt, topic: room.topic, modes: room.modes)))
+            for member in room.orderedMembers where isMine(member.id) {
+                restore.append(
+                    logAppend(
+                        .restoreMember(
+                            room.name, nickname: member.nickname, id: member.id, isOperator: member.isOperator,
+                            isVoiced: member.isVoiced)))
+            }
+        }
+        if !restore.isEmpty {
+            let replies: [RESPValue]
+            do {
+                replies = try connection.roundTrip(restore, timeout: 10)
+            } catch {
+                throw .redis(error)
+            }
+            if let message = replies.lazy.compactMap(\.errorMessage).first {
+                throw .refused(command: "XADD", message: message)
+            }
+        }
         state.withLock {
             $0.epoch = epoch
             $0.cursor = cursor
-        }
-        if !mine.isEmpty {
-            delegate.withLock { $0 }?.usersEvicted(
-                mine, reason: "The cluster's store restarted without its data: please reconnect")
         }
         return !stopping.load(ordering: .relaxed)
     }

@@ -29,13 +29,10 @@ extension ClusterNode {
                     _ = try fresh.roundTrip(leaseCommand, timeout: 2)
                     connection = fresh
                     backoff.reset()
-                    let removals = state.withLock { state -> [(Nickname, ConnectionID)] in
+                    state.withLock { state in
                         generation = state.generation
                         state.writerUp = true
-                        defer { state.deferredRemovals = [] }
-                        return state.deferredRemovals
                     }
-                    for (nickname, id) in removals { _ = submitWithoutWaiting(.remove(nickname, id: id)) }
                     nextRenewal = Posix.monotonicNanoseconds() + renewEvery
                     // Others may have missed renewals while Redis was away: give them a lease.
                     nextCheck = Posix.monotonicNanoseconds() + Int64(settings.leaseMilliseconds) * 1_000_000
@@ -52,14 +49,20 @@ extension ClusterNode {
                 connection = nil
                 continue
             }
-            var (batch, chat, chatEntries) = state.withLock { state -> ([RESPCommand], [UInt8], Int) in
+            var (batch, chat, chatEntries, removals) = state.withLock {
+                state -> ([RESPCommand], [UInt8], Int, [(Nickname, ConnectionID)]) in
+                // Quits made while Redis was away, once the reader has seen the store is the
+                // same (a store that lost its data gets this node's live users put back instead).
+                let removals = state.readerUp ? state.deferredRemovals : []
                 defer {
                     state.queue.removeAll(keepingCapacity: true)
                     state.chatBatch = []
                     state.chatBatchEntries = 0
+                    if state.readerUp { state.deferredRemovals = [] }
                 }
-                return (state.queue, state.chatBatch, state.chatBatchEntries)
+                return (state.queue, state.chatBatch, state.chatBatchEntries, removals)
             }
+            batch += removals.map { logAppend(.remove($0.0, id: $0.1)) }
             let appended = batch.count + chatEntries
             if !chat.isEmpty {
                 batch.append(

@@ -24,6 +24,10 @@ enum ClusterOperation: Sendable {
     case changeModes(String, by: Nickname?, setter: String, changes: [ModeChange], wallClock: Int64)
     /// A node's lease ran out (or it restarted): its users are gone.
     case nodeLost(node: Int, reason: String)
+    /// A room as a node knew it, put back into a store that lost the directory.
+    case restoreRoom(RoomName, createdAt: Int64, topic: Room.Topic?, modes: RoomModes)
+    /// One of the node's users in a room, put back the same way.
+    case restoreMember(RoomName, nickname: Nickname, id: ConnectionID, isOperator: Bool, isVoiced: Bool)
 }
 
 /// What applying an operation returned, for the node that asked.
@@ -71,6 +75,14 @@ extension ClusterOperation {
         case .changeModes(let room, let by, let setter, let changes, let wallClock):
             .modes(registry.changeModes(room, by: by, setter: setter, changes: changes, wallClock: wallClock))
         case .nodeLost(let node, _): .nodeLost(registry.removeUsers(ofNode: node))
+        case .restoreRoom(let name, let createdAt, let topic, let modes):
+            { registry.restoreRoom(name, createdAt: createdAt, topic: topic, modes: modes); return .none }()
+        case .restoreMember(let name, let nickname, let id, let isOperator, let isVoiced):
+            {
+                registry.restoreMember(
+                    name, nickname: nickname, id: id, isOperator: isOperator, isVoiced: isVoiced, wallClock: 0)
+                return .none
+            }()
         }
     }
 
@@ -159,6 +171,37 @@ extension ClusterOperation {
             entry.add("t", "nodelost")
             entry.add("d", node)
             entry.add("x", reason)
+        case .restoreRoom(let name, let createdAt, let topic, let modes):
+            entry.add("t", "room")
+            entry.add("g", name.name)
+            entry.add("z", createdAt)
+            if let topic {
+                entry.add("x", topic.text)
+                entry.add("e", topic.setBy)
+                entry.add("a", topic.setAt)
+            }
+            var flags = ""
+            if modes.noExternalMessages { flags += "n" }
+            if modes.topicLocked { flags += "t" }
+            if modes.moderated { flags += "m" }
+            if modes.inviteOnly { flags += "i" }
+            if modes.secret { flags += "s" }
+            entry.add("f", flags)
+            entry.add("k", optional: modes.key)
+            entry.add("l", optional: modes.limit.map(String.init))
+            entry.add("d", modes.bans.count)
+            for (index, ban) in modes.bans.enumerated() {
+                entry.add("d\(index)", ban.mask)
+                entry.add("e\(index)", ban.setBy)
+                entry.add("a\(index)", ban.setAt)
+            }
+        case .restoreMember(let name, let nickname, let id, let isOperator, let isVoiced):
+            entry.add("t", "member")
+            entry.add("g", name.name)
+            entry.add("n", nickname.name)
+            entry.add("i", id)
+            entry.add("y", isOperator)
+            entry.add("v", isVoiced)
         }
     }
 
@@ -232,6 +275,32 @@ extension ClusterOperation {
         case "nodelost":
             guard let node = entry.int("d") else { return nil }
             self = .nodeLost(node: Int(node), reason: entry.string("x") ?? "")
+        case "room":
+            guard let text = entry.string("g"), let name = try? RoomName(validating: text) else { return nil }
+            let topic = entry.string("x").map {
+                Room.Topic(text: $0, setBy: entry.string("e") ?? "", setAt: entry.int("a") ?? 0)
+            }
+            var modes = RoomModes()
+            let flags = entry.string("f") ?? ""
+            modes.noExternalMessages = flags.contains("n")
+            modes.topicLocked = flags.contains("t")
+            modes.moderated = flags.contains("m")
+            modes.inviteOnly = flags.contains("i")
+            modes.secret = flags.contains("s")
+            modes.key = entry.string("k")
+            modes.limit = entry.string("l").flatMap { Int($0) }
+            for index in 0..<max(0, min(Int(entry.int("d") ?? 0), 1000)) {
+                guard let mask = entry.string("d\(index)") else { return nil }
+                modes.bans.append(
+                    RoomModes.Ban(mask: mask, setBy: entry.string("e\(index)") ?? "", setAt: entry.int("a\(index)") ?? 0))
+            }
+            self = .restoreRoom(name, createdAt: entry.int("z") ?? 0, topic: topic, modes: modes)
+        case "member":
+            guard let text = entry.string("g"), let name = try? RoomName(validating: text), let nickname = nick("n"),
+                let id = entry.id("i")
+            else { return nil }
+            self = .restoreMember(
+                name, nickname: nickname, id: id, isOperator: entry.bool("y"), isVoiced: entry.bool("v"))
         default:
             return nil
         }

@@ -32,13 +32,21 @@ struct ClusterFailureTests {
         try again.register("victim")
     }
 
-    @Test("Redis away: the nodes refuse new nicknames with 440, chat on one node goes on; Redis back: all as before")
-    func redisRestarts() throws {
-        let cluster = try ClusterHarness(nodes: 2, history: false, persistentRedis: true)
+    @Test(
+        "Redis away: the nodes refuse new nicknames with 440, chat on one node goes on; Redis back (with its data or empty): all as before",
+        arguments: [true, false])
+    func redisRestarts(persistent: Bool) throws {
+        let cluster = try ClusterHarness(nodes: 2, history: false, persistentRedis: persistent)
         defer { cluster.stop() }
         let alice = try cluster.user("alice", on: 0)
         let carol = try cluster.user("carol", on: 0)
         let bob = try cluster.user("bob", on: 1)
+        try alice.send("JOIN #rust")
+        try alice.expect(":alice JOIN #rust", skippingOthers: true)
+        try alice.send("TOPIC #rust :kept")
+        try alice.expect(":alice TOPIC #rust :kept", skippingOthers: true)
+        try bob.send("JOIN #rust")
+        try bob.expect(":bob JOIN #rust", skippingOthers: true)
         try alice.send("PRIVMSG #lobby :before")
         try bob.expect(":alice PRIVMSG #lobby :before", skippingOthers: true)
         cluster.redis.kill()
@@ -58,6 +66,9 @@ struct ClusterFailureTests {
         // Users of one node still talk.
         try alice.send("PRIVMSG #lobby :during")
         try carol.expect(":alice PRIVMSG #lobby :during", skippingOthers: true)
+        // Someone quits meanwhile: alice sees it now, the other node once Redis is back.
+        try carol.send("QUIT :gone during the outage")
+        try alice.expect(":carol QUIT :Quit: gone during the outage", skippingOthers: true)
         try cluster.redis.restart()
         // Back: registration works again and cross-node chat resumes, nothing from before twice.
         #expect(waitUntil(timeout: 10) { cluster.nodes.allSatisfy { $0.server.cluster?.isConnected == true } })
@@ -69,7 +80,14 @@ struct ClusterFailureTests {
         try cluster.sync(bob)
         try bob.send("NAMES #lobby")
         let names = try bob.expect(skippingOthers: true, "353") { $0.hasPrefix(":linechat 353 bob = #lobby :") }
-        #expect(Set(names.split(separator: ":").last!.split(separator: " ")) == ["alice", "bob", "carol", "late"])
+        #expect(Set(names.split(separator: ":").last!.split(separator: " ")) == ["alice", "bob", "late"])
+        // Every node's copy agrees, the room's operator and topic included.
+        for node in cluster.nodes {
+            let room = try #require(node.server.registry?.room(named: "#rust"))
+            #expect(room.members["alice"]?.isOperator == true && room.members["bob"]?.isOperator == false)
+            #expect(room.topic?.text == "kept")
+            #expect(node.server.registry?.count == 3)
+        }
     }
 
     @Test("a node stopped while others talk gets what it missed into its history when it starts again")
