@@ -117,7 +117,10 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Platform", "TestSupport", "TLS", "TLSFront"]),
         .testTarget(
             name: "ClusterTests",
-            dependencies: ["ChatCore", "ChatServer", "Cluster", "LineProtocol", "Platform", "RedisClient", "TestSupport"]),
+            dependencies: [
+                "ChatCore", "ChatServer", "Cluster", "LineProtocol", "Platform", "RedisClient", "RedisProtocol",
+                "TestSupport",
+            ]),
         .testTarget(name: "HistoryTests", dependencies: ["ChatCore", "History", "Locking", "Platform"]),
         .testTarget(name: "TLSTests", dependencies: ["Platform", "TLS"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "TestSupport", "TLSFront"]),

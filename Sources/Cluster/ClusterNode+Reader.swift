@@ -11,6 +11,7 @@ extension ClusterNode {
         var backoff = Backoff(initialDelay: 0.05, maximumDelay: 2, seed: UInt64(nodeIndex) &* 7919)
         var lastChatID: String?
         var cursorSavedAt: Int64 = 0
+        var logEntriesSinceSnapshot = 0
         while !stopping.load(ordering: .relaxed) {
             guard let link = connection else {
                 do {
@@ -40,6 +41,7 @@ extension ClusterNode {
                 continue
             }
             guard let streams = reply.array else { continue }  // nil: nothing new within the block
+            var appliedLogID: String?
             for stream in streams {
                 guard let parts = stream.array, parts.count == 2, let name = parts[0].string,
                     let entries = parts[1].array
@@ -51,6 +53,8 @@ extension ClusterNode {
                     if isLog {
                         applyLogEntry(StreamEntryReader(pairs: pair[1].array ?? []), live: true)
                         state.withLock { $0.cursor.log = id }
+                        appliedLogID = id
+                        logEntriesSinceSnapshot += 1
                     } else {
                         handleChatBatch(pair[1].array ?? [])
                         state.withLock { $0.cursor.chat = id }
@@ -59,6 +63,7 @@ extension ClusterNode {
                 }
             }
             if let lastChatID { saveCursor(lastChatID, lastSaved: &cursorSavedAt) }
+            if let appliedLogID { takeSnapshotIfDue(after: appliedLogID, entries: &logEntriesSinceSnapshot, link) }
         }
         if let lastChatID {
             cursorSavedAt = 0
@@ -75,7 +80,18 @@ extension ClusterNode {
     /// the copies converge on what the live nodes hold. Returns false when stopping.
     private func resumes(_ connection: RedisConnection) throws(ClusterError) -> Bool {
         let epoch = try Self.epoch(keys: keys, connection)
-        if epoch == state.withLock({ $0.epoch }) { return true }
+        if epoch == state.withLock({ $0.epoch }) {
+            let cursor = state.withLock { $0.cursor }
+            if try logStillHolds(after: cursor.log, connection) { return true }
+            // Away longer than a snapshot interval: the log was trimmed past this node's place.
+            // Start the copy again from the snapshot (this node's users are in it, or after it).
+            registry.removeAll()
+            var fresh = cursor
+            fresh.log = try loadSnapshot(connection)
+            try catchUp(&fresh, connection)
+            state.withLock { $0.cursor = fresh }
+            return !stopping.load(ordering: .relaxed)
+        }
         let gone = Set(
             state.withLock { state in
                 defer { state.deferredRemovals = [] }

@@ -88,6 +88,7 @@ public final class ClusterNode: Sendable {
         state = Locked(LinkState(epoch: epoch))
         directory = ClusterDirectory(registry: registry)
         directory.node = self
+        cursor.log = try loadSnapshot(connection)
         try catchUp(&cursor, connection)
         // A previous run of this node may have left users behind (it was killed): drop them.
         if registry.snapshot().contains(where: { $0.id.node == nodeIndex }) {
@@ -139,6 +140,7 @@ public final class ClusterNode: Sendable {
             entriesRead: counters.read.load(ordering: .relaxed),
             linesDropped: counters.dropped.load(ordering: .relaxed),
             reconnects: counters.reconnects.load(ordering: .relaxed),
+            snapshots: counters.snapshots.load(ordering: .relaxed),
             nodes: registry.snapshot().reduce(into: [Int: Int]()) { $0[$1.id.node, default: 0] += 1 },
             nodeNames: names)
     }
@@ -226,6 +228,13 @@ struct ClusterKeys: Sendable {
     var nodes: String { "\(prefix):nodes" }
     var nodeSequence: String { "\(prefix):nodeseq" }
     var epoch: String { "\(prefix):epoch" }
+    var snapshot: String { "\(prefix):snapshot" }
+    /// The log entry the snapshot was taken after.
+    var snapshotID: String { "\(prefix):snapshot-id" }
+    /// The id the log was last trimmed to (entries before it are gone).
+    var logTrimmedTo: String { "\(prefix):log-trimmed-to" }
+    /// Held by the node taking a snapshot (one at a time).
+    var snapshotLock: String { "\(prefix):snapshot-lock" }
     func lease(_ index: Int) -> String { "\(prefix):lease:\(index)" }
 }
 
@@ -280,6 +289,7 @@ final class ClusterCounters: Sendable {
     let read = Atomic<Int>(0)
     let dropped = Atomic<Int>(0)
     let reconnects = Atomic<Int>(0)
+    let snapshots = Atomic<Int>(0)
 }
 
 /// A node's figures, for the operator.
@@ -299,6 +309,8 @@ public struct ClusterStatus: Sendable, Equatable {
     /// Lines for other nodes dropped while Redis was unreachable.
     public var linesDropped: Int
     public var reconnects: Int
+    /// Snapshots of the directory this node wrote (the log trimmed after each).
+    public var snapshots: Int
     /// Users by node index, as this node's copy of the directory has them.
     public var nodes: [Int: Int]
     /// Node names by index (every node that ever joined, as Redis has them).

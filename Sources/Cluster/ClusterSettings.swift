@@ -20,6 +20,11 @@ public struct ClusterSettings: Sendable, Equatable {
     /// still holds). nil: start from the stream's end.
     public var cursorFile: String?
 
+    /// Directory changes between two snapshots of the directory (`<prefix>:snapshot`): a
+    /// snapshot lets the log be trimmed, and a node that starts reads it instead of the whole
+    /// log.
+    public var snapshotEvery = 10_000
+
     /// The most nodes a cluster can have (node indexes live in 4 bits of every message id).
     public static let maximumNodes = 15
 

@@ -125,7 +125,7 @@ public enum ConsoleFormat {
         "node \(TerminalText.sanitized(status.nodeName)) (index \(status.nodeIndex)), Redis "
             + (status.connected ? "connected" : "UNREACHABLE") + "; \(status.commands) commands in "
             + "\(status.roundTrips) round trips, \(status.entriesAppended) entries appended, \(status.entriesRead) read, "
-            + "\(status.linesDropped) lines dropped, \(status.reconnects) reconnects"
+            + "\(status.linesDropped) lines dropped, \(status.reconnects) reconnects, \(status.snapshots) snapshots"
     }
 
     /// "off", or the store's figures, DEGRADED first when writing fails.

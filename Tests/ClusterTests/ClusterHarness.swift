@@ -3,6 +3,7 @@ import Cluster
 import Foundation
 import Platform
 import RedisClient
+import RedisProtocol
 import TestSupport
 
 /// One Redis and several LineChat nodes (in this process) that share it, for tests.
@@ -11,10 +12,16 @@ final class ClusterHarness {
     private(set) var nodes: [TestServer] = []
 
     /// `persistentRedis`: Redis keeps its data in an append-only file across a restart.
-    init(nodes count: Int, leaseMilliseconds: Int = 10_000, history: Bool = true, persistentRedis: Bool = false) throws {
+    init(
+        nodes count: Int, leaseMilliseconds: Int = 10_000, history: Bool = true, persistentRedis: Bool = false,
+        snapshotEvery: Int = 10_000
+    ) throws {
         redis = try RedisTestServer(persistent: persistentRedis)
         for index in 0..<count {
-            nodes.append(try startNode(Self.name(index), leaseMilliseconds: leaseMilliseconds, history: history))
+            nodes.append(
+                try startNode(
+                    Self.name(index), leaseMilliseconds: leaseMilliseconds, history: history,
+                    snapshotEvery: snapshotEvery))
         }
     }
 
@@ -22,11 +29,22 @@ final class ClusterHarness {
 
     var url: RedisURL { RedisURL(host: "127.0.0.1", port: redis.port) }
 
-    func startNode(_ name: String, leaseMilliseconds: Int = 10_000, history: Bool = true) throws -> TestServer {
+    func startNode(_ name: String, leaseMilliseconds: Int = 10_000, history: Bool = true, snapshotEvery: Int = 10_000)
+        throws -> TestServer
+    {
         let url = self.url
         return try TestServer.start(history: history) { configuration in
-            configuration.cluster = ClusterSettings(url: url, nodeName: name, leaseMilliseconds: leaseMilliseconds)
+            var settings = ClusterSettings(url: url, nodeName: name, leaseMilliseconds: leaseMilliseconds)
+            settings.snapshotEvery = snapshotEvery
+            configuration.cluster = settings
         }
+    }
+
+    /// One command to the cluster's Redis, as a test looks at what is stored.
+    func redisCommand(_ arguments: [String]) throws -> RESPValue {
+        let connection = try RedisConnection(url: url, timeout: 5)
+        defer { connection.close() }
+        return try connection.roundTrip(RESPCommand(strings: arguments), timeout: 5)
     }
 
     /// A user registered on node `index`, read through its auto-join of #lobby.

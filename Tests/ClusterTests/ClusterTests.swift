@@ -164,3 +164,49 @@ struct ClusterTests {
         try other.expect(":linechat 001 alice :Welcome to the chat room, alice!", skippingOthers: true)
     }
 }
+
+/// The log does not grow for ever: snapshots, and a node that starts from one.
+@Suite("Cluster: snapshots of the directory", .serialized, .enabled(if: RedisTestServer.isAvailable), .timeLimit(.minutes(10)))
+struct ClusterSnapshotTests {
+    @Test("the log is trimmed after snapshots, and a node started later builds the same directory from one")
+    func snapshotsTrimTheLog() throws {
+        let cluster = try ClusterHarness(nodes: 2, history: false, snapshotEvery: 20)
+        defer { cluster.stop() }
+        let owner = try cluster.user("owner", on: 0)
+        try owner.send("JOIN #kept")
+        try owner.expect(":owner JOIN #kept", skippingOthers: true)
+        try owner.send("TOPIC #kept :still here")
+        try owner.expect(":owner TOPIC #kept :still here", skippingOthers: true)
+        try owner.send("MODE #kept +l 50")
+        try owner.expect(":owner MODE #kept +l 50", skippingOthers: true)
+        // Users come and go on both nodes: three log entries each (NICK, JOIN #lobby, QUIT).
+        var staying: [TestClient] = []
+        for index in 0..<40 {
+            let user = try cluster.user("visitor\(index)", on: index % 2)
+            if index % 3 == 0 { staying.append(user) }
+            if index % 5 == 0 {
+                try user.send("JOIN #kept")
+                try user.expect(":visitor\(index) JOIN #kept", skippingOthers: true)
+            }
+            if index % 3 != 0 {
+                try user.send("QUIT")
+                #expect(user.waitForClose())
+            }
+        }
+        #expect(waitUntil(timeout: 5) { cluster.nodes.allSatisfy { $0.server.registry?.count == staying.count + 1 } })
+        let snapshots = cluster.nodes.compactMap { $0.server.cluster?.status.snapshots }.reduce(0, +)
+        #expect(snapshots >= 2, "snapshots taken: \(snapshots)")
+        let length = try cluster.redisCommand(["XLEN", "linechat:log"]).integer ?? 0
+        #expect(length < 60, "the log holds \(length) entries after about 130 changes")
+        // A node that starts now reads the snapshot and the log after it.
+        let late = try cluster.startNode("z", snapshotEvery: 20)
+        defer { late.stop() }
+        let reference = try #require(cluster.nodes[0].server.registry)
+        let copy = try #require(late.server.registry)
+        #expect(Set(copy.snapshot().map(\.nickname.name)) == Set(reference.snapshot().map(\.nickname.name)))
+        let room = try #require(copy.room(named: "#kept"))
+        #expect(room.topic?.text == "still here" && room.modes.limit == 50)
+        #expect(room.members["owner"]?.isOperator == true)
+        #expect(Set(room.members.keys) == Set(reference.room(named: "#kept").map { Array($0.members.keys) } ?? []))
+    }
+}
