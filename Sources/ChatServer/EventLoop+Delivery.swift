@@ -19,9 +19,8 @@ extension EventLoop {
             switch outbound {
             case .send(let id, let line):
                 statistics.messagesRelayed += 1
-                if id.node != state.nodeIndex {
-                    // Carried by the cluster (above).
-                } else if id.loop == handle.index {
+                guard id.node == state.nodeIndex else { continue }  // another node's: forwarded above
+                if id.loop == handle.index {
                     deliver(line, to: id)
                 } else {
                     state.handles[id.loop].post(.send(id, line))
@@ -53,9 +52,8 @@ extension EventLoop {
             case .joinedRoom(let key):
                 addToRoom(key, connection)
             case .leftRoom(let key, let id):
-                if id.node != state.nodeIndex {
-                    // Carried by the cluster (above).
-                } else if id.loop == handle.index {
+                guard id.node == state.nodeIndex else { continue }  // another node's: forwarded above
+                if id.loop == handle.index {
                     memberLeft(key, id: id)
                 } else {
                     state.handles[id.loop].post(.leftRoom(key, id))

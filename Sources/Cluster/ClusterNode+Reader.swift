@@ -97,35 +97,14 @@ extension ClusterNode {
                 defer { state.deferredRemovals = [] }
                 return state.deferredRemovals.map(\.1)
             })
-        let isMine = { (id: ConnectionID) in id.node == self.nodeIndex && !gone.contains(id) }
-        let users = registry.snapshot().filter { isMine($0.id) }
-        let rooms = registry.rooms().filter { $0.members.values.contains { isMine($0.id) } }
+        let operations = ClusterOperation.rebuilding(users: registry.snapshot(), rooms: registry.rooms()) { id in
+            id.node == self.nodeIndex && !gone.contains(id)
+        }
         registry.removeAll()
         var cursor = StreamCursor()
         cursor.chat = try Self.lastID(of: keys.chat, connection)
         try catchUp(&cursor, connection)
-        var restore: [RESPCommand] = []
-        for user in users {
-            var registration = Registration(
-                nickname: user.nickname, id: user.id, address: user.address, connectedAt: user.connectedAt,
-                activity: user.activity, username: user.username, realname: user.realname,
-                isIRCClient: user.isIRCClient, form: user.form, awayNotify: user.awayNotify)
-            registration.isSecure = user.isSecure
-            restore.append(logAppend(.register(registration)))
-            if let away = user.away { restore.append(logAppend(.setAway(user.nickname, message: away))) }
-            if user.isInvisible { restore.append(logAppend(.setInvisible(user.nickname, true))) }
-        }
-        for room in rooms {
-            restore.append(
-                logAppend(.restoreRoom(room.name, createdAt: room.createdAt, topic: room.topic, modes: room.modes)))
-            for member in room.orderedMembers where isMine(member.id) {
-                restore.append(
-                    logAppend(
-                        .restoreMember(
-                            room.name, nickname: member.nickname, id: member.id, isOperator: member.isOperator,
-                            isVoiced: member.isVoiced)))
-            }
-        }
+        let restore = operations.map { logAppend($0) }
         if !restore.isEmpty {
             let replies: [RESPValue]
             do {

@@ -41,29 +41,10 @@ extension ClusterNode {
     /// The directory as the operations that build it again, packed (`ChatBatch`).
     func snapshot() -> [UInt8] {
         var blob: [UInt8] = []
-        func add(_ operation: ClusterOperation) {
+        for operation in ClusterOperation.rebuilding(users: registry.snapshot(), rooms: registry.rooms()) {
             var entry = StreamEntryWriter()
             operation.write(to: &entry)
             ChatBatch.append(entry.bytes, to: &blob)
-        }
-        for user in registry.snapshot() {
-            var registration = Registration(
-                nickname: user.nickname, id: user.id, address: user.address, connectedAt: 0, activity: user.activity,
-                username: user.username, realname: user.realname, isIRCClient: user.isIRCClient, form: user.form,
-                awayNotify: user.awayNotify)
-            registration.isSecure = user.isSecure
-            add(.register(registration))
-            if let away = user.away { add(.setAway(user.nickname, message: away)) }
-            if user.isInvisible { add(.setInvisible(user.nickname, true)) }
-        }
-        for room in registry.rooms() {
-            add(.restoreRoom(room.name, createdAt: room.createdAt, topic: room.topic, modes: room.modes))
-            for member in room.orderedMembers {
-                add(
-                    .restoreMember(
-                        room.name, nickname: member.nickname, id: member.id, isOperator: member.isOperator,
-                        isVoiced: member.isVoiced))
-            }
         }
         return blob
     }

@@ -45,6 +45,37 @@ enum ClusterOutcome: Sendable {
 }
 
 extension ClusterOperation {
+    /// The operations that build a directory again: each user (with its away text and +i),
+    /// then each room as it is (topic, modes) and its members with their status. `keeps` picks
+    /// the users and members to put back (a room is put back if it keeps any member).
+    static func rebuilding(
+        users: [User], rooms: [Room], keeping keeps: (ConnectionID) -> Bool = { _ in true }
+    ) -> [ClusterOperation] {
+        var operations: [ClusterOperation] = []
+        for user in users where keeps(user.id) {
+            var registration = Registration(
+                nickname: user.nickname, id: user.id, address: user.address, connectedAt: user.connectedAt,
+                activity: user.activity, username: user.username, realname: user.realname,
+                isIRCClient: user.isIRCClient, form: user.form, awayNotify: user.awayNotify)
+            registration.isSecure = user.isSecure
+            operations.append(.register(registration))
+            if let away = user.away { operations.append(.setAway(user.nickname, message: away)) }
+            if user.isInvisible { operations.append(.setInvisible(user.nickname, true)) }
+        }
+        for room in rooms {
+            let members = room.orderedMembers.filter { keeps($0.id) }
+            guard !members.isEmpty else { continue }
+            operations.append(.restoreRoom(room.name, createdAt: room.createdAt, topic: room.topic, modes: room.modes))
+            for member in members {
+                operations.append(
+                    .restoreMember(
+                        room.name, nickname: member.nickname, id: member.id, isOperator: member.isOperator,
+                        isVoiced: member.isVoiced))
+            }
+        }
+        return operations
+    }
+
     /// Applies the operation to a node's copy of the directory.
     func apply(to registry: Registry) -> ClusterOutcome {
         switch self {
