@@ -38,7 +38,9 @@ public final class TestServer: Sendable, ChatServerUnderTest {
             history = try HistoryService(path: made + "/history.sqlite3", log: { _ in })
             configuration.history = history
         }
-        let server = Server(configuration: configuration)
+        // Warnings and errors only: a run of the whole suite otherwise prints a line per
+        // connection, and a failure's report drowns in them.
+        let server = Server(configuration: configuration, logger: Logger(level: .warning))
         do {
             let port = try server.start()
             return TestServer(server: server, port: port, history: history, dataDirectory: directory)
