@@ -23,7 +23,7 @@
 # the relay and NIOChatServer have no TLS and sit them out. TLS_IDLE_CONNECTIONS (5000).
 #   RUNS=3 SERVERS="linechat linechat-irc ngircd inspircd" SCENARIOS="tlsfanout100 tlsfanout1000 tlsconnect tlsidle" Benchmarks/compare.sh
 # Smaller runs (smoke tests): CONNECT_CONNECTIONS (5000; connect and tlsconnect),
-# FANOUT100_MESSAGES (1000; fanout100 and tlsfanout100), FANOUT1000_MESSAGES (200; fanout1000
+# FANOUT100_MESSAGES (10000; fanout100 and tlsfanout100), FANOUT1000_MESSAGES (2000; fanout1000
 # and tlsfanout1000).
 set -euo pipefail
 
@@ -35,8 +35,8 @@ IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-19900}
 IDLE_HOLD=${IDLE_HOLD:-30}
 TLS_IDLE_CONNECTIONS=${TLS_IDLE_CONNECTIONS:-5000}
 CONNECT_CONNECTIONS=${CONNECT_CONNECTIONS:-5000}
-FANOUT100_MESSAGES=${FANOUT100_MESSAGES:-1000}
-FANOUT1000_MESSAGES=${FANOUT1000_MESSAGES:-200}
+FANOUT100_MESSAGES=${FANOUT100_MESSAGES:-10000}
+FANOUT1000_MESSAGES=${FANOUT1000_MESSAGES:-2000}
 NIO_DIR=${NIO_DIR:-/tmp/nio-anchor}
 RELAY_SOURCE=${RELAY_SOURCE:-$ROOT/../shared/bench/relay.c}
 WORK=${WORK:-/tmp/linechat-compare}
@@ -328,36 +328,44 @@ format_value() { # format_value SCENARIO VALUE
     esac
 }
 
-declare -A CELL=() CLEAN=()
+declare -A CELL=() CLEAN=() VALUES=() MEMORY=()
+# Runs are interleaved (run 1 of every server, then run 2 of every server, ...): this machine
+# drifts over minutes, and a server whose runs all came in a slow stretch would lose its ratio.
 for scenario in $SCENARIOS; do
+    servers=()
     for server in $SERVERS; do
         [[ -n ${AVAILABLE[$server]:-} ]] || continue
         [[ $scenario == joinstorm && ($server == nio || $server == relay) ]] && continue  # no rooms
-        tls=""
-        if is_tls "$scenario"; then has_tls "$server" || continue; tls=tls; fi  # no TLS: relay, nio
-        port=$(port_of "$server")
-        [[ -n $tls ]] && port=$(tls_port_of "$server")
-        values=()
-        memory=()
-        dirty=0
-        for run in $(seq "$RUNS"); do
-            if ! start_server "$server" $tls; then dirty=1; continue; fi
+        if is_tls "$scenario"; then has_tls "$server" || continue; fi  # no TLS: relay, nio
+        servers+=("$server")
+        VALUES[$scenario,$server]=""
+        MEMORY[$scenario,$server]=""
+        CLEAN[$scenario,$server]=0
+    done
+    for run in $(seq "$RUNS"); do
+        for server in "${servers[@]}"; do
+            tls=""
+            is_tls "$scenario" && tls=tls
+            port=$(port_of "$server")
+            [[ -n $tls ]] && port=$(tls_port_of "$server")
+            if ! start_server "$server" $tls; then CLEAN[$scenario,$server]=1; continue; fi
             say "$scenario · $server · run $run of $RUNS"
             # shellcheck disable=SC2046
             line=$(taskset -c $CLIENT_CPU "$BENCH" $(scenario_args "$scenario" "$server") --port "$port" \
                 --adapter "$(adapter_of "$server")" --server-pid "$SERVER_PID" --json --no-progress || true)
             stop_server
-            if [[ -z $line ]]; then dirty=1; continue; fi
+            if [[ -z $line ]]; then CLEAN[$scenario,$server]=1; continue; fi
             printf '{"server":"%s","scenario_name":"%s","run":%d,"result":%s}\n' "$server" "$scenario" "$run" "$line" >>"$RESULTS"
-            [[ $(json_field clean <<<"${line//\"clean\":true/\"clean\":1}") == 1 ]] || dirty=1
-            values+=("$(json_field "$(scenario_field "$scenario")" <<<"$line")")
-            [[ $scenario == joinstorm ]] && memory+=("$(json_field rss_per_connection <<<"$line")")
+            [[ $(json_field clean <<<"${line//\"clean\":true/\"clean\":1}") == 1 ]] || CLEAN[$scenario,$server]=1
+            VALUES[$scenario,$server]+="$(json_field "$(scenario_field "$scenario")" <<<"$line")"$'\n'
+            [[ $scenario == joinstorm ]] && MEMORY[$scenario,$server]+="$(json_field rss_per_connection <<<"$line")"$'\n'
         done
-        CELL[$scenario,$server]=$(printf '%s\n' "${values[@]}" | { grep -v '^null$' || true; } | median)
-        CLEAN[$scenario,$server]=$dirty
+    done
+    for server in "${servers[@]}"; do
+        CELL[$scenario,$server]=$(printf '%s' "${VALUES[$scenario,$server]}" | { grep -v '^null$' | grep -v '^$' || true; } | median)
         if [[ $scenario == joinstorm ]]; then
-            CELL[joinstorm_rss,$server]=$(printf '%s\n' "${memory[@]}" | { grep -v '^null$' || true; } | median)
-            CLEAN[joinstorm_rss,$server]=$dirty
+            CELL[joinstorm_rss,$server]=$(printf '%s' "${MEMORY[$scenario,$server]}" | { grep -v '^null$' | grep -v '^$' || true; } | median)
+            CLEAN[joinstorm_rss,$server]=${CLEAN[$scenario,$server]}
         fi
     done
 done
