@@ -221,16 +221,31 @@ public struct RoomModes: Sendable, Equatable {
 
     public init() {}
 
+    /// The flags that are set (`i`, `m`, `n`, `s`, `t`, in that order), without `k` and `l`.
+    public var flagLetters: String {
+        var letters = ""
+        if inviteOnly { letters += "i" }
+        if moderated { letters += "m" }
+        if noExternalMessages { letters += "n" }
+        if secret { letters += "s" }
+        if topicLocked { letters += "t" }
+        return letters
+    }
+
+    /// Sets each flag to whether `letters` (as `flagLetters` writes them) has it.
+    public mutating func setFlags(_ letters: String) {
+        inviteOnly = letters.contains("i")
+        moderated = letters.contains("m")
+        noExternalMessages = letters.contains("n")
+        secret = letters.contains("s")
+        topicLocked = letters.contains("t")
+    }
+
     /// `+int`-style flags in a stable order, then `k` and `l`, with their arguments
     /// (`showKey` false hides the key from non-members, as IRC servers do).
     public func modeString(showKey: Bool) -> (String, [String]) {
-        var flags = "+"
+        var flags = "+" + flagLetters
         var arguments: [String] = []
-        if inviteOnly { flags += "i" }
-        if moderated { flags += "m" }
-        if noExternalMessages { flags += "n" }
-        if secret { flags += "s" }
-        if topicLocked { flags += "t" }
         if let key {
             flags += "k"
             arguments.append(showKey ? key : "*")

@@ -211,13 +211,7 @@ extension ClusterOperation {
                 entry.add("e", topic.setBy)
                 entry.add("a", topic.setAt)
             }
-            var flags = ""
-            if modes.noExternalMessages { flags += "n" }
-            if modes.topicLocked { flags += "t" }
-            if modes.moderated { flags += "m" }
-            if modes.inviteOnly { flags += "i" }
-            if modes.secret { flags += "s" }
-            entry.add("f", flags)
+            entry.add("f", modes.flagLetters)
             entry.add("k", optional: modes.key)
             entry.add("l", optional: modes.limit.map(String.init))
             entry.add("d", modes.bans.count)
@@ -312,12 +306,7 @@ extension ClusterOperation {
                 Room.Topic(text: $0, setBy: entry.string("e") ?? "", setAt: entry.int("a") ?? 0)
             }
             var modes = RoomModes()
-            let flags = entry.string("f") ?? ""
-            modes.noExternalMessages = flags.contains("n")
-            modes.topicLocked = flags.contains("t")
-            modes.moderated = flags.contains("m")
-            modes.inviteOnly = flags.contains("i")
-            modes.secret = flags.contains("s")
+            modes.setFlags(entry.string("f") ?? "")
             modes.key = entry.string("k")
             modes.limit = entry.string("l").flatMap { Int($0) }
             for index in 0..<max(0, min(Int(entry.int("d") ?? 0), 1000)) {
