@@ -188,9 +188,20 @@ public final class HistoryDatabase {
     /// another event loop a moment before, written in the next commit) are merged into the
     /// chunks where they belong.
     private func store(_ records: ArraySlice<HistoryRecord>) throws(HistoryError) {
-        // Positions, not copies: a record holds six strings.
+        // Positions, not copies. A busy room's records come in runs: a run is hashed once.
         var rooms: [String: [Int]] = [:]
-        for index in records.indices { rooms[records[index].room, default: []].append(index) }
+        var runRoom = ""
+        var run: [Int] = []
+        for index in records.indices {
+            let room = records[index].room
+            if room != runRoom && !run.isEmpty {
+                rooms[runRoom, default: []].append(contentsOf: run)
+                run.removeAll(keepingCapacity: true)
+            }
+            runRoom = room
+            run.append(index)
+        }
+        if !run.isEmpty { rooms[runRoom, default: []].append(contentsOf: run) }
         for (room, var indices) in rooms {
             if !zip(indices, indices.dropFirst()).allSatisfy({ records[$0].id < records[$1].id }) {
                 indices.sort { records[$0].id < records[$1].id }

@@ -77,8 +77,11 @@ final class HistoryQueue: Sendable {
     }
 
     /// For the history thread: moves the queued records to the end of `batch` (which holds the
-    /// records of failed writes, if any) and takes the requests. When there is nothing at all,
-    /// the thread is marked waiting, so that the next append wakes it.
+    /// records of failed writes, if any) and takes the requests. The queue and `batch` trade
+    /// arrays, so that while records flow neither is grown again (regrowing the queue's array
+    /// every commit interval cost the event loops page faults and copies). When there is
+    /// nothing at all, both arrays are freed (an idle server keeps no burst's capacity) and the
+    /// thread is marked waiting, so that the next append wakes it.
     func take(into batch: inout [HistoryRecord]) -> Work {
         state.withLock { state in
             if batch.isEmpty {
@@ -91,7 +94,11 @@ final class HistoryQueue: Sendable {
             let requests = state.requests
             state.requests = []
             let idle = batch.isEmpty && requests.isEmpty && !state.stopping
-            if idle { state.threadWaiting = true }
+            if idle {
+                state.threadWaiting = true
+                state.pending = []
+                batch = []
+            }
             return Work(requests: requests, stopping: state.stopping, idle: idle)
         }
     }

@@ -97,13 +97,9 @@ struct HistoryWriter {
             failing = false
             lastFailureLog = nil
         }
-        // The batch and the queue's array trade places each commit: after a burst (a join storm's
-        // records) neither keeps the burst's capacity, so an idle server holds none of it.
-        batch.removeAll(keepingCapacity: batch.capacity <= Self.keptBatchCapacity)
+        // Emptied, not freed: it goes back to the queue at the next take (see `HistoryQueue.take`).
+        batch.removeAll(keepingCapacity: true)
     }
-
-    /// Records' worth of array kept between commits.
-    static let keptBatchCapacity = 4096
 
     private mutating func shouldLogFailure() -> Bool {
         let now = Posix.monotonicNanoseconds()

@@ -33,8 +33,16 @@ final class RoomRings: Sendable {
         }
     }
 
+    /// Every room's ring, and the room appended to last: a busy room's messages come in runs,
+    /// and comparing its key is cheaper than hashing it.
+    private struct State {
+        var rings: [String: Ring] = [:]
+        var lastRoom = ""
+        var lastIndex: Dictionary<String, Ring>.Index?
+    }
+
     let capacity: Int
-    private let rings = Locked([String: Ring]())
+    private let state = Locked(State())
 
     init(capacity: Int) {
         self.capacity = max(capacity, 0)
@@ -43,23 +51,33 @@ final class RoomRings: Sendable {
     /// Adds a message record to its room's ring (events are not kept).
     func append(_ record: HistoryRecord) {
         guard capacity > 0, record.kind.isMessage else { return }
-        rings.withLock { $0[record.room, default: Ring()].append(record, capacity: capacity) }
+        state.withLock { state in
+            if let index = state.lastIndex, state.lastRoom == record.room {
+                state.rings.values[index].append(record, capacity: capacity)
+                return
+            }
+            state.rings[record.room, default: Ring()].append(record, capacity: capacity)
+            // An index stays valid until the dictionary changes its keys (warm, or a new room).
+            state.lastIndex = state.rings.index(forKey: record.room)
+            state.lastRoom = record.room
+        }
     }
 
     /// Fills the rings from records read at start (each room's oldest first).
     func warm(_ records: [String: [HistoryRecord]]) {
         guard capacity > 0 else { return }
-        rings.withLock { rings in
+        state.withLock { state in
             for (room, list) in records {
                 var ring = Ring()
                 for record in list.suffix(capacity) { ring.append(record, capacity: capacity) }
-                rings[room] = ring
+                state.rings[room] = ring
             }
+            state.lastIndex = nil
         }
     }
 
     /// The newest `limit` message records of `room`, oldest first.
     func recent(room: String, limit: Int) -> [HistoryRecord] {
-        rings.withLock { $0[room]?.newest(limit) ?? [] }
+        state.withLock { $0.rings[room]?.newest(limit) ?? [] }
     }
 }

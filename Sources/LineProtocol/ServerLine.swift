@@ -43,15 +43,64 @@ public enum ServerLine {
         buffer.append(10)
     }
 
-    /// One formatted line as bytes, at most `maxBytes` long.
+    /// One formatted line as bytes, at most `maxBytes` long. Every message relayed is formatted
+    /// here: a line that fits is written straight into an array of its exact size (appending
+    /// byte by byte cost more than the rest of relaying a message to a room).
     public static func format(
         source: String, command: String, parameters: [String] = [], trailing: String? = nil
     ) -> [UInt8] {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(
-            min(maxBytes, source.utf8.count + command.utf8.count + (trailing?.utf8.count ?? 0) + 32))
-        append(to: &buffer, source: source, command: command, parameters: parameters, trailing: trailing)
-        return buffer
+        var length = 1 + source.utf8.count + 1 + command.utf8.count + 2
+        for parameter in parameters { length += 1 + parameter.utf8.count }
+        if let trailing { length += 2 + trailing.utf8.count }
+        guard length <= maxBytes else {
+            var buffer: [UInt8] = []
+            appendShortened(
+                to: &buffer, source: source, command: command, parameters: parameters, trailing: trailing,
+                excess: length - maxBytes)
+            return buffer
+        }
+        // Written on the stack, then copied into the array: `Array(unsafeUninitializedCapacity:)`
+        // allocates through an unspecialized library function that looks up the array type's
+        // metadata each call (some 600 instructions), the copying initializer does not.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
+            var writer = LineWriter(base: buffer.baseAddress!)
+            writer.write(UInt8(ascii: ":"))
+            writer.write(source)
+            writer.write(UInt8(ascii: " "))
+            writer.write(command)
+            for parameter in parameters {
+                writer.write(UInt8(ascii: " "))
+                writer.write(parameter)
+            }
+            if let trailing {
+                writer.write(UInt8(ascii: " "))
+                writer.write(UInt8(ascii: ":"))
+                writer.write(trailing)
+            }
+            writer.write(13)
+            writer.write(10)
+            return Array(buffer)
+        }
+    }
+
+    /// Writes into the storage `format` sized for everything written.
+    private struct LineWriter {
+        let base: UnsafeMutablePointer<UInt8>
+        var offset = 0
+
+        mutating func write(_ byte: UInt8) {
+            base[offset] = byte
+            offset &+= 1
+        }
+
+        mutating func write(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes in
+                guard let source = bytes.baseAddress else { return }
+                (base + offset).update(from: source, count: bytes.count)
+                offset &+= bytes.count
+            }
+        }
     }
 
     /// Appends a numeric reply: `:<server> <code> <target> <params...> [:<trailing>]`, shortened
