@@ -17,41 +17,28 @@ public enum ServerLine {
         to buffer: inout [UInt8], source: String, command: String, parameters: [String] = [],
         trailing: String? = nil
     ) {
-        var length = 1 + source.utf8.count + 1 + command.utf8.count + 2
-        for parameter in parameters { length += 1 + parameter.utf8.count }
-        if let trailing { length += 2 + trailing.utf8.count }
-        if length > maxBytes {
+        let length = lineLength(source: source, command: command, parameters: parameters, trailing: trailing)
+        guard length <= maxBytes else {
             appendShortened(
                 to: &buffer, source: source, command: command, parameters: parameters, trailing: trailing,
                 excess: length - maxBytes)
             return
         }
-        buffer.append(UInt8(ascii: ":"))
-        buffer.appendUTF8(source)
-        buffer.append(UInt8(ascii: " "))
-        buffer.appendUTF8(command)
-        for parameter in parameters {
-            buffer.append(UInt8(ascii: " "))
-            buffer.appendUTF8(parameter)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { line in
+            write(into: line, source: source, command: command, parameters: parameters, trailing: trailing)
+            buffer.append(contentsOf: line)
         }
-        if let trailing {
-            buffer.append(UInt8(ascii: " "))
-            buffer.append(UInt8(ascii: ":"))
-            buffer.appendUTF8(trailing)
-        }
-        buffer.append(13)
-        buffer.append(10)
     }
 
     /// One formatted line as bytes, at most `maxBytes` long. Every message relayed is formatted
-    /// here: a line that fits is written straight into an array of its exact size (appending
-    /// byte by byte cost more than the rest of relaying a message to a room).
+    /// here. A line that fits is written on the stack and copied into an array of its size:
+    /// `Array(unsafeUninitializedCapacity:)` and `reserveCapacity` allocate through an
+    /// unspecialized library function that looks the array type's metadata up on each call
+    /// (some 800 instructions, more than the rest of formatting), the copying initializer does not.
     public static func format(
         source: String, command: String, parameters: [String] = [], trailing: String? = nil
     ) -> [UInt8] {
-        var length = 1 + source.utf8.count + 1 + command.utf8.count + 2
-        for parameter in parameters { length += 1 + parameter.utf8.count }
-        if let trailing { length += 2 + trailing.utf8.count }
+        let length = lineLength(source: source, command: command, parameters: parameters, trailing: trailing)
         guard length <= maxBytes else {
             var buffer: [UInt8] = []
             appendShortened(
@@ -59,31 +46,44 @@ public enum ServerLine {
                 excess: length - maxBytes)
             return buffer
         }
-        // Written on the stack, then copied into the array: `Array(unsafeUninitializedCapacity:)`
-        // allocates through an unspecialized library function that looks up the array type's
-        // metadata each call (some 600 instructions), the copying initializer does not.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
-            var writer = LineWriter(base: buffer.baseAddress!)
-            writer.write(UInt8(ascii: ":"))
-            writer.write(source)
-            writer.write(UInt8(ascii: " "))
-            writer.write(command)
-            for parameter in parameters {
-                writer.write(UInt8(ascii: " "))
-                writer.write(parameter)
-            }
-            if let trailing {
-                writer.write(UInt8(ascii: " "))
-                writer.write(UInt8(ascii: ":"))
-                writer.write(trailing)
-            }
-            writer.write(13)
-            writer.write(10)
-            return Array(buffer)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { line in
+            write(into: line, source: source, command: command, parameters: parameters, trailing: trailing)
+            return Array(line)
         }
     }
 
-    /// Writes into the storage `format` sized for everything written.
+    /// The length of the whole line, CRLF included, before any shortening.
+    private static func lineLength(source: String, command: String, parameters: [String], trailing: String?) -> Int {
+        var length = 1 + source.utf8.count + 1 + command.utf8.count + 2
+        for parameter in parameters { length += 1 + parameter.utf8.count }
+        if let trailing { length += 2 + trailing.utf8.count }
+        return length
+    }
+
+    /// Writes the line into `line`, which is `lineLength` bytes.
+    private static func write(
+        into line: UnsafeMutableBufferPointer<UInt8>, source: String, command: String, parameters: [String],
+        trailing: String?
+    ) {
+        var writer = LineWriter(base: line.baseAddress!)
+        writer.write(UInt8(ascii: ":"))
+        writer.write(source)
+        writer.write(UInt8(ascii: " "))
+        writer.write(command)
+        for parameter in parameters {
+            writer.write(UInt8(ascii: " "))
+            writer.write(parameter)
+        }
+        if let trailing {
+            writer.write(UInt8(ascii: " "))
+            writer.write(UInt8(ascii: ":"))
+            writer.write(trailing)
+        }
+        writer.write(13)
+        writer.write(10)
+    }
+
+    /// Writes into the storage `write` is given, sized for everything written.
     private struct LineWriter {
         let base: UnsafeMutablePointer<UInt8>
         var offset = 0

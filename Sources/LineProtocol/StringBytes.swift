@@ -9,12 +9,3 @@ extension String {
         return utf8.contains { range.contains($0) }
     }
 }
-
-extension [UInt8] {
-    /// Appends the UTF-8 bytes of `text`.
-    mutating func appendUTF8(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ append(contentsOf: $0) }) == nil {
-            append(contentsOf: text.utf8)
-        }
-    }
-}
