@@ -15,7 +15,8 @@
 # Environment: RUNS (3), SCENARIOS (fanout100 fanout1000 fanout100w4 efficiency latency idle connect; also
 # joinstorm: 10,000 users in rooms of 10 and one room of everyone, storm time and RSS after it),
 # SERVERS (linechat linechat-irc relay ngircd inspircd nio), IDLE_CONNECTIONS (19900), IDLE_HOLD (30),
-# NIO_DIR (/tmp/nio-anchor), LINECHAT_FLAGS (extra linechat-server flags, e.g. --no-history), RELAY_SOURCE (../shared/bench/relay.c), WORK (/tmp/linechat-compare),
+# NIO_DIR (/tmp/nio-anchor), LINECHAT_FLAGS (extra linechat-server flags, e.g. --no-history),
+# RELAY_SOURCE (../shared/bench/relay.c), WORK (/tmp/linechat-compare),
 # RESULTS (a file that receives every run's JSON line; default $WORK/results.jsonl).
 # TLS scenarios (not in the default set): tlsfanout100, tlsfanout1000, tlsconnect, tlsidle, the
 # plain ones over TLS (linechat-bench --tls, no certificate verification) against each server's
