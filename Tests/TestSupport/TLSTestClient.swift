@@ -3,7 +3,8 @@ import TLS
 
 /// A test's TLS user: a socket polled with deadlines, a TLS client that checks no certificate, and the same
 /// line-reading helpers as `TestClient` (`expect`, `register`, `roundTrip`) on top.
-public final class TLSTestClient {
+public final class TLSTestClient: LineExpecting {
+    public var transportNote: String { "over TLS" }
     public let fd: Int32
     public let tls: TLSConnection
     private var buffer: [UInt8] = []
@@ -96,30 +97,6 @@ public final class TLSTestClient {
                 try wait(.writable, until: deadline)
             case .closed, .failed:
                 isClosed = true
-            }
-        }
-    }
-
-    @discardableResult
-    public func expect(_ line: String, skippingOthers: Bool = false, timeout: Double = 5) throws -> String {
-        try expect(timeout: timeout, skippingOthers: skippingOthers, "\"\(line)\"") { $0 == line }
-    }
-
-    @discardableResult
-    public func expect(
-        timeout: Double = 5, skippingOthers: Bool = true, _ what: String = "a matching line",
-        where predicate: (String) -> Bool
-    ) throws -> String {
-        while true {
-            let got: String
-            do {
-                got = try readLine(timeout: timeout)
-            } catch {
-                throw TestClient.Mismatch(description: "expected \(what) over TLS but \(error)")
-            }
-            if predicate(got) { return got }
-            if !skippingOthers {
-                throw TestClient.Mismatch(description: "expected \(what) over TLS but got \"\(got)\"")
             }
         }
     }

@@ -1,7 +1,7 @@
 import Platform
 
 /// A test's view of one user: sends lines, waits for the line it expects with a deadline.
-public final class TestClient {
+public final class TestClient: LineExpecting {
     /// A line that did not come.
     public struct Mismatch: Error, CustomStringConvertible {
         public let description: String
@@ -23,40 +23,6 @@ public final class TestClient {
     /// The next line, or a thrown error after `timeout` seconds.
     public func readLine(timeout: Double = 5) throws -> String {
         try connection.readLine(timeout: timeout)
-    }
-
-    /// Reads lines until one equals `line`; fails if another line comes first unless
-    /// `skippingOthers` is true.
-    @discardableResult
-    public func expect(_ line: String, skippingOthers: Bool = false, timeout: Double = 5) throws -> String {
-        while true {
-            let got: String
-            do {
-                got = try readLine(timeout: timeout)
-            } catch {
-                throw Mismatch(description: "expected \"\(line)\" but \(error)")
-            }
-            if got == line { return got }
-            if !skippingOthers { throw Mismatch(description: "expected \"\(line)\" but got \"\(got)\"") }
-        }
-    }
-
-    /// Reads lines until one satisfies `predicate`; returns it.
-    @discardableResult
-    public func expect(
-        timeout: Double = 5, skippingOthers: Bool = true, _ what: String = "a matching line",
-        where predicate: (String) -> Bool
-    ) throws -> String {
-        while true {
-            let got: String
-            do {
-                got = try readLine(timeout: timeout)
-            } catch {
-                throw Mismatch(description: "expected \(what) but \(error)")
-            }
-            if predicate(got) { return got }
-            if !skippingOthers { throw Mismatch(description: "expected \(what) but got \"\(got)\"") }
-        }
     }
 
     /// Fails if any line arrives within `seconds`.

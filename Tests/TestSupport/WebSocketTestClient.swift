@@ -78,7 +78,7 @@ public struct HTTPTestResponse: CustomStringConvertible {
 
 /// A test's WebSocket user: the opening handshake, masked frames out, the server's frames in,
 /// IRC lines as messages.
-public final class WebSocketTestClient {
+public final class WebSocketTestClient: LineExpecting {
     /// What one server frame carried.
     public enum Frame: Equatable, CustomStringConvertible {
         case text(String)
@@ -252,30 +252,6 @@ public final class WebSocketTestClient {
             case let frame: throw TestClient.Mismatch(description: "expected a line, got \(frame)")
             }
         }
-    }
-
-    /// Reads lines until one satisfies `predicate`.
-    @discardableResult
-    public func expect(
-        timeout: Double = 5, skippingOthers: Bool = true, _ what: String = "a matching line",
-        where predicate: (String) -> Bool
-    ) throws -> String {
-        while true {
-            let got: String
-            do {
-                got = try readLine(timeout: timeout)
-            } catch {
-                throw TestClient.Mismatch(description: "expected \(what) but \(error)")
-            }
-            if predicate(got) { return got }
-            if !skippingOthers { throw TestClient.Mismatch(description: "expected \(what) but got \"\(got)\"") }
-        }
-    }
-
-    /// Reads lines until one equals `line`.
-    @discardableResult
-    public func expect(_ line: String, skippingOthers: Bool = false, timeout: Double = 5) throws -> String {
-        try expect(timeout: timeout, skippingOthers: skippingOthers, "\"\(line)\"") { $0 == line }
     }
 
     /// Registers `nick` as an nc-style user and reads through the auto-join's end of NAMES.
